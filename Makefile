@@ -1,0 +1,93 @@
+# ntmm — build, test, benchmark, demonstrate, install.
+#   make          the library (build/release/libntmm.a) and the examples
+#   make demo     install missing packages, build, run the guided demonstration
+#   make check    build with AddressSanitizer and UBSan, run every test
+#   make bench    build optimised and run the benchmarks
+#   make install  PREFIX=DIR: headers, libntmm.a and ntmm.pc
+CC ?= cc
+PREFIX ?= /usr/local
+AR ?= ar
+
+WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+CPPFLAGS := -D_DEFAULT_SOURCE -Iinclude -Isrc
+RELEASE_CFLAGS := $(WARN) -O2 -g
+CHECK_CFLAGS := $(WARN) -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+CHECK_LDFLAGS := -fsanitize=address,undefined
+
+LIB_SRC := $(sort $(wildcard src/*/*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+HEADERS := $(wildcard include/ntmm/*.h src/*/*.h)
+
+REL := build/release
+CHK := build/check
+
+REL_OBJ := $(LIB_SRC:src/%.c=$(REL)/obj/%.o)
+CHK_OBJ := $(LIB_SRC:src/%.c=$(CHK)/obj/%.o)
+TESTS := $(TEST_SRC:tests/%.c=$(CHK)/tests/%)
+EXAMPLES := $(EXAMPLE_SRC:examples/%.c=$(REL)/examples/%)
+BENCHES := $(BENCH_SRC:bench/%.c=$(REL)/bench/%)
+
+.PHONY: all demo check bench install deps clean
+all: $(REL)/libntmm.a $(EXAMPLES)
+
+deps:
+	@scripts/deps.sh
+
+$(REL)/obj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(RELEASE_CFLAGS) -c $< -o $@
+
+$(CHK)/obj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+
+$(REL)/libntmm.a: $(REL_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(CHK)/libntmm.a: $(CHK_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(REL)/examples/%: examples/%.c $(REL)/libntmm.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(RELEASE_CFLAGS) $< $(REL)/libntmm.a -o $@
+
+$(REL)/bench/%: bench/%.c bench/bench.h $(REL)/libntmm.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(RELEASE_CFLAGS) $< $(REL)/libntmm.a -o $@
+
+$(CHK)/tests/%: tests/%.c tests/testing.h $(CHK)/libntmm.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $< $(CHK)/libntmm.a -lcmocka $(CHECK_LDFLAGS) -o $@
+
+demo: deps all
+	@$(REL)/examples/demo
+
+check: deps
+	@$(MAKE) -s --no-print-directory $(TESTS) $(CHK)/examples-built
+	@scripts/run-tests.sh $(TESTS)
+
+# The examples must build warning-free under the sanitizers as well.
+$(CHK)/examples-built: $(EXAMPLE_SRC) $(CHK)/libntmm.a $(HEADERS)
+	@mkdir -p $(CHK)/examples
+	@for e in $(EXAMPLE_SRC); do \
+		$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $$e $(CHK)/libntmm.a $(CHECK_LDFLAGS) \
+			-o $(CHK)/examples/$$(basename $$e .c) || exit 1; done
+	@touch $@
+
+bench: deps $(BENCHES)
+	@for b in $(BENCHES); do $$b || exit 1; done
+
+install: $(REL)/libntmm.a
+	install -d $(DESTDIR)$(PREFIX)/include/ntmm $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 include/ntmm/*.h $(DESTDIR)$(PREFIX)/include/ntmm/
+	install -m 644 $(REL)/libntmm.a $(DESTDIR)$(PREFIX)/lib/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|'"$$(sed -n 's/^#define NTMM_VERSION "\(.*\)"/\1/p' include/ntmm/ntmm.h)"'|' \
+		ntmm.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ntmm.pc
+
+clean:
+	rm -rf build

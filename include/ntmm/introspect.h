@@ -1,0 +1,161 @@
+/*
+ * introspect.h — read-only views of a machine for the debugger commands and
+ * tools (WinDbg's !pfn, !pte, !vtop, !memusage, x nt!*, dt; RAMMap). Tools
+ * read the machine only through this header and ntmm.h.
+ *
+ * (1) Nothing here changes the machine: no Accessed bit, TLB entry or counter
+ *     moves because a view was taken (except ntmm_verify's own scratch memory).
+ */
+#ifndef NTMM_INTROSPECT_H
+#define NTMM_INTROSPECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ntmm.h"
+
+/* PageLocation / MMLISTS values, as Windows numbers them. */
+enum ntmm_page_location {
+    NTMM_ZEROED = 0,
+    NTMM_FREE = 1,
+    NTMM_STANDBY = 2,
+    NTMM_MODIFIED = 3,
+    NTMM_MODIFIED_NO_WRITE = 4,
+    NTMM_BAD = 5,
+    NTMM_ACTIVE = 6,
+    NTMM_TRANSITION = 7,
+};
+#define NTMM_ROM_LIST 6 /* ntmm_list_query index of MmRomPageListHead */
+#define NTMM_LIST_HEADS 7
+
+const char *ntmm_page_location_name(unsigned location); /* "Zeroed", "Free", ... "Active" */
+
+struct ntmm_machine_info {
+    enum ntmm_arch arch;
+    const char *arch_name;       /* "x86", "PAE", "x64" */
+    uint64_t ram_bytes;
+    uint64_t number_of_physical_pages; /* MmNumberOfPhysicalPages */
+    uint64_t highest_physical_page;    /* MmHighestPhysicalPage */
+    uint64_t available_pages;          /* MmAvailablePages */
+    uint64_t pfn_database;             /* MmPfnDatabase (virtual address) */
+    unsigned pfn_entry_size;           /* sizeof(_MMPFN) */
+    unsigned pte_size;                 /* bytes per PTE */
+    unsigned paging_levels;
+    uint64_t pte_base;                 /* PTE_BASE of the self-map */
+    uint64_t system_directory_table_base; /* CR3 of the System process */
+    uint64_t boot_pages;               /* frames the kernel image, PFN database and page tables use */
+};
+void ntmm_machine_info(const struct ntmm_machine *machine, struct ntmm_machine_info *info);
+
+/* One _MMPFN, decoded. */
+struct ntmm_pfn_info {
+    uint64_t pfn;
+    uint64_t entry_address;   /* MmPfnDatabase + pfn * sizeof(_MMPFN) */
+    uint64_t u1;              /* Flink on a list, WsIndex when Active */
+    uint64_t pte_address;     /* PteAddress */
+    uint64_t u2;              /* Blink on a list, ShareCount when Active */
+    unsigned reference_count; /* u3.e2.ReferenceCount */
+    unsigned flags;           /* u3.e1 (16 bits) */
+    unsigned page_location;   /* e1.PageLocation */
+    unsigned page_color;      /* e1.PageColor */
+    bool modified, read_in_progress, write_in_progress, prototype_pte, parity_error;
+    bool removal_requested, rom, lock_charged;
+    unsigned cache_attribute;
+    uint64_t original_pte;    /* OriginalPte */
+    uint64_t pte_frame;       /* u4.PteFrame */
+    uint64_t u4;              /* u4 as a whole */
+};
+NTSTATUS ntmm_pfn_query(const struct ntmm_machine *machine, uint64_t pfn,
+                        struct ntmm_pfn_info *info);
+
+/* One MMPFNLIST head. */
+struct ntmm_list_info {
+    const char *symbol;   /* "MmZeroedPageListHead", ... */
+    uint64_t address;     /* its virtual address */
+    uint64_t total;       /* Total */
+    unsigned list_name;   /* ListName */
+    uint64_t flink;       /* first PFN, or the empty marker */
+    uint64_t blink;       /* last PFN, or the empty marker */
+    uint64_t empty;       /* MM_EMPTY_LIST for this architecture */
+};
+NTSTATUS ntmm_list_query(const struct ntmm_machine *machine, unsigned list,
+                         struct ntmm_list_info *info);
+
+/* The walk of one virtual address, as !pte and !vtop show it. */
+enum ntmm_pte_kind {
+    NTMM_PTE_ZERO,
+    NTMM_PTE_VALID,
+    NTMM_PTE_DEMAND_ZERO,
+    NTMM_PTE_PAGEFILE,
+    NTMM_PTE_TRANSITION,
+    NTMM_PTE_PROTOTYPE,
+    NTMM_PTE_SUBSECTION,
+};
+
+struct ntmm_pte_info {
+    enum ntmm_pte_kind kind;
+    uint64_t raw;
+    bool write, owner, write_through, cache_disable, accessed, dirty, large_page, global;
+    bool copy_on_write, prototype, write_software, no_execute;
+    uint64_t pfn;                 /* VALID, TRANSITION */
+    unsigned protection;          /* software kinds: MM_* value */
+    unsigned page_file_number;    /* PAGEFILE */
+    uint64_t page_file_offset;    /* PAGEFILE, pages */
+    uint64_t proto_address;       /* PROTOTYPE */
+    uint64_t subsection_address;  /* SUBSECTION */
+};
+/* Decodes a raw entry of this machine's format (a page-table context). */
+void ntmm_pte_decode(const struct ntmm_machine *machine, uint64_t raw, struct ntmm_pte_info *info);
+/* WinDbg's !pte flag columns of an entry, e.g. "-G-DA--KWEV". */
+void ntmm_pte_flags_string(const struct ntmm_pte_info *info, char out[12]);
+
+struct ntmm_walk_level {
+    const char *name;         /* "PXE", "PPE", "PDE", "PTE" */
+    uint64_t entry_address;   /* virtual address in the self-map (0 for a PAE PDPTE) */
+    uint64_t entry_physical;  /* physical address of the entry */
+    struct ntmm_pte_info pte; /* its contents, decoded */
+};
+
+struct ntmm_walk {
+    uint64_t va;
+    unsigned levels;          /* entries read, top first */
+    struct ntmm_walk_level level[4];
+    bool translated;          /* the walk reached a valid leaf */
+    uint64_t physical;        /* translated physical address */
+    uint64_t page_size;       /* 4 KB or a large page's size */
+    const char *stopped;      /* when not translated: why ("not present", ...) */
+};
+/* Walks va in the address space whose CR3 is directory_table_base (0: the
+ * System process). Sets no Accessed bits and fills no TLB entry. */
+NTSTATUS ntmm_pte_walk(const struct ntmm_machine *machine, uint64_t directory_table_base,
+                       uint64_t va, struct ntmm_walk *walk);
+
+struct ntmm_tlb_stats {
+    uint64_t hits, misses, flushes, invalidations;
+    unsigned entries; /* slots per (mode, access) array */
+};
+void ntmm_tlb_stats(const struct ntmm_machine *machine, struct ntmm_tlb_stats *stats);
+
+/* Symbols (x nt!Mm*): look one up by name, with or without "nt!"
+ * (STATUS_OBJECT_NAME_NOT_FOUND if there is none), or list them by index
+ * (ntmm_symbol_at returns false past the last). */
+struct ntmm_symbol {
+    const char *name;  /* "MmPfnDatabase" */
+    const char *type;  /* WinDbg type, e.g. "_MMPFNLIST" */
+    uint64_t address;
+    unsigned size;
+};
+NTSTATUS ntmm_symbol_lookup(const struct ntmm_machine *machine, const char *name,
+                            struct ntmm_symbol *symbol);
+bool ntmm_symbol_at(const struct ntmm_machine *machine, unsigned index, struct ntmm_symbol *symbol);
+
+/* Page counts by PageLocation, from a walk of the whole PFN database
+ * (!memusage). counts[NTMM_ZEROED .. NTMM_TRANSITION]. */
+void ntmm_memusage(const struct ntmm_machine *machine, uint64_t counts[8]);
+
+/* The invariant checker (!verify): STATUS_SUCCESS, or STATUS_INTERNAL_ERROR
+ * and the first broken invariant in message. */
+NTSTATUS ntmm_verify(struct ntmm_machine *machine, char *message, size_t size);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * cpu.c — the slow paths of memory access: walk, fill, and keep the TLB
+ * truthful when paging structures change (see cpu.h).
+ */
+#include "arch/cpu.h"
+
+void cpu_load_cr3(struct cpu *cpu, uint64_t cr3)
+{
+    cpu->cr3 = cr3;
+    tlb_flush(&cpu->tlb, true);
+}
+
+static bool in_self_map(const struct pte_format *fmt, uint64_t va)
+{
+    return va >= fmt->pte_base && va < pte_self_map_end(fmt);
+}
+
+uint8_t *cpu_translate(struct cpu *cpu, uint64_t va, enum cpu_access access,
+                       enum cpu_mode mode, struct cpu_fault *fault)
+{
+    uint8_t *host = tlb_lookup(&cpu->tlb, mode, access, va);
+    if (host)
+        return host;
+    cpu->tlb.misses++;
+    struct walk w;
+    walk_translate(cpu->fmt, &cpu->phys, cpu->cr3, va, access, mode, true, &w);
+    if (w.status != WALK_OK) {
+        *fault = (struct cpu_fault){ .va = va, .access = access, .mode = mode, .walk = w };
+        return NULL;
+    }
+    uint8_t *frame = phys_address(&cpu->phys, w.pa & ~(PAGE_SIZE - 1));
+    /* (1): a write into the self-map changes a translation; keep it uncached
+     * so that every such write passes through cpu_write's invalidation. */
+    if (!(access == ACCESS_WRITE && in_self_map(cpu->fmt, va)))
+        tlb_fill(&cpu->tlb, mode, access, va, frame, w.global);
+    return frame + (va & (PAGE_SIZE - 1));
+}
+
+/* After a write of [va, va + size) into the self-map: forget what the written
+ * entries mapped. A PTE maps one page; an upper-level entry maps a whole
+ * table's worth, so the TLB is flushed. */
+static void self_map_written(struct cpu *cpu, uint64_t va, size_t size)
+{
+    const struct pte_format *fmt = cpu->fmt;
+    uint64_t first = va & ~(uint64_t)(fmt->pte_size - 1);
+    for (uint64_t pte = first; pte < va + size; pte += fmt->pte_size) {
+        if (pte_is_upper_level_address(fmt, pte)) {
+            tlb_flush(&cpu->tlb, false);
+            return;
+        }
+        tlb_invalidate(&cpu->tlb, pte_mapped_address(fmt, pte));
+    }
+}
+
+static bool copy_virtual(struct cpu *cpu, uint64_t va, uint8_t *buffer, size_t size,
+                         enum cpu_access access, enum cpu_mode mode, struct cpu_fault *fault)
+{
+    while (size > 0) {
+        size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+        if (chunk > size)
+            chunk = size;
+        uint8_t *host = cpu_translate(cpu, va, access, mode, fault);
+        if (!host)
+            return false;
+        if (access == ACCESS_WRITE) {
+            memcpy(host, buffer, chunk);
+            if (in_self_map(cpu->fmt, va))
+                self_map_written(cpu, va, chunk);
+        } else {
+            memcpy(buffer, host, chunk);
+        }
+        va = pte_canonical(cpu->fmt, va + chunk);
+        buffer += chunk;
+        size -= chunk;
+    }
+    return true;
+}
+
+bool cpu_read(struct cpu *cpu, uint64_t va, void *buffer, size_t size, enum cpu_mode mode,
+              struct cpu_fault *fault)
+{
+    return copy_virtual(cpu, va, buffer, size, ACCESS_READ, mode, fault);
+}
+
+bool cpu_write(struct cpu *cpu, uint64_t va, const void *buffer, size_t size,
+               enum cpu_mode mode, struct cpu_fault *fault)
+{
+    return copy_virtual(cpu, va, (uint8_t *)buffer, size, ACCESS_WRITE, mode, fault);
+}
+
+bool cpu_fetch(struct cpu *cpu, uint64_t va, enum cpu_mode mode, struct cpu_fault *fault)
+{
+    return cpu_translate(cpu, va, ACCESS_EXECUTE, mode, fault) != NULL;
+}
+
+bool cpu_read_physical(struct cpu *cpu, uint64_t pa, void *buffer, size_t size)
+{
+    if (!phys_contains(&cpu->phys, pa, size))
+        return false;
+    memcpy(buffer, phys_address(&cpu->phys, pa), size);
+    return true;
+}
+
+bool cpu_write_physical(struct cpu *cpu, uint64_t pa, const void *buffer, size_t size)
+{
+    if (!phys_contains(&cpu->phys, pa, size))
+        return false;
+    memcpy(phys_address(&cpu->phys, pa), buffer, size);
+    tlb_flush(&cpu->tlb, false);
+    return true;
+}

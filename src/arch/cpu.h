@@ -1,0 +1,89 @@
+/*
+ * cpu.h — the processor: paging format, CR3, TLB, and memory access through
+ * them. Every virtual access of the machine, kernel or user, comes here.
+ *
+ * The fast path (cpu_read64 and friends) is a TLB lookup and a host load; a
+ * miss walks the page tables (walk.c) and fills the TLB with what the walk
+ * proved allowed.
+ *
+ * (1) The TLB is never stale: writes through the PTE self-map are never
+ *     cached and each one invalidates what the written entry maps; writes to
+ *     physical memory, which may hold page tables, flush the TLB.
+ * (2) A fault leaves memory, TLB contents and counters other than the miss
+ *     count as they were, and says why in struct cpu_fault.
+ */
+#ifndef NTMM_CPU_H
+#define NTMM_CPU_H
+
+#include <stddef.h>
+#include <string.h>
+
+#include "arch/arch.h"
+#include "arch/phys.h"
+#include "arch/tlb.h"
+#include "arch/walk.h"
+
+struct cpu {
+    const struct pte_format *fmt; /* paging mode */
+    struct phys phys;             /* the RAM */
+    uint64_t cr3;                 /* physical address of the top-level table (PDPT on PAE) */
+    struct tlb tlb;
+};
+
+/* Why an access failed. */
+struct cpu_fault {
+    uint64_t va;             /* the first byte that could not be accessed */
+    enum cpu_access access;  /* read, write or execute */
+    enum cpu_mode mode;      /* kernel or user */
+    struct walk walk;        /* the walk that failed: level and reason */
+};
+
+/* Loads CR3: drops every non-global translation. */
+void cpu_load_cr3(struct cpu *cpu, uint64_t cr3);
+
+/* Translates one page for an access and returns the host address of the
+ * byte at va, or NULL with *fault filled in. */
+uint8_t *cpu_translate(struct cpu *cpu, uint64_t va, enum cpu_access access,
+                       enum cpu_mode mode, struct cpu_fault *fault);
+
+/* Byte-range accesses; they may cross pages. On a fault the bytes before the
+ * faulting page have been transferred (as a rep movs would). */
+bool cpu_read(struct cpu *cpu, uint64_t va, void *buffer, size_t size, enum cpu_mode mode,
+              struct cpu_fault *fault);
+bool cpu_write(struct cpu *cpu, uint64_t va, const void *buffer, size_t size,
+               enum cpu_mode mode, struct cpu_fault *fault);
+/* An instruction fetch of one byte at va. */
+bool cpu_fetch(struct cpu *cpu, uint64_t va, enum cpu_mode mode, struct cpu_fault *fault);
+
+/* Physical accesses; they bypass paging and, for writes, flush the TLB. */
+bool cpu_read_physical(struct cpu *cpu, uint64_t pa, void *buffer, size_t size);
+bool cpu_write_physical(struct cpu *cpu, uint64_t pa, const void *buffer, size_t size);
+
+/* The fast path: an aligned-enough 8-byte read that hits the TLB. */
+static inline bool cpu_read64(struct cpu *cpu, uint64_t va, enum cpu_mode mode, uint64_t *value,
+                              struct cpu_fault *fault)
+{
+    if ((va & 0xfff) <= 0xff8) {
+        uint8_t *host = tlb_lookup(&cpu->tlb, mode, ACCESS_READ, va);
+        if (host) {
+            memcpy(value, host, 8);
+            return true;
+        }
+    }
+    return cpu_read(cpu, va, value, 8, mode, fault);
+}
+
+static inline bool cpu_write64(struct cpu *cpu, uint64_t va, enum cpu_mode mode, uint64_t value,
+                               struct cpu_fault *fault)
+{
+    if ((va & 0xfff) <= 0xff8) {
+        uint8_t *host = tlb_lookup(&cpu->tlb, mode, ACCESS_WRITE, va);
+        if (host) {
+            memcpy(host, &value, 8);
+            return true;
+        }
+    }
+    return cpu_write(cpu, va, &value, 8, mode, fault);
+}
+
+#endif

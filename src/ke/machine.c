@@ -1,0 +1,145 @@
+/*
+ * machine.c — the machine's life cycle (configuration, boot, teardown), its
+ * explicit moments (idle time) and kernel-mode memory access.
+ *
+ * (1) ntmm_machine_create either returns a booted machine that passes the
+ *     verifier or frees everything and returns the reason.
+ * (2) Configuration limits: RAM a multiple of 4 KB, at least 16 MB, at most
+ *     what the paging mode addresses (4 GB x86, 64 GB PAE, the x64 limit of
+ *     the modelled Windows).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ke/machine.h"
+
+void ntmm_config_init(struct ntmm_config *config)
+{
+    config->arch = NTMM_ARCH_X86_PAE;
+    config->ram_bytes = 512ull << 20;
+    config->seed = 1;
+}
+
+static NTSTATUS reject(char *message, size_t size, NTSTATUS status, const char *format, ...)
+{
+    if (message && size) {
+        va_list ap;
+        va_start(ap, format);
+        vsnprintf(message, size, format, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+NTSTATUS ntmm_config_validate(const struct ntmm_config *config, char *message,
+                              size_t message_size)
+{
+    if (!config)
+        return reject(message, message_size, STATUS_INVALID_PARAMETER, "no configuration given");
+    const struct pte_format *fmt = pte_format_for(config->arch);
+    if (!fmt)
+        return reject(message, message_size, STATUS_INVALID_PARAMETER,
+                      "unknown architecture %d: use x86, PAE or x64", (int)config->arch);
+    if (config->ram_bytes % NTMM_PAGE_SIZE)
+        return reject(message, message_size, STATUS_INVALID_PARAMETER,
+                      "RAM of %llu bytes is not a whole number of 4 KB pages",
+                      (unsigned long long)config->ram_bytes);
+    if (config->ram_bytes < MM_MINIMUM_RAM)
+        return reject(message, message_size, STATUS_INSUFFICIENT_RESOURCES,
+                      "RAM of %llu KB is too small to boot: ntmm needs at least %llu MB",
+                      (unsigned long long)(config->ram_bytes >> 10),
+                      (unsigned long long)(MM_MINIMUM_RAM >> 20));
+    if (config->ram_bytes > fmt->max_physical)
+        return reject(message, message_size, STATUS_NOT_SUPPORTED,
+                      "RAM of %llu MB is more than %s paging addresses in the modelled Windows "
+                      "(%llu MB)",
+                      (unsigned long long)(config->ram_bytes >> 20), fmt->name,
+                      (unsigned long long)(fmt->max_physical >> 20));
+    if (message && message_size)
+        snprintf(message, message_size, "ok");
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ntmm_machine_create(const struct ntmm_config *config, struct ntmm_machine **machine)
+{
+    if (!machine)
+        return STATUS_INVALID_PARAMETER;
+    *machine = NULL;
+    NTSTATUS st = ntmm_config_validate(config, NULL, 0);
+    if (!NT_SUCCESS(st))
+        return st;
+    struct ntmm_machine *m = calloc(1, sizeof *m);
+    if (!m)
+        return STATUS_NO_MEMORY;
+    m->config = *config;
+    m->cpu.fmt = pte_format_for(config->arch);
+    tlb_init(&m->cpu.tlb);
+    st = phys_create(&m->cpu.phys, config->ram_bytes);
+    if (NT_SUCCESS(st))
+        st = mm_init(&m->mm, &m->cpu, config->arch);
+    if (!NT_SUCCESS(st)) {
+        ntmm_machine_destroy(m);
+        return st;
+    }
+    *machine = m;
+    return STATUS_SUCCESS;
+}
+
+void ntmm_machine_destroy(struct ntmm_machine *machine)
+{
+    if (!machine)
+        return;
+    phys_destroy(&machine->cpu.phys);
+    free(machine);
+}
+
+const struct ntmm_config *ntmm_machine_config(const struct ntmm_machine *machine)
+{
+    return &machine->config;
+}
+
+uint64_t ntmm_machine_idle(struct ntmm_machine *machine)
+{
+    return mm_zero_page_thread(&machine->mm, UINT64_MAX);
+}
+
+NTSTATUS ntmm_read_physical(struct ntmm_machine *machine, uint64_t address, void *buffer,
+                            size_t size)
+{
+    if (!buffer && size)
+        return STATUS_INVALID_PARAMETER;
+    return cpu_read_physical(&machine->cpu, address, buffer, size) ? STATUS_SUCCESS
+                                                                   : STATUS_INVALID_PARAMETER;
+}
+
+NTSTATUS ntmm_write_physical(struct ntmm_machine *machine, uint64_t address, const void *buffer,
+                             size_t size)
+{
+    if (!buffer && size)
+        return STATUS_INVALID_PARAMETER;
+    return cpu_write_physical(&machine->cpu, address, buffer, size) ? STATUS_SUCCESS
+                                                                    : STATUS_INVALID_PARAMETER;
+}
+
+NTSTATUS ntmm_read_virtual(struct ntmm_machine *machine, uint64_t address, void *buffer,
+                           size_t size)
+{
+    struct cpu_fault fault;
+    if (!buffer && size)
+        return STATUS_INVALID_PARAMETER;
+    return cpu_read(&machine->cpu, address, buffer, size, MODE_KERNEL, &fault)
+               ? STATUS_SUCCESS
+               : STATUS_ACCESS_VIOLATION;
+}
+
+NTSTATUS ntmm_write_virtual(struct ntmm_machine *machine, uint64_t address, const void *buffer,
+                            size_t size)
+{
+    struct cpu_fault fault;
+    if (!buffer && size)
+        return STATUS_INVALID_PARAMETER;
+    return cpu_write(&machine->cpu, address, buffer, size, MODE_KERNEL, &fault)
+               ? STATUS_SUCCESS
+               : STATUS_ACCESS_VIOLATION;
+}

@@ -1,0 +1,282 @@
+/*
+ * init.c — boot (Windows: MmInitSystem and the loader work before it): lays
+ * out the system address space, builds the PFN database from the page tables
+ * the boot built, puts every other frame on the zeroed list and writes the
+ * kernel variables.
+ *
+ * Physical layout: frames from MM_BOOT_FIRST_PFN upward hold, in order, the
+ * kernel image (MM_KERNEL_IMAGE_PAGES; its page MM_KERNEL_DATA_PAGE holds the
+ * kernel variables, its page MM_KERNEL_PDPT_PAGE the PAE PDPT), the top-level
+ * table (x86, x64), the PFN database (contiguous) and then the page tables
+ * the mappings need. All other frames start on the zeroed list: the host
+ * hands the machine zero-filled RAM, the state Windows' zero page thread
+ * brings free memory to soon after boot.
+ *
+ * (1) Every boot frame is Active, mapped by exactly one PTE (the PAE PDPT is
+ *     an image page, mapped like the others), with PteAddress, PteFrame and
+ *     ShareCount set as Windows' MiInitializePfn would have.
+ * (2) MmNumberOfPhysicalPages * 4 KB == the configured RAM (E18).
+ */
+#include <string.h>
+
+#include "mm/mm.h"
+
+#define MM_BOOT_FIRST_PFN 0x100u /* boot allocations start at 1 MB, above the legacy area */
+
+static const struct mm_system_layout layout_x86 = {
+    .kernel_base = 0x80400000ull,
+    .pfn_database = 0x81000000ull,
+};
+
+static const struct mm_system_layout layout_x64 = {
+    .kernel_base = 0xfffff80002800000ull,
+    .pfn_database = 0xfffffa8000000000ull,
+};
+
+const struct mm_system_layout *mm_system_layout_for(enum ntmm_arch arch)
+{
+    return arch == NTMM_ARCH_X64 ? &layout_x64 : &layout_x86;
+}
+
+struct boot {
+    struct mm *mm;
+    uint64_t next_pfn; /* next frame the bump allocator hands out */
+};
+
+static NTSTATUS boot_alloc(struct boot *b, uint64_t count, uint64_t *pfn)
+{
+    if (count > b->mm->frames - b->next_pfn)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    *pfn = b->next_pfn;
+    b->next_pfn += count;
+    return STATUS_SUCCESS;
+}
+
+static uint8_t *entry_host(struct mm *mm, uint64_t table_pa, uint64_t va, unsigned level)
+{
+    const struct pte_format *fmt = mm->cpu->fmt;
+    return phys_address(&mm->cpu->phys, table_pa + (uint64_t)pte_index(fmt, va, level) * fmt->pte_size);
+}
+
+static uint64_t upper_entry(const struct pte_format *fmt, unsigned level, uint64_t pfn)
+{
+    uint64_t e = (pfn << PAGE_SHIFT) | PTE_HW_VALID;
+    if (!(fmt->permissionless_levels & (1u << level)))
+        e |= PTE_HW_WRITE | PTE_HW_ACCESSED | PTE_HW_DIRTY;
+    return e;
+}
+
+/* The physical address of the table at `level` that covers va, creating the
+ * tables on the way down (fresh frames are zero: all entries invalid). */
+static NTSTATUS boot_table(struct boot *b, uint64_t va, unsigned level, uint64_t *table_pa)
+{
+    const struct pte_format *fmt = b->mm->cpu->fmt;
+    uint64_t pa = b->mm->system_cr3 & fmt->top_table_mask;
+    for (unsigned l = 0; l < level; l++) {
+        uint8_t *host = entry_host(b->mm, pa, va, l);
+        uint64_t e = 0;
+        memcpy(&e, host, fmt->pte_size);
+        if (!(e & PTE_HW_VALID)) {
+            uint64_t pfn;
+            NTSTATUS st = boot_alloc(b, 1, &pfn);
+            if (!NT_SUCCESS(st))
+                return st;
+            e = upper_entry(fmt, l, pfn);
+            memcpy(host, &e, fmt->pte_size);
+        }
+        pa = e & fmt->pfn_mask;
+    }
+    *table_pa = pa;
+    return STATUS_SUCCESS;
+}
+
+/* Maps count frames from pfn at va, system-only, writable, global. */
+static NTSTATUS boot_map(struct boot *b, uint64_t va, uint64_t pfn, uint64_t count)
+{
+    const struct pte_format *fmt = b->mm->cpu->fmt;
+    for (uint64_t i = 0; i < count; i++, va += PAGE_SIZE) {
+        uint64_t table_pa;
+        NTSTATUS st = boot_table(b, va, fmt->levels - 1, &table_pa);
+        if (!NT_SUCCESS(st))
+            return st;
+        uint64_t e = ((pfn + i) << PAGE_SHIFT) | PTE_HW_VALID | PTE_HW_WRITE | PTE_HW_ACCESSED |
+                     PTE_HW_DIRTY | PTE_HW_GLOBAL;
+        memcpy(entry_host(b->mm, table_pa, va, fmt->levels - 1), &e, fmt->pte_size);
+    }
+    return STATUS_SUCCESS;
+}
+
+/* The self-map: entries [self_map_index, +count) of the table at
+ * self_map_level that covers PTE_BASE point at that level's tables in order
+ * (x86, x64: the top table at itself; PAE: PD3[0..3] at PD0..PD3). */
+static NTSTATUS boot_self_map(struct boot *b)
+{
+    const struct pte_format *fmt = b->mm->cpu->fmt;
+    unsigned level = fmt->self_map_level;
+    uint64_t holder;
+    NTSTATUS st = boot_table(b, fmt->pte_base, level, &holder);
+    for (unsigned k = 0; NT_SUCCESS(st) && k < fmt->self_map_count; k++) {
+        uint64_t target;
+        uint64_t target_va = level == 0 ? 0 : (uint64_t)k << fmt->level_shift[level - 1];
+        st = boot_table(b, target_va, level, &target);
+        if (NT_SUCCESS(st)) {
+            uint64_t e = upper_entry(fmt, level, target >> PAGE_SHIFT);
+            memcpy(phys_address(&b->mm->cpu->phys,
+                                holder + (uint64_t)(fmt->self_map_index + k) * fmt->pte_size),
+                   &e, fmt->pte_size);
+        }
+    }
+    return st;
+}
+
+/* Windows builds the PFN entries of the loader's pages from the page tables;
+ * so does ntmm: each frame a PTE maps is Active, mapped once. */
+static bool account_mapping(struct mm *mm, const struct pt_visit *v, void *context)
+{
+    (void)context;
+    if (!v->counted)
+        return true;
+    uint64_t pages = v->pages ? v->pages : 1;
+    for (uint64_t i = 0; i < pages; i++) {
+        uint64_t pfn = v->target_pfn + i;
+        pfn_set_share_count(mm, pfn, 1);
+        pfn_set_reference_count(mm, pfn, 1);
+        pfn_set_e1(mm, pfn, PFN_E1_PAGE_LOCATION, 3, ActiveAndValid);
+        pfn_set_pte_address(mm, pfn, v->entry_va);
+        pfn_set_pte_frame(mm, pfn, v->table_pfn);
+    }
+    return true;
+}
+
+static NTSTATUS boot_account(struct mm *mm, uint64_t first, uint64_t end)
+{
+    if (!mm_visit_page_tables(mm, mm->system_cr3, account_mapping, NULL, NULL))
+        return STATUS_INTERNAL_ERROR;
+    for (uint64_t pfn = first; pfn < end; pfn++) {
+        if (pfn_location(mm, pfn) != ActiveAndValid)
+            return STATUS_INTERNAL_ERROR;
+        uint64_t parent = pfn_pte_frame(mm, pfn);
+        if (parent != pfn)
+            pfn_set_share_count(mm, parent, pfn_share_count(mm, parent) + 1);
+    }
+    return STATUS_SUCCESS;
+}
+
+/* Symbols in the kernel data page, in this order, each word-aligned. */
+static void boot_symbols(struct mm *mm, enum ntmm_arch arch)
+{
+    static const char *const names[SYM_COUNT] = {
+        "MmPfnDatabase", "MmNumberOfPhysicalPages", "MmHighestPhysicalPage", "MmAvailablePages",
+        "MmZeroedPageListHead", "MmFreePageListHead", "MmStandbyPageListHead",
+        "MmModifiedPageListHead", "MmModifiedNoWritePageListHead", "MmBadPageListHead",
+        "MmRomPageListHead", "MmPageLocationList",
+    };
+    const struct pfn_layout *l = mm->pfn_layout;
+    bool wide = arch == NTMM_ARCH_X64;
+    uint64_t va = mm->data_va;
+    for (int s = 0; s < SYM_COUNT; s++) {
+        unsigned size = l->word;
+        const char *type = wide ? "Uint8B" : "Uint4B";
+        if (s == SYM_MmPfnDatabase)
+            type = wide ? "Ptr64 _MMPFN" : "Ptr32 _MMPFN";
+        if (s >= SYM_MmZeroedPageListHead && s <= SYM_MmRomPageListHead) {
+            size = l->list_size;
+            type = "_MMPFNLIST";
+        }
+        if (s == SYM_MmPageLocationList) {
+            size = 8 * l->word;
+            type = wide ? "[8] Ptr64 _MMPFNLIST" : "[8] Ptr32 _MMPFNLIST";
+        }
+        mm->symbols[s] = (struct mm_symbol_info){ names[s], type, va, size };
+        va += size;
+    }
+}
+
+uint64_t mm_symbol_word(const struct mm *mm, enum mm_symbol sym)
+{
+    uint64_t v = 0;
+    memcpy(&v, mm_symbol_host(mm, sym), mm->pfn_layout->word);
+    return v;
+}
+
+void mm_set_symbol_word(struct mm *mm, enum mm_symbol sym, uint64_t v)
+{
+    memcpy(mm_symbol_host(mm, sym), &v, mm->pfn_layout->word);
+}
+
+/* MMPFNLIST heads: empty, named; the ROM list carries StandbyPageList as its
+ * ListName, as Windows initialises it. MmPageLocationList points at the six. */
+static void boot_lists(struct mm *mm)
+{
+    const struct pfn_layout *l = mm->pfn_layout;
+    for (unsigned list = 0; list < MM_LIST_HEADS; list++) {
+        uint8_t *head = pagelist_head(mm, list);
+        uint32_t name = list == MM_ROM_LIST ? StandbyPageList : list;
+        memset(head, 0, l->list_size);
+        memcpy(head + l->list_name, &name, 4);
+        memcpy(head + l->list_flink, &l->empty, l->word);
+        memcpy(head + l->list_blink, &l->empty, l->word);
+    }
+    uint8_t *locations = mm_symbol_host(mm, SYM_MmPageLocationList);
+    for (unsigned list = ZeroedPageList; list <= BadPageList; list++) {
+        uint64_t va = mm->symbols[SYM_MmZeroedPageListHead + list].va;
+        memcpy(locations + list * l->word, &va, l->word);
+    }
+}
+
+static NTSTATUS boot_address_space(struct boot *b, uint64_t *image, uint64_t *pfn_db,
+                                   uint64_t pfn_db_pages)
+{
+    struct mm *mm = b->mm;
+    const struct pte_format *fmt = mm->cpu->fmt;
+    NTSTATUS st = boot_alloc(b, MM_KERNEL_IMAGE_PAGES, image);
+    if (NT_SUCCESS(st) && fmt->self_map_level > 0) {
+        mm->system_cr3 = (*image + MM_KERNEL_PDPT_PAGE) << PAGE_SHIFT;
+    } else if (NT_SUCCESS(st)) {
+        uint64_t top = 0;
+        st = boot_alloc(b, 1, &top);
+        mm->system_cr3 = top << PAGE_SHIFT;
+    }
+    if (NT_SUCCESS(st))
+        st = boot_alloc(b, pfn_db_pages, pfn_db);
+    if (NT_SUCCESS(st))
+        st = boot_self_map(b);
+    if (NT_SUCCESS(st))
+        st = boot_map(b, mm->layout->kernel_base, *image, MM_KERNEL_IMAGE_PAGES);
+    if (NT_SUCCESS(st))
+        st = boot_map(b, mm->layout->pfn_database, *pfn_db, pfn_db_pages);
+    return st;
+}
+
+/* Windows: MmInitSystem */
+NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, enum ntmm_arch arch)
+{
+    memset(mm, 0, sizeof *mm);
+    mm->cpu = cpu;
+    mm->pfn_layout = pfn_layout_for(arch);
+    mm->layout = mm_system_layout_for(arch);
+    mm->frames = cpu->phys.frames;
+    uint64_t pfn_db_pages = (mm->frames * mm->pfn_layout->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+    struct boot b = { mm, MM_BOOT_FIRST_PFN };
+    uint64_t image = 0, pfn_db = 0;
+    NTSTATUS st = boot_address_space(&b, &image, &pfn_db, pfn_db_pages);
+    if (!NT_SUCCESS(st))
+        return st;
+    mm->pfn_host = phys_frame(&cpu->phys, pfn_db);
+    mm->data_host = phys_frame(&cpu->phys, image + MM_KERNEL_DATA_PAGE);
+    mm->data_va = mm->layout->kernel_base + MM_KERNEL_DATA_PAGE * PAGE_SIZE;
+    mm->boot_frames = b.next_pfn - MM_BOOT_FIRST_PFN;
+    st = boot_account(mm, MM_BOOT_FIRST_PFN, b.next_pfn);
+    if (!NT_SUCCESS(st))
+        return st;
+    boot_symbols(mm, arch);
+    boot_lists(mm);
+    mm_set_symbol_word(mm, SYM_MmPfnDatabase, mm->layout->pfn_database);
+    mm_set_symbol_word(mm, SYM_MmNumberOfPhysicalPages, mm->frames);
+    mm_set_symbol_word(mm, SYM_MmHighestPhysicalPage, mm->frames - 1);
+    for (uint64_t pfn = 0; pfn < mm->frames; pfn++)
+        if (pfn < MM_BOOT_FIRST_PFN || pfn >= b.next_pfn)
+            pagelist_insert_tail(mm, ZeroedPageList, pfn);
+    cpu_load_cr3(cpu, mm->system_cr3);
+    return STATUS_SUCCESS;
+}

@@ -1,0 +1,155 @@
+/*
+ * pagelist.c — the page lists (Windows: MmZeroedPageListHead and the other
+ * MMPFNLIST heads) and the allocation routines that take frames off them.
+ *
+ * A list head is an MMPFNLIST {Total, ListName, Flink, Blink} in simulated
+ * kernel memory; the frames are chained through their PFN entries, Flink in
+ * u1 and Blink in u2, MM_EMPTY_LIST at both ends.
+ *
+ *            mm_insert_page_in_free_list          mm_zero_page_thread
+ *   Active ------------------------------> Free ----------------------> Zeroed
+ *     ^                                     |                            |
+ *     |    mm_remove_any_page (Free first)  |                            |
+ *     +-------------------------------------+                            |
+ *     |    mm_remove_zero_page (Zeroed first; a Free frame is zeroed)    |
+ *     +------------------------------------------------------------------+
+ *
+ * (1) A frame is on at most one list, the one its PageLocation names, and
+ *     the list's Total equals the frames reachable from its Flink.
+ * (2) Insertion at the tail and removal at the head or from the middle are
+ *     O(1): pagelist_insert_tail and pagelist_unlink are the only routines
+ *     that change links.
+ * (3) MmAvailablePages == Total(Zeroed) + Total(Free) + Total(Standby).
+ * (4) Every frame on the zeroed list holds only zero bytes.
+ */
+#include <string.h>
+
+#include "mm/mm.h"
+
+static uint64_t load(const uint8_t *p, unsigned width)
+{
+    uint64_t v = 0;
+    memcpy(&v, p, width);
+    return v;
+}
+
+static void store(uint8_t *p, unsigned width, uint64_t v)
+{
+    memcpy(p, &v, width);
+}
+
+uint8_t *pagelist_head(const struct mm *mm, unsigned list)
+{
+    return mm_symbol_host(mm, (enum mm_symbol)(SYM_MmZeroedPageListHead + list));
+}
+
+uint64_t pagelist_total(const struct mm *mm, unsigned list)
+{
+    return load(pagelist_head(mm, list), mm->pfn_layout->word);
+}
+
+uint64_t pagelist_first(const struct mm *mm, unsigned list)
+{
+    return load(pagelist_head(mm, list) + mm->pfn_layout->list_flink, mm->pfn_layout->word);
+}
+
+uint64_t pagelist_last(const struct mm *mm, unsigned list)
+{
+    return load(pagelist_head(mm, list) + mm->pfn_layout->list_blink, mm->pfn_layout->word);
+}
+
+static void set_head(struct mm *mm, unsigned list, unsigned offset, uint64_t v)
+{
+    store(pagelist_head(mm, list) + offset, mm->pfn_layout->word, v);
+}
+
+static bool counts_as_available(enum mm_list list)
+{
+    return list == ZeroedPageList || list == FreePageList || list == StandbyPageList;
+}
+
+uint64_t mm_available_pages(const struct mm *mm)
+{
+    return mm_symbol_word(mm, SYM_MmAvailablePages);
+}
+
+static void adjust(struct mm *mm, enum mm_list list, int delta)
+{
+    set_head(mm, list, 0, pagelist_total(mm, list) + (uint64_t)(int64_t)delta);
+    if (counts_as_available(list))
+        mm_set_symbol_word(mm, SYM_MmAvailablePages,
+                           mm_available_pages(mm) + (uint64_t)(int64_t)delta);
+}
+
+/* Windows: MiInsertPageInList */
+void pagelist_insert_tail(struct mm *mm, enum mm_list list, uint64_t pfn)
+{
+    const struct pfn_layout *l = mm->pfn_layout;
+    uint64_t last = pagelist_last(mm, list);
+    pfn_set_flink(mm, pfn, l->empty);
+    pfn_set_blink(mm, pfn, last);
+    if (last == l->empty)
+        set_head(mm, list, l->list_flink, pfn);
+    else
+        pfn_set_flink(mm, last, pfn);
+    set_head(mm, list, l->list_blink, pfn);
+    pfn_set_e1(mm, pfn, PFN_E1_PAGE_LOCATION, 3, list);
+    adjust(mm, list, +1);
+}
+
+/* Windows: MiUnlinkPageFromList */
+void pagelist_unlink(struct mm *mm, uint64_t pfn)
+{
+    const struct pfn_layout *l = mm->pfn_layout;
+    enum mm_list list = pfn_location(mm, pfn);
+    uint64_t prev = pfn_blink(mm, pfn);
+    uint64_t next = pfn_flink(mm, pfn);
+    if (prev == l->empty)
+        set_head(mm, list, l->list_flink, next);
+    else
+        pfn_set_flink(mm, prev, next);
+    if (next == l->empty)
+        set_head(mm, list, l->list_blink, prev);
+    else
+        pfn_set_blink(mm, next, prev);
+    pfn_set_flink(mm, pfn, 0);
+    pfn_set_blink(mm, pfn, 0);
+    adjust(mm, list, -1);
+}
+
+uint64_t pagelist_remove_head(struct mm *mm, enum mm_list list)
+{
+    uint64_t pfn = pagelist_first(mm, list);
+    if (pfn != mm->pfn_layout->empty)
+        pagelist_unlink(mm, pfn);
+    return pfn;
+}
+
+/* Windows: MiRemoveZeroPage */
+uint64_t mm_remove_zero_page(struct mm *mm)
+{
+    uint64_t pfn = pagelist_remove_head(mm, ZeroedPageList);
+    if (pfn != mm->pfn_layout->empty)
+        return pfn;
+    pfn = pagelist_remove_head(mm, FreePageList);
+    if (pfn != mm->pfn_layout->empty)
+        memset(phys_frame(&mm->cpu->phys, pfn), 0, PAGE_SIZE); /* MiZeroPhysicalPage */
+    return pfn;
+}
+
+/* Windows: MiRemoveAnyPage */
+uint64_t mm_remove_any_page(struct mm *mm)
+{
+    uint64_t pfn = pagelist_remove_head(mm, FreePageList);
+    if (pfn != mm->pfn_layout->empty)
+        return pfn;
+    return pagelist_remove_head(mm, ZeroedPageList);
+}
+
+/* Windows: MiInsertPageInFreeList */
+void mm_insert_page_in_free_list(struct mm *mm, uint64_t pfn)
+{
+    pfn_set_reference_count(mm, pfn, 0);
+    pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 0);
+    pagelist_insert_tail(mm, FreePageList, pfn);
+}

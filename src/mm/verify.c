@@ -1,0 +1,195 @@
+/*
+ * verify.c — the invariant checker (the shell's !verify; tests run it after
+ * every operation). It cross-checks independent representations, as Lua's
+ * lua_checkmemory does: what the lists hold against their Totals and the
+ * PageLocation of every frame; what the page tables map against the PFN
+ * entries' PteAddress, PteFrame and ShareCount.
+ *
+ * Checks, citing the invariants of pagelist.c (P), pfn.c (F) and init.c (I):
+ *  1. each list is doubly linked, ends in MM_EMPTY_LIST, holds only frames
+ *     whose PageLocation names it, and has Total entries (P1);
+ *  2. every frame is on exactly one list or Active, and the counts add up to
+ *     MmNumberOfPhysicalPages (P1, I2); MmAvailablePages agrees (P3);
+ *  3. frames on the zeroed list hold only zero bytes (P4);
+ *  4. every valid PTE maps an Active frame whose PteAddress is that PTE's
+ *     address and whose PteFrame is the table holding it (I1);
+ *  5. an Active frame's ShareCount equals the PTEs mapping it plus the Active
+ *     frames whose PteFrame it is; its ReferenceCount is 1 (F2).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm/mm.h"
+
+struct checker {
+    struct mm *mm;
+    uint32_t *mappings; /* valid PTEs found per frame */
+    uint8_t *on_list;   /* frames seen on a list */
+    char *message;
+    size_t size;
+    bool failed;
+};
+
+static bool fail(struct checker *c, const char *format, ...)
+{
+    if (!c->failed && c->message && c->size) {
+        va_list ap;
+        va_start(ap, format);
+        vsnprintf(c->message, c->size, format, ap);
+        va_end(ap);
+    }
+    c->failed = true;
+    return false;
+}
+
+static bool check_list(struct checker *c, unsigned list)
+{
+    struct mm *mm = c->mm;
+    uint64_t empty = mm->pfn_layout->empty;
+    enum mm_list location = list == MM_ROM_LIST ? StandbyPageList : (enum mm_list)list;
+    uint64_t total = pagelist_total(mm, list), count = 0, prev = empty;
+    for (uint64_t pfn = pagelist_first(mm, list); pfn != empty; pfn = pfn_flink(mm, pfn)) {
+        if (pfn >= mm->frames || count >= total)
+            return fail(c, "list %u: entry %llu after %llu frames breaks the chain or Total %llu",
+                        list, (unsigned long long)pfn, (unsigned long long)count,
+                        (unsigned long long)total);
+        if (c->on_list[pfn]++)
+            return fail(c, "pfn %llx is on a list twice", (unsigned long long)pfn);
+        if (pfn_location(mm, pfn) != location)
+            return fail(c, "pfn %llx on list %u has PageLocation %u", (unsigned long long)pfn,
+                        list, pfn_location(mm, pfn));
+        if (pfn_blink(mm, pfn) != prev)
+            return fail(c, "pfn %llx: Blink %llx, expected %llx", (unsigned long long)pfn,
+                        (unsigned long long)pfn_blink(mm, pfn), (unsigned long long)prev);
+        if (pfn_reference_count(mm, pfn) != 0)
+            return fail(c, "pfn %llx on list %u has ReferenceCount %u", (unsigned long long)pfn,
+                        list, pfn_reference_count(mm, pfn));
+        prev = pfn;
+        count++;
+    }
+    if (count != total)
+        return fail(c, "list %u: Total %llu but %llu frames linked", list,
+                    (unsigned long long)total, (unsigned long long)count);
+    if (pagelist_last(mm, list) != prev)
+        return fail(c, "list %u: Blink of the head is %llx, the last frame is %llx", list,
+                    (unsigned long long)pagelist_last(mm, list), (unsigned long long)prev);
+    return true;
+}
+
+static bool is_zero(const uint8_t *p)
+{
+    static const uint8_t zero[PAGE_SIZE];
+    return memcmp(p, zero, PAGE_SIZE) == 0;
+}
+
+static bool check_frames(struct checker *c)
+{
+    struct mm *mm = c->mm;
+    uint64_t active = 0, listed = 0;
+    for (unsigned list = 0; list < MM_LIST_HEADS; list++)
+        listed += pagelist_total(mm, list);
+    for (uint64_t pfn = 0; pfn < mm->frames; pfn++) {
+        enum mm_list location = pfn_location(mm, pfn);
+        if (location == ActiveAndValid) {
+            if (c->on_list[pfn])
+                return fail(c, "pfn %llx is Active and on a list", (unsigned long long)pfn);
+            active++;
+        } else if (!c->on_list[pfn]) {
+            return fail(c, "pfn %llx has PageLocation %u but is on no list",
+                        (unsigned long long)pfn, location);
+        } else if (location == ZeroedPageList && !is_zero(phys_frame(&mm->cpu->phys, pfn))) {
+            return fail(c, "pfn %llx is on the zeroed list but holds data", (unsigned long long)pfn);
+        }
+    }
+    if (active + listed != mm->frames)
+        return fail(c, "%llu Active + %llu listed frames != %llu physical pages",
+                    (unsigned long long)active, (unsigned long long)listed,
+                    (unsigned long long)mm->frames);
+    uint64_t available = pagelist_total(mm, ZeroedPageList) + pagelist_total(mm, FreePageList) +
+                         pagelist_total(mm, StandbyPageList);
+    if (mm_available_pages(mm) != available)
+        return fail(c, "MmAvailablePages %llu, lists hold %llu",
+                    (unsigned long long)mm_available_pages(mm), (unsigned long long)available);
+    return true;
+}
+
+static bool check_mapping(struct mm *mm, const struct pt_visit *v, void *context)
+{
+    struct checker *c = context;
+    if (!v->counted)
+        return true;
+    for (uint64_t i = 0; i < (v->pages ? v->pages : 1); i++) {
+        uint64_t pfn = v->target_pfn + i;
+        if (pfn_location(mm, pfn) != ActiveAndValid)
+            return fail(c, "PTE at %llx maps pfn %llx, which is not Active",
+                        (unsigned long long)v->entry_va, (unsigned long long)pfn);
+        if (pfn_pte_address(mm, pfn) != v->entry_va)
+            return fail(c, "pfn %llx: PteAddress %llx, but the PTE at %llx maps it",
+                        (unsigned long long)pfn, (unsigned long long)pfn_pte_address(mm, pfn),
+                        (unsigned long long)v->entry_va);
+        if (pfn_pte_frame(mm, pfn) != v->table_pfn)
+            return fail(c, "pfn %llx: PteFrame %llx, but its PTE is in frame %llx",
+                        (unsigned long long)pfn, (unsigned long long)pfn_pte_frame(mm, pfn),
+                        (unsigned long long)v->table_pfn);
+        c->mappings[pfn]++;
+    }
+    return true;
+}
+
+static bool check_share_counts(struct checker *c)
+{
+    struct mm *mm = c->mm;
+    for (uint64_t pfn = 0; pfn < mm->frames; pfn++) {
+        if (pfn_location(mm, pfn) != ActiveAndValid)
+            continue;
+        uint64_t parent = pfn_pte_frame(mm, pfn);
+        if (parent != pfn && parent < mm->frames)
+            c->mappings[parent]++; /* a child counts in its page table's ShareCount */
+    }
+    for (uint64_t pfn = 0; pfn < mm->frames; pfn++) {
+        if (pfn_location(mm, pfn) != ActiveAndValid)
+            continue;
+        if (pfn_share_count(mm, pfn) != c->mappings[pfn])
+            return fail(c, "pfn %llx: ShareCount %llu, but %u PTEs and children use it",
+                        (unsigned long long)pfn, (unsigned long long)pfn_share_count(mm, pfn),
+                        c->mappings[pfn]);
+        if (pfn_reference_count(mm, pfn) != 1)
+            return fail(c, "pfn %llx: Active with ReferenceCount %u", (unsigned long long)pfn,
+                        pfn_reference_count(mm, pfn));
+    }
+    return true;
+}
+
+NTSTATUS mm_verify(struct mm *mm, char *message, size_t size)
+{
+    struct checker c = { .mm = mm, .message = message, .size = size };
+    c.mappings = calloc(mm->frames, sizeof *c.mappings);
+    c.on_list = calloc(mm->frames, 1);
+    if (!c.mappings || !c.on_list) {
+        free(c.mappings);
+        free(c.on_list);
+        if (message && size)
+            snprintf(message, size, "the host is out of memory");
+        return STATUS_NO_MEMORY;
+    }
+    for (unsigned list = 0; list < MM_LIST_HEADS && !c.failed; list++)
+        check_list(&c, list);
+    if (!c.failed)
+        check_frames(&c);
+    struct pt_visit bad;
+    if (!c.failed && !mm_visit_page_tables(mm, mm->system_cr3, check_mapping, &c, &bad) &&
+        !c.failed)
+        fail(&c, "the entry at %llx points outside physical memory",
+             (unsigned long long)bad.entry_va);
+    if (!c.failed)
+        check_share_counts(&c);
+    free(c.mappings);
+    free(c.on_list);
+    if (c.failed)
+        return STATUS_INTERNAL_ERROR;
+    if (message && size)
+        snprintf(message, size, "ok");
+    return STATUS_SUCCESS;
+}

@@ -1,0 +1,151 @@
+/*
+ * test_verify.c — the verifier catches each broken invariant it claims to
+ * check (mm/verify.c, checks 1-5): every case corrupts one thing in simulated
+ * memory, expects STATUS_INTERNAL_ERROR with a message naming the problem,
+ * restores it, and expects the verifier to pass again.
+ */
+#include <string.h>
+
+#include "testing.h"
+
+#include "ke/machine.h"
+
+struct corruption {
+    const char *what;   /* a phrase the verifier's message must contain */
+    uint64_t (*address)(struct ntmm_machine *m); /* physical address to corrupt */
+    unsigned size;      /* bytes */
+    uint64_t xor_mask;  /* bits flipped */
+};
+
+static struct mm *mm_of(struct ntmm_machine *m)
+{
+    return &m->mm;
+}
+
+static uint64_t entry_pa(struct ntmm_machine *m, uint64_t pfn, unsigned offset)
+{
+    struct mm *mm = mm_of(m);
+    return (uint64_t)(pfn_entry(mm, pfn) - m->cpu.phys.base) + offset;
+}
+
+static uint64_t second_zeroed(struct ntmm_machine *m)
+{
+    return pfn_flink(mm_of(m), pagelist_first(mm_of(m), ZeroedPageList));
+}
+
+static uint64_t zeroed_flink(struct ntmm_machine *m)
+{
+    return entry_pa(m, second_zeroed(m), mm_of(m)->pfn_layout->u1);
+}
+
+static uint64_t zeroed_blink(struct ntmm_machine *m)
+{
+    return entry_pa(m, second_zeroed(m), mm_of(m)->pfn_layout->u2);
+}
+
+static uint64_t zeroed_location(struct ntmm_machine *m)
+{
+    return entry_pa(m, second_zeroed(m), mm_of(m)->pfn_layout->u3);
+}
+
+static uint64_t zeroed_bytes(struct ntmm_machine *m)
+{
+    return (second_zeroed(m) << 12) + 100;
+}
+
+static uint64_t head_pa(struct ntmm_machine *m, unsigned offset)
+{
+    return (uint64_t)(pagelist_head(mm_of(m), ZeroedPageList) - m->cpu.phys.base) + offset;
+}
+
+static uint64_t zeroed_total(struct ntmm_machine *m)
+{
+    return head_pa(m, 0);
+}
+
+static uint64_t available(struct ntmm_machine *m)
+{
+    return (uint64_t)(mm_symbol_host(mm_of(m), SYM_MmAvailablePages) - m->cpu.phys.base);
+}
+
+/* The frame holding the PFN database's first page: Active, mapped once. */
+static uint64_t database_frame(struct ntmm_machine *m)
+{
+    struct ntmm_walk walk;
+    ntmm_pte_walk(m, 0, mm_of(m)->layout->pfn_database, &walk);
+    return walk.physical >> 12;
+}
+
+static uint64_t active_share_count(struct ntmm_machine *m)
+{
+    return entry_pa(m, database_frame(m), mm_of(m)->pfn_layout->u2);
+}
+
+static uint64_t active_pte_address(struct ntmm_machine *m)
+{
+    return entry_pa(m, database_frame(m), mm_of(m)->pfn_layout->pte_address);
+}
+
+static uint64_t active_pte_frame(struct ntmm_machine *m)
+{
+    return entry_pa(m, database_frame(m), mm_of(m)->pfn_layout->u4);
+}
+
+static uint64_t active_reference_count(struct ntmm_machine *m)
+{
+    return entry_pa(m, database_frame(m), mm_of(m)->pfn_layout->u3 + 2);
+}
+
+/* The PTE mapping the PFN database's first page: point it at a free frame. */
+static uint64_t database_pte(struct ntmm_machine *m)
+{
+    struct ntmm_walk walk;
+    ntmm_pte_walk(m, 0, mm_of(m)->layout->pfn_database, &walk);
+    return walk.level[walk.levels - 1].entry_physical;
+}
+
+static void run(enum ntmm_arch arch, const struct corruption *c)
+{
+    struct ntmm_machine *m = test_boot(arch, 16ull << 20);
+    uint64_t pa = c->address(m), original = 0, broken;
+    char message[256];
+    assert_int_equal(ntmm_read_physical(m, pa, &original, c->size), STATUS_SUCCESS);
+    broken = original ^ c->xor_mask;
+    assert_int_equal(ntmm_write_physical(m, pa, &broken, c->size), STATUS_SUCCESS);
+    assert_int_equal(ntmm_verify(m, message, sizeof message), STATUS_INTERNAL_ERROR);
+    if (!strstr(message, c->what))
+        fail_msg("arch %d, %s: verifier said \"%s\"", arch, c->what, message);
+    assert_int_equal(ntmm_write_physical(m, pa, &original, c->size), STATUS_SUCCESS);
+    test_verify(m);
+    ntmm_machine_destroy(m);
+}
+
+static void test_corruptions(void **state)
+{
+    (void)state;
+    static const struct corruption cases[] = {
+        { "breaks the chain", zeroed_flink, 4, 0x40000000 },
+        { "Blink", zeroed_blink, 4, 1 },
+        { "PageLocation", zeroed_location, 2, 1u << 8 },
+        { "holds data", zeroed_bytes, 1, 0x5a },
+        { "Total", zeroed_total, 4, 1 },
+        { "MmAvailablePages", available, 4, 1 },
+        { "ShareCount", active_share_count, 4, 1 },
+        { "PteAddress", active_pte_address, 4, 8 },
+        { "PteFrame", active_pte_frame, 4, 1 },
+        { "ReferenceCount", active_reference_count, 2, 2 },
+        { "not Active", database_pte, 4, 0x800000 },
+        { "outside physical memory", database_pte, 4, 0x10000000 },
+    };
+    for (enum ntmm_arch arch = NTMM_ARCH_X86; arch <= NTMM_ARCH_X64; arch++)
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+            run(arch, &cases[i]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_corruptions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
