@@ -17,12 +17,14 @@ CHECK_LDFLAGS := -fsanitize=address,undefined
 
 LIB_SRC := $(sort $(wildcard src/*/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_SCRIPTS := $(sort $(wildcard tests/test_*.sh))
 EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 HEADERS := $(wildcard include/ntmm/*.h src/*/*.h)
 
-REL := build/release
-CHK := build/check
+BUILD ?= build
+REL := $(BUILD)/release
+CHK := $(BUILD)/check
 
 REL_OBJ := $(LIB_SRC:src/%.c=$(REL)/obj/%.o)
 CHK_OBJ := $(LIB_SRC:src/%.c=$(CHK)/obj/%.o)
@@ -69,7 +71,7 @@ demo: deps all
 
 check: deps
 	@$(MAKE) -s --no-print-directory $(TESTS) $(CHK)/examples-built
-	@scripts/run-tests.sh $(TESTS)
+	@scripts/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
 
 # The examples must build warning-free under the sanitizers as well.
 $(CHK)/examples-built: $(EXAMPLE_SRC) $(CHK)/libntmm.a $(HEADERS)
@@ -90,4 +92,4 @@ install: $(REL)/libntmm.a
 		ntmm.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ntmm.pc
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD)

@@ -1,0 +1,25 @@
+#!/bin/sh
+# `make install PREFIX=DIR` gives C users what they expect: the headers,
+# libntmm.a and ntmm.pc, so that `cc prog.c $(pkg-config --cflags --libs ntmm)`
+# builds a program (the demo) that then runs. Prints TAP for run-tests.sh.
+top=$(cd "$(dirname "$0")/.." && pwd)
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+n=0
+check() {
+    n=$((n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+make -s -C "$top" install PREFIX="$dir/prefix" BUILD="$dir/build" >"$dir/log" 2>&1
+check $? "make install PREFIX=DIR"
+for f in include/ntmm/ntmm.h include/ntmm/nt.h include/ntmm/introspect.h lib/libntmm.a lib/pkgconfig/ntmm.pc; do
+    test -f "$dir/prefix/$f"
+    check $? "installs $f"
+done
+flags=$(PKG_CONFIG_PATH="$dir/prefix/lib/pkgconfig" pkg-config --cflags --libs ntmm)
+check $? "pkg-config --cflags --libs ntmm"
+cc "$top/examples/demo.c" $flags -o "$dir/demo" >>"$dir/log" 2>&1
+check $? "cc prog.c \$(pkg-config --cflags --libs ntmm)"
+"$dir/demo" | grep -q '^ok$'
+check $? "the installed library runs the demo"
+[ "$n" -eq 9 ] || echo "not ok $((n + 1)) - wrong number of checks"
