@@ -137,7 +137,13 @@ const struct pte_format *pte_format_for(enum ntmm_arch arch);
 
 /* Canonical form of a virtual address (sign-extended above va_bits on x64,
  * truncated to 32 bits on x86). */
-uint64_t pte_canonical(const struct pte_format *fmt, uint64_t va);
+static inline uint64_t pte_canonical(const struct pte_format *fmt, uint64_t va)
+{
+    unsigned unused = 64 - fmt->va_bits;
+    if (fmt->va_bits == 32)
+        return va & 0xffffffffull;
+    return (uint64_t)((int64_t)(va << unused) >> unused);
+}
 
 /* Windows: MiGetPteAddress — the self-map address of the entry that maps va
  * at the given level (0 = PTE, 1 = PDE, 2 = PPE, 3 = PXE). */

@@ -15,6 +15,13 @@ static bool in_self_map(const struct pte_format *fmt, uint64_t va)
     return va >= fmt->pte_base && va < pte_self_map_end(fmt);
 }
 
+/* The self-map, and the page CR3 points into: on PAE the PDPT is reachable
+ * only through an ordinary kernel mapping, outside the self-map. */
+static bool writes_paging_structure(const struct cpu *cpu, uint64_t va, uint64_t pa)
+{
+    return in_self_map(cpu->fmt, va) || (pa >> PAGE_SHIFT) == (cpu->cr3 >> PAGE_SHIFT);
+}
+
 uint8_t *cpu_translate(struct cpu *cpu, uint64_t va, enum cpu_access access,
                        enum cpu_mode mode, struct cpu_fault *fault)
 {
@@ -29,9 +36,10 @@ uint8_t *cpu_translate(struct cpu *cpu, uint64_t va, enum cpu_access access,
         return NULL;
     }
     uint8_t *frame = phys_address(&cpu->phys, w.pa & ~(PAGE_SIZE - 1));
-    /* (1): a write into the self-map changes a translation; keep it uncached
-     * so that every such write passes through cpu_write's invalidation. */
-    if (!(access == ACCESS_WRITE && in_self_map(cpu->fmt, va)))
+    /* (1): a write into paging structures changes translations; keep it
+     * uncached so that every such write passes through copy_virtual's
+     * invalidation. */
+    if (!(access == ACCESS_WRITE && writes_paging_structure(cpu, va, w.pa)))
         tlb_fill(&cpu->tlb, mode, access, va, frame, w.global);
     return frame + (va & (PAGE_SIZE - 1));
 }
@@ -64,8 +72,11 @@ static bool copy_virtual(struct cpu *cpu, uint64_t va, uint8_t *buffer, size_t s
             return false;
         if (access == ACCESS_WRITE) {
             memcpy(host, buffer, chunk);
+            uint64_t pa = (uint64_t)(host - cpu->phys.base);
             if (in_self_map(cpu->fmt, va))
                 self_map_written(cpu, va, chunk);
+            else if (writes_paging_structure(cpu, va, pa))
+                tlb_flush(&cpu->tlb, false);
         } else {
             memcpy(buffer, host, chunk);
         }

@@ -59,16 +59,14 @@ bool cpu_fetch(struct cpu *cpu, uint64_t va, enum cpu_mode mode, struct cpu_faul
 bool cpu_read_physical(struct cpu *cpu, uint64_t pa, void *buffer, size_t size);
 bool cpu_write_physical(struct cpu *cpu, uint64_t pa, const void *buffer, size_t size);
 
-/* The fast path: an aligned-enough 8-byte read that hits the TLB. */
+/* The fast path: an 8-byte read within one page that hits the TLB. */
 static inline bool cpu_read64(struct cpu *cpu, uint64_t va, enum cpu_mode mode, uint64_t *value,
                               struct cpu_fault *fault)
 {
-    if ((va & 0xfff) <= 0xff8) {
-        uint8_t *host = tlb_lookup(&cpu->tlb, mode, ACCESS_READ, va);
-        if (host) {
-            memcpy(value, host, 8);
-            return true;
-        }
+    uint8_t *host = tlb_lookup_span(&cpu->tlb, mode, ACCESS_READ, va, 8);
+    if (host) {
+        memcpy(value, host, 8);
+        return true;
     }
     return cpu_read(cpu, va, value, 8, mode, fault);
 }
@@ -76,12 +74,10 @@ static inline bool cpu_read64(struct cpu *cpu, uint64_t va, enum cpu_mode mode, 
 static inline bool cpu_write64(struct cpu *cpu, uint64_t va, enum cpu_mode mode, uint64_t value,
                                struct cpu_fault *fault)
 {
-    if ((va & 0xfff) <= 0xff8) {
-        uint8_t *host = tlb_lookup(&cpu->tlb, mode, ACCESS_WRITE, va);
-        if (host) {
-            memcpy(host, &value, 8);
-            return true;
-        }
+    uint8_t *host = tlb_lookup_span(&cpu->tlb, mode, ACCESS_WRITE, va, 8);
+    if (host) {
+        memcpy(host, &value, 8);
+        return true;
     }
     return cpu_write(cpu, va, &value, 8, mode, fault);
 }

@@ -22,14 +22,6 @@ const struct pte_format *pte_format_for(enum ntmm_arch arch)
     return NULL;
 }
 
-uint64_t pte_canonical(const struct pte_format *fmt, uint64_t va)
-{
-    unsigned unused = 64 - fmt->va_bits;
-    if (fmt->va_bits == 32)
-        return va & 0xffffffffull;
-    return (uint64_t)((int64_t)(va << unused) >> unused);
-}
-
 /* Windows: MiGetPteAddress */
 uint64_t pte_address(const struct pte_format *fmt, uint64_t va, unsigned level)
 {

@@ -19,7 +19,8 @@ void tlb_fill(struct tlb *tlb, enum cpu_mode mode, enum cpu_access access, uint6
 {
     uint64_t vpn = va >> 12;
     unsigned slot = (unsigned)(vpn % TLB_ENTRIES);
-    tlb->entry[mode][access][slot] = (struct tlb_entry){ .tag = vpn, .host = frame_host };
+    tlb->entry[mode][access][slot] =
+        (struct tlb_entry){ .tag = vpn, .bias = (uintptr_t)frame_host - (uintptr_t)(vpn << 12) };
     tlb->global[mode][access][slot] = global;
 }
 

@@ -48,9 +48,13 @@ void walk_translate(const struct pte_format *fmt, const struct phys *phys, uint6
                     uint64_t va, enum cpu_access access, enum cpu_mode mode, bool update,
                     struct walk *w)
 {
-    memset(w, 0, sizeof *w);
+    w->depth = 0;
+    w->pa = 0;
+    w->page_size = 0;
+    w->global = false;
     if (pte_canonical(fmt, va) != va) {
         w->status = WALK_NON_CANONICAL;
+        w->fault_level = 0;
         return;
     }
     uint64_t table = cr3 & fmt->top_table_mask;
@@ -79,14 +83,16 @@ void walk_translate(const struct pte_format *fmt, const struct phys *phys, uint6
         if (leaf) {
             uint64_t size = 1ull << fmt->level_shift[level];
             uint64_t frame = e & fmt->pfn_mask & ~(size - 1);
-            if (update)
-                set_bits(fmt, phys, pa, &w->entry[level],
-                         PTE_HW_ACCESSED | (access == ACCESS_WRITE ? PTE_HW_DIRTY : 0));
             w->page_size = size;
             w->pa = frame + (va & (size - 1));
             w->global = (e & PTE_HW_GLOBAL) != 0;
-            if (!phys_contains(phys, w->pa & ~(PAGE_SIZE - 1), PAGE_SIZE))
+            if (!phys_contains(phys, w->pa & ~(PAGE_SIZE - 1), PAGE_SIZE)) {
                 w->status = WALK_BAD_PHYSICAL;
+                return;
+            }
+            if (update)
+                set_bits(fmt, phys, pa, &w->entry[level],
+                         PTE_HW_ACCESSED | (access == ACCESS_WRITE ? PTE_HW_DIRTY : 0));
             return;
         }
         table = e & fmt->pfn_mask;

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ke/machine.h"
 
@@ -128,6 +129,11 @@ NTSTATUS ntmm_read_virtual(struct ntmm_machine *machine, uint64_t address, void 
     struct cpu_fault fault;
     if (!buffer && size)
         return STATUS_INVALID_PARAMETER;
+    uint8_t *host = size ? tlb_lookup_span(&machine->cpu.tlb, MODE_KERNEL, ACCESS_READ, address, size) : NULL;
+    if (host) {
+        memcpy(buffer, host, size);
+        return STATUS_SUCCESS;
+    }
     return cpu_read(&machine->cpu, address, buffer, size, MODE_KERNEL, &fault)
                ? STATUS_SUCCESS
                : STATUS_ACCESS_VIOLATION;
