@@ -12,89 +12,11 @@
 
 #include <string.h>
 
-#include "arch/cpu.h"
+#include "cpu_env.h"
 
 #define RAM_BYTES (8ull << 20)
-#define DATA_PFN 0x123u  /* data frames live above the bump-allocated tables */
+#define DATA_PFN 0x123u /* above ENV_TABLE_FRAMES */
 #define OUTSIDE_PFN 0x10000u /* 256 MB: outside RAM, representable in every format */
-#define RW_USER (PTE_HW_WRITE | PTE_HW_OWNER)
-
-/* ---- a standalone processor with hand-built page tables ---- */
-
-struct env {
-    struct cpu cpu;
-    uint64_t next_pfn; /* bump allocator of page-table frames */
-};
-
-static void env_init(struct env *e, const struct pte_format *fmt, uint64_t ram)
-{
-    memset(e, 0, sizeof *e);
-    e->cpu.fmt = fmt;
-    assert_int_equal(phys_create(&e->cpu.phys, ram), STATUS_SUCCESS);
-    tlb_init(&e->cpu.tlb);
-    e->next_pfn = 1;
-    uint64_t top = e->next_pfn++ << PAGE_SHIFT;
-    if (fmt->arch == NTMM_ARCH_X86_PAE)
-        top += 0x20; /* a PDPT is 32-byte aligned, not page aligned */
-    cpu_load_cr3(&e->cpu, top);
-}
-
-static void env_destroy(struct env *e)
-{
-    phys_destroy(&e->cpu.phys);
-}
-
-static bool permissionless(const struct env *e, unsigned level)
-{
-    return (e->cpu.fmt->permissionless_levels & (1u << level)) != 0;
-}
-
-static uint64_t get(const struct env *e, uint64_t pa)
-{
-    uint64_t v = 0;
-    memcpy(&v, phys_address(&e->cpu.phys, pa), e->cpu.fmt->pte_size);
-    return v;
-}
-
-static void put(struct env *e, uint64_t pa, uint64_t v)
-{
-    memcpy(phys_address(&e->cpu.phys, pa), &v, e->cpu.fmt->pte_size);
-}
-
-/* Physical address of the entry at `level` for va; missing tables above it
- * are allocated (upper entries: Valid, plus Write and Owner where they exist,
- * Accessed and Dirty clear). */
-static uint64_t entry_pa(struct env *e, uint64_t va, unsigned level)
-{
-    const struct pte_format *fmt = e->cpu.fmt;
-    uint64_t table = e->cpu.cr3 & fmt->top_table_mask;
-    for (unsigned l = 0;; l++) {
-        uint64_t pa = table + (uint64_t)pte_index(fmt, va, l) * fmt->pte_size;
-        if (l == level)
-            return pa;
-        uint64_t v = get(e, pa);
-        if (!(v & PTE_HW_VALID)) {
-            assert_true(e->next_pfn < DATA_PFN);
-            v = (e->next_pfn++ << PAGE_SHIFT) | PTE_HW_VALID;
-            if (!permissionless(e, l))
-                v |= RW_USER;
-            put(e, pa, v);
-        }
-        table = v & fmt->pfn_mask;
-    }
-}
-
-/* Maps va to pfn with a leaf at `level` (a large page above the last level);
- * returns the leaf's physical address. */
-static uint64_t map(struct env *e, uint64_t va, uint64_t pfn, uint64_t flags, unsigned level)
-{
-    uint64_t pa = entry_pa(e, va, level);
-    uint64_t v = (pfn << PAGE_SHIFT) | PTE_HW_VALID | flags;
-    if (level < e->cpu.fmt->levels - 1)
-        v |= PTE_HW_LARGE_PAGE;
-    put(e, pa, v);
-    return pa;
-}
 
 static void set_bits(struct env *e, uint64_t pa, uint64_t set, uint64_t clear)
 {
@@ -134,18 +56,12 @@ static void expect_fault(struct env *e, uint64_t va, enum cpu_access access, enu
     assert_int_equal(f.walk.fault_level, level);
 }
 
-static uint64_t test_va(const struct pte_format *fmt)
-{
-    return fmt->va_bits == 48 ? 0xFFFFF8A012345000ull : 0x12345000ull;
-}
 
 static uint64_t large_va(const struct pte_format *fmt)
 {
     return fmt->va_bits == 48 ? 0xFFFFF8A040000000ull : 0x12800000ull; /* 1 GB aligned on x64 */
 }
 
-static const enum cpu_mode modes[] = { MODE_KERNEL, MODE_USER };
-static const enum cpu_access accesses[] = { ACCESS_READ, ACCESS_WRITE, ACCESS_EXECUTE };
 
 /* ---- translation ---- */
 
@@ -624,27 +540,6 @@ static void test_status_names(void **state)
     }
     assert_string_equal(walk_status_name((enum walk_status)(WALK_NON_CANONICAL + 1)), "unknown");
 }
-
-#define PER_FORMAT(check)                                                                          \
-    static void test_##check##_x86(void **state)                                                  \
-    {                                                                                              \
-        (void)state;                                                                               \
-        check_##check(&pte_format_x86);                                                            \
-    }                                                                                              \
-    static void test_##check##_pae(void **state)                                                  \
-    {                                                                                              \
-        (void)state;                                                                               \
-        check_##check(&pte_format_pae);                                                            \
-    }                                                                                              \
-    static void test_##check##_x64(void **state)                                                  \
-    {                                                                                              \
-        (void)state;                                                                               \
-        check_##check(&pte_format_x64);                                                            \
-    }
-
-#define PER_FORMAT_TESTS(check)                                                                    \
-    cmocka_unit_test(test_##check##_x86), cmocka_unit_test(test_##check##_pae),                   \
-        cmocka_unit_test(test_##check##_x64)
 
 PER_FORMAT(translate)
 PER_FORMAT(user_denied)

@@ -14,82 +14,17 @@
 
 #include <string.h>
 
-#include "arch/cpu.h"
+#include "cpu_env.h"
 
 #define RAM_BYTES (8ull << 20)
 #define PFN_A 0x123u
 #define PFN_B 0x321u
-#define RW_USER (PTE_HW_WRITE | PTE_HW_OWNER)
-
-/* ---- a standalone processor with hand-built page tables ---- */
-
-struct env {
-    struct cpu cpu;
-    uint64_t next_pfn; /* bump allocator of page-table frames */
-};
-
-static void env_init(struct env *e, const struct pte_format *fmt)
-{
-    memset(e, 0, sizeof *e);
-    e->cpu.fmt = fmt;
-    assert_int_equal(phys_create(&e->cpu.phys, RAM_BYTES), STATUS_SUCCESS);
-    tlb_init(&e->cpu.tlb);
-    e->next_pfn = 1;
-    uint64_t top = e->next_pfn++ << PAGE_SHIFT;
-    if (fmt->arch == NTMM_ARCH_X86_PAE)
-        top += 0x20; /* a PDPT is 32-byte aligned */
-    cpu_load_cr3(&e->cpu, top);
-}
-
-static void env_destroy(struct env *e)
-{
-    phys_destroy(&e->cpu.phys);
-}
-
-static uint64_t get(const struct env *e, uint64_t pa)
-{
-    uint64_t v = 0;
-    memcpy(&v, phys_address(&e->cpu.phys, pa), e->cpu.fmt->pte_size);
-    return v;
-}
-
-static void put(struct env *e, uint64_t pa, uint64_t v)
-{
-    memcpy(phys_address(&e->cpu.phys, pa), &v, e->cpu.fmt->pte_size);
-}
-
-/* Maps one 4 KB page (tables created as needed, Valid/Write/Owner); returns
- * the PTE's physical address. Written with memcpy: the TLB is not told. */
-static uint64_t map(struct env *e, uint64_t va, uint64_t pfn, uint64_t flags)
-{
-    const struct pte_format *fmt = e->cpu.fmt;
-    uint64_t table = e->cpu.cr3 & fmt->top_table_mask;
-    for (unsigned l = 0;; l++) {
-        uint64_t pa = table + (uint64_t)pte_index(fmt, va, l) * fmt->pte_size;
-        if (l == fmt->levels - 1) {
-            put(e, pa, (pfn << PAGE_SHIFT) | PTE_HW_VALID | flags);
-            return pa;
-        }
-        uint64_t v = get(e, pa);
-        if (!(v & PTE_HW_VALID)) {
-            v = (e->next_pfn++ << PAGE_SHIFT) | PTE_HW_VALID;
-            if (!(fmt->permissionless_levels & (1u << l)))
-                v |= RW_USER;
-            put(e, pa, v);
-        }
-        table = v & fmt->pfn_mask;
-    }
-}
 
 static uint8_t *frame(struct env *e, uint64_t pfn)
 {
     return phys_frame(&e->cpu.phys, pfn);
 }
 
-static uint64_t test_va(const struct pte_format *fmt)
-{
-    return fmt->va_bits == 48 ? 0xFFFFF8A012345000ull : 0x12345000ull;
-}
 
 /* Reads one byte at va and returns it (failing the test on a fault). */
 static uint8_t read_byte(struct env *e, uint64_t va, enum cpu_mode mode)
@@ -111,17 +46,15 @@ static void read_counts(struct env *e, uint64_t va, enum cpu_mode mode, uint64_t
     assert_int_equal(e->cpu.tlb.misses - m, misses);
 }
 
-static const enum cpu_mode modes[] = { MODE_KERNEL, MODE_USER };
-static const enum cpu_access accesses[] = { ACCESS_READ, ACCESS_WRITE, ACCESS_EXECUTE };
 
 /* ---- arch level ---- */
 
 static void check_miss_hit_invalidate(const struct pte_format *fmt)
 {
     struct env e;
-    env_init(&e, fmt);
+    env_init(&e, fmt, RAM_BYTES);
     uint64_t va = test_va(fmt);
-    uint64_t pte = map(&e, va, PFN_A, RW_USER);
+    uint64_t pte = map_page(&e, va, PFN_A, RW_USER);
     frame(&e, PFN_A)[0x10] = 0xAA;
     frame(&e, PFN_B)[0x10] = 0xBB;
     assert_int_equal(e.cpu.tlb.hits, 0);
@@ -155,9 +88,9 @@ static void check_miss_hit_invalidate(const struct pte_format *fmt)
 static void check_write_after_read(const struct pte_format *fmt)
 {
     struct env e;
-    env_init(&e, fmt);
+    env_init(&e, fmt, RAM_BYTES);
     uint64_t va = test_va(fmt);
-    uint64_t pte = map(&e, va, PFN_A, RW_USER);
+    uint64_t pte = map_page(&e, va, PFN_A, RW_USER);
     read_counts(&e, va, MODE_USER, 0, 1);
     assert_int_equal(get(&e, pte) & (PTE_HW_ACCESSED | PTE_HW_DIRTY), PTE_HW_ACCESSED);
 
@@ -180,10 +113,10 @@ static void check_write_after_read(const struct pte_format *fmt)
 static void check_global(const struct pte_format *fmt)
 {
     struct env e;
-    env_init(&e, fmt);
+    env_init(&e, fmt, RAM_BYTES);
     uint64_t g = test_va(fmt), n = g + PAGE_SIZE;
-    map(&e, g, PFN_A, PTE_HW_WRITE | PTE_HW_GLOBAL);
-    map(&e, n, PFN_B, PTE_HW_WRITE);
+    map_page(&e, g, PFN_A, PTE_HW_WRITE | PTE_HW_GLOBAL);
+    map_page(&e, n, PFN_B, PTE_HW_WRITE);
     for (int round = 0; round < 2; round++) {
         read_counts(&e, g, MODE_KERNEL, 0, 1);
         read_counts(&e, n, MODE_KERNEL, 0, 1);
@@ -215,10 +148,10 @@ static void check_global(const struct pte_format *fmt)
 static void check_invalidate_all_kinds(const struct pte_format *fmt)
 {
     struct env e;
-    env_init(&e, fmt);
+    env_init(&e, fmt, RAM_BYTES);
     uint64_t va = test_va(fmt), other = va + PAGE_SIZE;
-    map(&e, va, PFN_A, RW_USER);
-    map(&e, other, PFN_B, RW_USER);
+    map_page(&e, va, PFN_A, RW_USER);
+    map_page(&e, other, PFN_B, RW_USER);
     struct cpu_fault f;
     for (unsigned m = 0; m < 2; m++)
         for (unsigned a = 0; a < 3; a++) {
@@ -243,10 +176,10 @@ static void check_invalidate_all_kinds(const struct pte_format *fmt)
 static void check_kernel_entry_not_for_user(const struct pte_format *fmt)
 {
     struct env e;
-    env_init(&e, fmt);
+    env_init(&e, fmt, RAM_BYTES);
     uint64_t kva = test_va(fmt), uva = kva + PAGE_SIZE;
-    map(&e, kva, PFN_A, PTE_HW_WRITE); /* Owner clear: a kernel page */
-    map(&e, uva, PFN_B, RW_USER);
+    map_page(&e, kva, PFN_A, PTE_HW_WRITE); /* Owner clear: a kernel page */
+    map_page(&e, uva, PFN_B, RW_USER);
     struct cpu_fault f;
     for (unsigned a = 0; a < 3; a++)
         assert_non_null(cpu_translate(&e.cpu, kva, accesses[a], MODE_KERNEL, &f));
@@ -276,9 +209,9 @@ static void check_kernel_entry_not_for_user(const struct pte_format *fmt)
 static void check_physical_write_flushes(const struct pte_format *fmt)
 {
     struct env e;
-    env_init(&e, fmt);
+    env_init(&e, fmt, RAM_BYTES);
     uint64_t va = test_va(fmt);
-    uint64_t pte = map(&e, va, PFN_A, PTE_HW_WRITE | PTE_HW_GLOBAL);
+    uint64_t pte = map_page(&e, va, PFN_A, PTE_HW_WRITE | PTE_HW_GLOBAL);
     frame(&e, PFN_A)[0] = 0xAA;
     frame(&e, PFN_B)[0] = 0xBB;
     read_counts(&e, va, MODE_KERNEL, 0, 1);
@@ -479,23 +412,6 @@ static void test_pae_pdpt_write_flushes(void **state)
     target_finish(&t);
 }
 
-#define PER_FORMAT(check)                                                                          \
-    static void test_##check##_x86(void **state)                                                  \
-    {                                                                                              \
-        (void)state;                                                                               \
-        check_##check(&pte_format_x86);                                                            \
-    }                                                                                              \
-    static void test_##check##_pae(void **state)                                                  \
-    {                                                                                              \
-        (void)state;                                                                               \
-        check_##check(&pte_format_pae);                                                            \
-    }                                                                                              \
-    static void test_##check##_x64(void **state)                                                  \
-    {                                                                                              \
-        (void)state;                                                                               \
-        check_##check(&pte_format_x64);                                                            \
-    }
-
 #define PER_ARCH(check)                                                                            \
     static void test_##check##_x86(void **state)                                                  \
     {                                                                                              \
@@ -513,10 +429,6 @@ static void test_pae_pdpt_write_flushes(void **state)
         check_##check(NTMM_ARCH_X64);                                                              \
     }
 
-#define TESTS3(check)                                                                              \
-    cmocka_unit_test(test_##check##_x86), cmocka_unit_test(test_##check##_pae),                   \
-        cmocka_unit_test(test_##check##_x64)
-
 PER_FORMAT(miss_hit_invalidate)
 PER_FORMAT(write_after_read)
 PER_FORMAT(global)
@@ -530,15 +442,15 @@ PER_ARCH(pde_write_flushes)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        TESTS3(miss_hit_invalidate),
-        TESTS3(write_after_read),
-        TESTS3(global),
-        TESTS3(invalidate_all_kinds),
-        TESTS3(kernel_entry_not_for_user),
-        TESTS3(physical_write_flushes),
-        TESTS3(never_stale_self_map),
-        TESTS3(never_stale_physical),
-        TESTS3(pde_write_flushes),
+        PER_FORMAT_TESTS(miss_hit_invalidate),
+        PER_FORMAT_TESTS(write_after_read),
+        PER_FORMAT_TESTS(global),
+        PER_FORMAT_TESTS(invalidate_all_kinds),
+        PER_FORMAT_TESTS(kernel_entry_not_for_user),
+        PER_FORMAT_TESTS(physical_write_flushes),
+        PER_FORMAT_TESTS(never_stale_self_map),
+        PER_FORMAT_TESTS(never_stale_physical),
+        PER_FORMAT_TESTS(pde_write_flushes),
         cmocka_unit_test(test_pae_pdpt_write_flushes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

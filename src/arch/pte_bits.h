@@ -39,12 +39,18 @@
 #define PTE_PROTECTION_POS 5
 #define PTE_PROTECTION_BITS 5
 
-/* The widths that differ between the formats for the common kinds. */
+/* What differs between the formats: the common kinds' field widths, and the
+ * format's own prototype and subsection PTE code. */
 struct pte_layout {
     unsigned pfn_bits;            /* PageFrameNumber, from bit 12 */
     unsigned page_file_high_pos;  /* PageFileHigh: 12 on x86, 32 with 8-byte PTEs */
     unsigned page_file_high_bits; /* 20 on x86, 32 with 8-byte PTEs */
     bool has_nx;                  /* NoExecute at bit 63 */
+    uint64_t raw_mask;            /* bits of a raw value that belong to the PTE */
+    bool (*encode_proto)(const struct pte_fields *f, uint64_t *raw);
+    bool (*encode_subsection)(const struct pte_fields *f, uint64_t *raw);
+    void (*decode_proto)(uint64_t raw, struct pte_fields *f);
+    void (*decode_subsection)(uint64_t raw, struct pte_fields *f);
 };
 
 static inline uint64_t pte_field_mask(unsigned width)
@@ -254,6 +260,41 @@ static inline void pte_decode_common(const struct pte_layout *l, uint64_t raw,
         pte_decode_transition(l, raw, f);
     else
         pte_decode_software(l, raw, f);
+}
+
+/* A format's encode: every kind, the prototype and subsection kinds through
+ * the format's own code. *raw is written only on success. */
+static inline bool pte_encode_kind(const struct pte_layout *l, const struct pte_fields *f,
+                                   uint64_t *raw)
+{
+    uint64_t v;
+    bool ok;
+    if (f->kind == PTE_KIND_PROTOTYPE)
+        ok = l->encode_proto(f, &v);
+    else if (f->kind == PTE_KIND_SUBSECTION)
+        ok = l->encode_subsection(f, &v);
+    else
+        ok = pte_encode_common(l, f, &v);
+    if (ok)
+        *raw = v;
+    return ok;
+}
+
+/* A format's decode: the Prototype bit of an invalid PTE means a prototype
+ * PTE in a page table and a subsection PTE in a prototype PTE. */
+static inline void pte_decode_kind(const struct pte_layout *l, uint64_t raw,
+                                   enum pte_context context, struct pte_fields *f)
+{
+    raw &= l->raw_mask;
+    if (!pte_is_prototype_bit(raw)) {
+        pte_decode_common(l, raw, f);
+        return;
+    }
+    *f = (struct pte_fields){ .kind = PTE_KIND_ZERO };
+    if (context == PTE_IN_PROTOTYPE)
+        l->decode_subsection(raw, f);
+    else
+        l->decode_proto(raw, f);
 }
 
 #endif

@@ -38,13 +38,6 @@
 #define PAE_PROTO_READ_ONLY (1ull << 8)
 #define PAE_PROTO_PROTECTION_POS 11
 
-static const struct pte_layout pae_layout = {
-    .pfn_bits = 26,
-    .page_file_high_pos = 32,
-    .page_file_high_bits = 32,
-    .has_nx = true,
-};
-
 static bool pae_address_ok(uint64_t address)
 {
     return pte_fits(address, PAE_ADDRESS_BITS) && (address & 7) == 0;
@@ -85,32 +78,26 @@ static void pae_decode_subsection(uint64_t raw, struct pte_fields *f)
     f->subsection_address = pte_get(raw, PAE_ADDRESS_POS, PAE_ADDRESS_BITS);
 }
 
+static const struct pte_layout pae_layout = {
+    .pfn_bits = 26,
+    .page_file_high_pos = 32,
+    .page_file_high_bits = 32,
+    .has_nx = true,
+    .raw_mask = ~0ull,
+    .encode_proto = pae_encode_proto,
+    .encode_subsection = pae_encode_subsection,
+    .decode_proto = pae_decode_proto,
+    .decode_subsection = pae_decode_subsection,
+};
+
 static bool pae_encode(const struct pte_fields *f, uint64_t *raw)
 {
-    uint64_t v;
-    bool ok;
-    if (f->kind == PTE_KIND_PROTOTYPE)
-        ok = pae_encode_proto(f, &v);
-    else if (f->kind == PTE_KIND_SUBSECTION)
-        ok = pae_encode_subsection(f, &v);
-    else
-        ok = pte_encode_common(&pae_layout, f, &v);
-    if (ok)
-        *raw = v;
-    return ok;
+    return pte_encode_kind(&pae_layout, f, raw);
 }
 
 static void pae_decode(uint64_t raw, enum pte_context context, struct pte_fields *f)
 {
-    if (!pte_is_prototype_bit(raw)) {
-        pte_decode_common(&pae_layout, raw, f);
-        return;
-    }
-    *f = (struct pte_fields){ .kind = PTE_KIND_ZERO };
-    if (context == PTE_IN_PROTOTYPE)
-        pae_decode_subsection(raw, f);
-    else
-        pae_decode_proto(raw, f);
+    pte_decode_kind(&pae_layout, raw, context, f);
 }
 
 const struct pte_format pte_format_pae = {

@@ -46,13 +46,6 @@
 #define X64_LOOKUP_POS 32
 #define X64_LOOKUP_BITS 32
 
-static const struct pte_layout x64_layout = {
-    .pfn_bits = 36,
-    .page_file_high_pos = 32,
-    .page_file_high_bits = 32,
-    .has_nx = true,
-};
-
 static bool x64_address_ok(uint64_t address)
 {
     return pte_sign_extend(address, X64_VA_BITS) == address && (address & 7) == 0;
@@ -104,32 +97,26 @@ static void x64_decode_subsection(uint64_t raw, struct pte_fields *f)
     f->subsection_address = pte_sign_extend(raw >> X64_ADDRESS_POS, X64_VA_BITS);
 }
 
+static const struct pte_layout x64_layout = {
+    .pfn_bits = 36,
+    .page_file_high_pos = 32,
+    .page_file_high_bits = 32,
+    .has_nx = true,
+    .raw_mask = ~0ull,
+    .encode_proto = x64_encode_proto,
+    .encode_subsection = x64_encode_subsection,
+    .decode_proto = x64_decode_proto,
+    .decode_subsection = x64_decode_subsection,
+};
+
 static bool x64_encode(const struct pte_fields *f, uint64_t *raw)
 {
-    uint64_t v;
-    bool ok;
-    if (f->kind == PTE_KIND_PROTOTYPE)
-        ok = x64_encode_proto(f, &v);
-    else if (f->kind == PTE_KIND_SUBSECTION)
-        ok = x64_encode_subsection(f, &v);
-    else
-        ok = pte_encode_common(&x64_layout, f, &v);
-    if (ok)
-        *raw = v;
-    return ok;
+    return pte_encode_kind(&x64_layout, f, raw);
 }
 
 static void x64_decode(uint64_t raw, enum pte_context context, struct pte_fields *f)
 {
-    if (!pte_is_prototype_bit(raw)) {
-        pte_decode_common(&x64_layout, raw, f);
-        return;
-    }
-    *f = (struct pte_fields){ .kind = PTE_KIND_ZERO };
-    if (context == PTE_IN_PROTOTYPE)
-        x64_decode_subsection(raw, f);
-    else
-        x64_decode_proto(raw, f);
+    pte_decode_kind(&x64_layout, raw, context, f);
 }
 
 const struct pte_format pte_format_x64 = {

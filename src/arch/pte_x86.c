@@ -72,13 +72,6 @@
 #define X86_SUBSECT_OFFSET_BITS 27
 #define X86_SUBSECT_WHICH_POOL (1ull << 31)
 
-static const struct pte_layout x86_layout = {
-    .pfn_bits = 20,
-    .page_file_high_pos = 12,
-    .page_file_high_bits = 20,
-    .has_nx = false,
-};
-
 static bool x86_is_lookup_needed(uint64_t raw)
 {
     return pte_get(raw, X86_LOOKUP_POS, X86_LOOKUP_BITS) == pte_field_mask(X86_LOOKUP_BITS);
@@ -165,33 +158,26 @@ static void x86_decode_subsection(uint64_t raw, struct pte_fields *f)
         f->subsection_address = (X86_NONPAGED_POOL_END - offset) & X86_VA_MASK;
 }
 
+static const struct pte_layout x86_layout = {
+    .pfn_bits = 20,
+    .page_file_high_pos = 12,
+    .page_file_high_bits = 20,
+    .has_nx = false,
+    .raw_mask = X86_VA_MASK,
+    .encode_proto = x86_encode_proto,
+    .encode_subsection = x86_encode_subsection,
+    .decode_proto = x86_decode_proto,
+    .decode_subsection = x86_decode_subsection,
+};
+
 static bool x86_encode(const struct pte_fields *f, uint64_t *raw)
 {
-    uint64_t v;
-    bool ok;
-    if (f->kind == PTE_KIND_PROTOTYPE)
-        ok = x86_encode_proto(f, &v);
-    else if (f->kind == PTE_KIND_SUBSECTION)
-        ok = x86_encode_subsection(f, &v);
-    else
-        ok = pte_encode_common(&x86_layout, f, &v);
-    if (ok)
-        *raw = v;
-    return ok;
+    return pte_encode_kind(&x86_layout, f, raw);
 }
 
 static void x86_decode(uint64_t raw, enum pte_context context, struct pte_fields *f)
 {
-    raw &= X86_VA_MASK;
-    if (!pte_is_prototype_bit(raw)) {
-        pte_decode_common(&x86_layout, raw, f);
-        return;
-    }
-    *f = (struct pte_fields){ .kind = PTE_KIND_ZERO };
-    if (context == PTE_IN_PROTOTYPE)
-        x86_decode_subsection(raw, f);
-    else
-        x86_decode_proto(raw, f);
+    pte_decode_kind(&x86_layout, raw, context, f);
 }
 
 const struct pte_format pte_format_x86 = {

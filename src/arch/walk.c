@@ -6,10 +6,16 @@
 
 #include <string.h>
 
+/* Fixed-size copies, so the compiler emits one load or store. */
 static uint64_t read_entry(const struct pte_format *fmt, const struct phys *phys, uint64_t pa)
 {
-    uint64_t v = 0;
-    memcpy(&v, phys_address(phys, pa), fmt->pte_size);
+    if (fmt->pte_size == 8) {
+        uint64_t v;
+        memcpy(&v, phys_address(phys, pa), 8);
+        return v;
+    }
+    uint32_t v;
+    memcpy(&v, phys_address(phys, pa), 4);
     return v;
 }
 
@@ -19,7 +25,12 @@ static void set_bits(const struct pte_format *fmt, const struct phys *phys, uint
     if ((*entry & bits) == bits)
         return;
     *entry |= bits;
-    memcpy(phys_address(phys, pa), entry, fmt->pte_size);
+    if (fmt->pte_size == 8) {
+        memcpy(phys_address(phys, pa), entry, 8);
+    } else {
+        uint32_t v = (uint32_t)*entry;
+        memcpy(phys_address(phys, pa), &v, 4);
+    }
 }
 
 /* Rights the entry at this level takes away from the access, if any. */

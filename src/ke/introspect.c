@@ -46,8 +46,7 @@ NTSTATUS ntmm_pfn_query(const struct ntmm_machine *machine, uint64_t pfn,
         return STATUS_INVALID_PARAMETER;
     const struct pfn_layout *l = mm->pfn_layout;
     unsigned flags = pfn_e1(mm, pfn, 0, 16);
-    uint64_t u4 = 0;
-    memcpy(&u4, pfn_entry(mm, pfn) + l->u4, l->word);
+    uint64_t u4 = mm_load(pfn_entry(mm, pfn) + l->u4, l->word);
     *info = (struct ntmm_pfn_info){
         .pfn = pfn,
         .entry_address = mm->layout->pfn_database + pfn * l->size,
@@ -81,8 +80,7 @@ NTSTATUS ntmm_list_query(const struct ntmm_machine *machine, unsigned list,
     if (!info || list >= MM_LIST_HEADS)
         return STATUS_INVALID_PARAMETER;
     const struct mm_symbol_info *sym = &mm->symbols[SYM_MmZeroedPageListHead + list];
-    uint32_t name = 0;
-    memcpy(&name, pagelist_head(mm, list) + mm->pfn_layout->list_name, 4);
+    unsigned name = (unsigned)mm_load(pagelist_head(mm, list) + mm->pfn_layout->list_name, 4);
     *info = (struct ntmm_list_info){
         .symbol = sym->name,
         .address = sym->va,

@@ -74,15 +74,14 @@ static NTSTATUS boot_table(struct boot *b, uint64_t va, unsigned level, uint64_t
     uint64_t pa = b->mm->system_cr3 & fmt->top_table_mask;
     for (unsigned l = 0; l < level; l++) {
         uint8_t *host = entry_host(b->mm, pa, va, l);
-        uint64_t e = 0;
-        memcpy(&e, host, fmt->pte_size);
+        uint64_t e = mm_load(host, fmt->pte_size);
         if (!(e & PTE_HW_VALID)) {
             uint64_t pfn;
             NTSTATUS st = boot_alloc(b, 1, &pfn);
             if (!NT_SUCCESS(st))
                 return st;
             e = upper_entry(fmt, l, pfn);
-            memcpy(host, &e, fmt->pte_size);
+            mm_store(host, fmt->pte_size, e);
         }
         pa = e & fmt->pfn_mask;
     }
@@ -101,7 +100,7 @@ static NTSTATUS boot_map(struct boot *b, uint64_t va, uint64_t pfn, uint64_t cou
             return st;
         uint64_t e = ((pfn + i) << PAGE_SHIFT) | PTE_HW_VALID | PTE_HW_WRITE | PTE_HW_ACCESSED |
                      PTE_HW_DIRTY | PTE_HW_GLOBAL;
-        memcpy(entry_host(b->mm, table_pa, va, fmt->levels - 1), &e, fmt->pte_size);
+        mm_store(entry_host(b->mm, table_pa, va, fmt->levels - 1), fmt->pte_size, e);
     }
     return STATUS_SUCCESS;
 }
@@ -121,9 +120,8 @@ static NTSTATUS boot_self_map(struct boot *b)
         st = boot_table(b, target_va, level, &target);
         if (NT_SUCCESS(st)) {
             uint64_t e = upper_entry(fmt, level, target >> PAGE_SHIFT);
-            memcpy(phys_address(&b->mm->cpu->phys,
-                                holder + (uint64_t)(fmt->self_map_index + k) * fmt->pte_size),
-                   &e, fmt->pte_size);
+            uint64_t slot = holder + (uint64_t)(fmt->self_map_index + k) * fmt->pte_size;
+            mm_store(phys_address(&b->mm->cpu->phys, slot), fmt->pte_size, e);
         }
     }
     return st;
@@ -194,14 +192,12 @@ static void boot_symbols(struct mm *mm, enum ntmm_arch arch)
 
 uint64_t mm_symbol_word(const struct mm *mm, enum mm_symbol sym)
 {
-    uint64_t v = 0;
-    memcpy(&v, mm_symbol_host(mm, sym), mm->pfn_layout->word);
-    return v;
+    return mm_load(mm_symbol_host(mm, sym), mm->pfn_layout->word);
 }
 
 void mm_set_symbol_word(struct mm *mm, enum mm_symbol sym, uint64_t v)
 {
-    memcpy(mm_symbol_host(mm, sym), &v, mm->pfn_layout->word);
+    mm_store(mm_symbol_host(mm, sym), mm->pfn_layout->word, v);
 }
 
 /* MMPFNLIST heads: empty, named; the ROM list carries StandbyPageList as its
@@ -213,14 +209,14 @@ static void boot_lists(struct mm *mm)
         uint8_t *head = pagelist_head(mm, list);
         uint32_t name = list == MM_ROM_LIST ? StandbyPageList : list;
         memset(head, 0, l->list_size);
-        memcpy(head + l->list_name, &name, 4);
-        memcpy(head + l->list_flink, &l->empty, l->word);
-        memcpy(head + l->list_blink, &l->empty, l->word);
+        mm_store(head + l->list_name, 4, name);
+        mm_store(head + l->list_flink, l->word, l->empty);
+        mm_store(head + l->list_blink, l->word, l->empty);
     }
     uint8_t *locations = mm_symbol_host(mm, SYM_MmPageLocationList);
     for (unsigned list = ZeroedPageList; list <= BadPageList; list++) {
         uint64_t va = mm->symbols[SYM_MmZeroedPageListHead + list].va;
-        memcpy(locations + list * l->word, &va, l->word);
+        mm_store(locations + list * l->word, l->word, va);
     }
 }
 

@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arch/cpu.h"
 
@@ -126,6 +127,43 @@ struct mm {
     struct mm_symbol_info symbols[SYM_COUNT];
     uint64_t boot_frames;                /* frames the boot image, PFN database and page tables took */
 };
+
+/* Little-endian fields of simulated memory, 2, 4 or 8 bytes wide; fixed-size
+ * copies so that each is one load or store. */
+static inline uint64_t mm_load(const uint8_t *p, unsigned width)
+{
+    uint64_t v64;
+    uint32_t v32;
+    uint16_t v16;
+    switch (width) {
+    case 8:
+        memcpy(&v64, p, 8);
+        return v64;
+    case 4:
+        memcpy(&v32, p, 4);
+        return v32;
+    default:
+        memcpy(&v16, p, 2);
+        return v16;
+    }
+}
+
+static inline void mm_store(uint8_t *p, unsigned width, uint64_t v)
+{
+    uint32_t v32 = (uint32_t)v;
+    uint16_t v16 = (uint16_t)v;
+    switch (width) {
+    case 8:
+        memcpy(p, &v, 8);
+        break;
+    case 4:
+        memcpy(p, &v32, 4);
+        break;
+    default:
+        memcpy(p, &v16, 2);
+        break;
+    }
+}
 
 /* ---- pfn.c: the PFN database, read and written in place ---- */
 const struct pfn_layout *pfn_layout_for(enum ntmm_arch arch);

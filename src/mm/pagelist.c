@@ -26,18 +26,6 @@
 
 #include "mm/mm.h"
 
-static uint64_t load(const uint8_t *p, unsigned width)
-{
-    uint64_t v = 0;
-    memcpy(&v, p, width);
-    return v;
-}
-
-static void store(uint8_t *p, unsigned width, uint64_t v)
-{
-    memcpy(p, &v, width);
-}
-
 uint8_t *pagelist_head(const struct mm *mm, unsigned list)
 {
     return mm_symbol_host(mm, (enum mm_symbol)(SYM_MmZeroedPageListHead + list));
@@ -45,22 +33,22 @@ uint8_t *pagelist_head(const struct mm *mm, unsigned list)
 
 uint64_t pagelist_total(const struct mm *mm, unsigned list)
 {
-    return load(pagelist_head(mm, list), mm->pfn_layout->word);
+    return mm_load(pagelist_head(mm, list), mm->pfn_layout->word);
 }
 
 uint64_t pagelist_first(const struct mm *mm, unsigned list)
 {
-    return load(pagelist_head(mm, list) + mm->pfn_layout->list_flink, mm->pfn_layout->word);
+    return mm_load(pagelist_head(mm, list) + mm->pfn_layout->list_flink, mm->pfn_layout->word);
 }
 
 uint64_t pagelist_last(const struct mm *mm, unsigned list)
 {
-    return load(pagelist_head(mm, list) + mm->pfn_layout->list_blink, mm->pfn_layout->word);
+    return mm_load(pagelist_head(mm, list) + mm->pfn_layout->list_blink, mm->pfn_layout->word);
 }
 
 static void set_head(struct mm *mm, unsigned list, unsigned offset, uint64_t v)
 {
-    store(pagelist_head(mm, list) + offset, mm->pfn_layout->word, v);
+    mm_store(pagelist_head(mm, list) + offset, mm->pfn_layout->word, v);
 }
 
 static bool counts_as_available(enum mm_list list)

@@ -38,8 +38,7 @@ static bool visit_table(struct visit_state *s, uint64_t table_pfn, unsigned leve
     uint64_t table_pa = level == 0 ? s->cr3 & fmt->top_table_mask
                                    : table_pfn << PAGE_SHIFT;
     for (unsigned i = 0; i < entries; i++) {
-        uint64_t e = 0;
-        memcpy(&e, phys_address(phys, table_pa + (uint64_t)i * fmt->pte_size), fmt->pte_size);
+        uint64_t e = mm_load(phys_address(phys, table_pa + (uint64_t)i * fmt->pte_size), fmt->pte_size);
         if (!(e & PTE_HW_VALID))
             continue;
         struct pt_visit v = {

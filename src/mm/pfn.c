@@ -56,26 +56,14 @@ const struct pfn_layout *pfn_layout_for(enum ntmm_arch arch)
     return NULL;
 }
 
-static uint64_t load(const uint8_t *p, unsigned width)
-{
-    uint64_t v = 0;
-    memcpy(&v, p, width);
-    return v;
-}
-
-static void store(uint8_t *p, unsigned width, uint64_t v)
-{
-    memcpy(p, &v, width);
-}
-
 static uint64_t field(const struct mm *mm, uint64_t pfn, unsigned offset, unsigned width)
 {
-    return load(pfn_entry(mm, pfn) + offset, width);
+    return mm_load(pfn_entry(mm, pfn) + offset, width);
 }
 
 static void set_field(struct mm *mm, uint64_t pfn, unsigned offset, unsigned width, uint64_t v)
 {
-    store(pfn_entry(mm, pfn) + offset, width, v);
+    mm_store(pfn_entry(mm, pfn) + offset, width, v);
 }
 
 uint64_t pfn_flink(const struct mm *mm, uint64_t pfn)
