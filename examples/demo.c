@@ -118,7 +118,7 @@ static void page_table_walk(void)
 {
     struct ntmm_walk walk;
     uint64_t va = symbol("MmZeroedPageListHead");
-    ntmm_pte_walk(machine, 0, va, &walk);
+    ntmm_pte_walk(machine, NULL, va, &walk);
     say("A page-table walk: where does the list head live? !pte shows each level's entry.");
     printf("kd> !pte %08llx\n", (unsigned long long)va);
     printf("                    VA %08llx\n", (unsigned long long)va);

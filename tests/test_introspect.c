@@ -29,7 +29,7 @@ static void test_symbols(void **state)
         assert_int_equal(ntmm_symbol_lookup(m, s.name, &again), STATUS_SUCCESS);
         assert_int_equal(again.address, s.address);
     }
-    assert_int_equal(count, 12);
+    assert_int_equal(count, 14);
     assert_int_equal(ntmm_symbol_lookup(m, "MmZeroedPageListHead", &a), STATUS_SUCCESS);
     assert_string_equal(a.type, "_MMPFNLIST");
     assert_int_equal(a.size, 0x20);
@@ -58,7 +58,7 @@ static void test_pte_walk(void **state)
         ntmm_symbol_lookup(m, "MmPfnDatabase", &sym);
         uint64_t kernel_base = sym.address - 0x1000;
         struct ntmm_walk w;
-        assert_int_equal(ntmm_pte_walk(m, 0, kernel_base, &w), STATUS_SUCCESS);
+        assert_int_equal(ntmm_pte_walk(m, NULL, kernel_base, &w), STATUS_SUCCESS);
         assert_true(w.translated);
         assert_null(w.stopped);
         assert_int_equal(w.levels, cases[i].levels);
@@ -86,7 +86,7 @@ static void test_pte_walk(void **state)
         ntmm_pte_flags_string(leaf, flags);
         assert_string_equal(flags, "-G-DA--KWEV");
         /* an unmapped user address stops at the first invalid level */
-        assert_int_equal(ntmm_pte_walk(m, 0, 0x00390000, &w), STATUS_SUCCESS);
+        assert_int_equal(ntmm_pte_walk(m, NULL, 0x00390000, &w), STATUS_SUCCESS);
         assert_false(w.translated);
         assert_string_equal(w.stopped, "not present");
         assert_int_equal(w.level[w.levels - 1].pte.kind, NTMM_PTE_ZERO);
@@ -134,13 +134,13 @@ static void test_views_change_nothing(void **state)
     struct ntmm_walk before, after;
     struct ntmm_tlb_stats s0, s1;
     uint64_t va = sym.address + 0x10000; /* an image page nobody touched since boot */
-    ntmm_pte_walk(m, 0, va, &before);
+    ntmm_pte_walk(m, NULL, va, &before);
     uint64_t pte_pa = before.level[1].entry_physical, raw = 0;
     uint32_t clear = (uint32_t)before.level[1].pte.raw & ~0x60u; /* clear Accessed, Dirty */
     ntmm_write_physical(m, pte_pa, &clear, 4);
     ntmm_tlb_stats(m, &s0);
     for (int i = 0; i < 3; i++)
-        ntmm_pte_walk(m, 0, va, &after);
+        ntmm_pte_walk(m, NULL, va, &after);
     struct ntmm_pfn_info pfn;
     struct ntmm_list_info list;
     uint64_t counts[8];
@@ -185,8 +185,8 @@ static void test_access_errors(void **state)
     assert_int_equal(ntmm_write_physical(m, 0, NULL, 1), STATUS_INVALID_PARAMETER);
     assert_int_equal(ntmm_read_physical(m, (16ull << 20) - 16, buffer, 16), STATUS_SUCCESS);
     struct ntmm_walk w;
-    assert_int_equal(ntmm_pte_walk(m, 0, 0x80400000, NULL), STATUS_INVALID_PARAMETER);
-    assert_int_equal(ntmm_pte_walk(m, 0, 0x100000000ull, &w), STATUS_INVALID_PARAMETER);
+    assert_int_equal(ntmm_pte_walk(m, NULL, 0x80400000, NULL), STATUS_INVALID_PARAMETER);
+    assert_int_equal(ntmm_pte_walk(m, NULL, 0x100000000ull, &w), STATUS_INVALID_PARAMETER);
     assert_string_equal(ntmm_status_name(STATUS_ACCESS_VIOLATION), "STATUS_ACCESS_VIOLATION");
     assert_string_equal(ntmm_status_name((NTSTATUS)0xC0001234), "unknown NTSTATUS");
     test_verify(m);

@@ -137,7 +137,7 @@ static void test_initialize_active(void **state)
         uint64_t va = mm->layout->pfn_database + db_pages * 4096; /* same page table, unused PTE */
         uint64_t pte_va = pte_address(fmt, va, 0);
         struct ntmm_walk walk;
-        assert_int_equal(ntmm_pte_walk(m, 0, va, &walk), STATUS_SUCCESS);
+        assert_int_equal(ntmm_pte_walk(m, NULL, va, &walk), STATUS_SUCCESS);
         assert_false(walk.translated);
         assert_int_equal(walk.levels, fmt->levels);
         uint64_t table = walk.level[fmt->levels - 1].entry_physical >> 12;

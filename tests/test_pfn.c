@@ -129,7 +129,7 @@ static void test_active_boot_pages(void **state)
         struct ntmm_machine *m = test_boot(l->arch, 16ull << 20);
         uint64_t database = read_word(m, symbol(m, "MmPfnDatabase"), l->word);
         struct ntmm_walk walk;
-        assert_int_equal(ntmm_pte_walk(m, 0, database, &walk), STATUS_SUCCESS);
+        assert_int_equal(ntmm_pte_walk(m, NULL, database, &walk), STATUS_SUCCESS);
         assert_true(walk.translated);
         uint64_t pfn = walk.physical >> 12;
         uint64_t entry = database + l->size * pfn;

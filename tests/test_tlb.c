@@ -259,7 +259,7 @@ static void target_init(struct target *t, enum ntmm_arch arch)
     assert_int_equal(ntmm_symbol_lookup(t->m, "nt!MmPfnDatabase", &sym), STATUS_SUCCESS);
     t->va = sym.address;
     assert_true((t->va & 0xFFF) + sizeof t->orig <= 0x1000);
-    assert_int_equal(ntmm_pte_walk(t->m, 0, t->va, &t->walk), STATUS_SUCCESS);
+    assert_int_equal(ntmm_pte_walk(t->m, NULL, t->va, &t->walk), STATUS_SUCCESS);
     assert_true(t->walk.translated);
     assert_int_equal(t->walk.levels, info.paging_levels);
     const struct ntmm_walk_level *leaf = &t->walk.level[t->walk.levels - 1];
@@ -326,7 +326,7 @@ static void check_never_stale_self_map(enum ntmm_arch arch)
     target_expect(&t, t.alt);
 
     struct ntmm_walk w;
-    assert_int_equal(ntmm_pte_walk(t.m, 0, t.va, &w), STATUS_SUCCESS);
+    assert_int_equal(ntmm_pte_walk(t.m, NULL, t.va, &w), STATUS_SUCCESS);
     assert_int_equal(w.physical, t.alt_pa);
 
     /* a second write through the self-map is not served by a TLB entry */

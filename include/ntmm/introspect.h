@@ -126,9 +126,9 @@ struct ntmm_walk {
     uint64_t page_size;       /* 4 KB or a large page's size */
     const char *stopped;      /* when not translated: why ("not present", ...) */
 };
-/* Walks va in the address space whose CR3 is directory_table_base (0: the
- * System process). Sets no Accessed bits and fills no TLB entry. */
-NTSTATUS ntmm_pte_walk(const struct ntmm_machine *machine, uint64_t directory_table_base,
+/* Walks va in the address space of process (NULL: the System process's).
+ * Sets no Accessed bits and fills no TLB entry. */
+NTSTATUS ntmm_pte_walk(const struct ntmm_machine *machine, const struct ntmm_process *process,
                        uint64_t va, struct ntmm_walk *walk);
 
 struct ntmm_tlb_stats {

@@ -11,6 +11,7 @@
 #ifndef NTMM_NTMM_H
 #define NTMM_NTMM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,11 +32,14 @@ struct ntmm_config {
     enum ntmm_arch arch; /* paging mode of the processor */
     uint64_t ram_bytes;  /* physical memory, bytes; a multiple of 4 KB */
     uint64_t seed;       /* seed of the machine's generator */
+    uint64_t pagefile_bytes; /* pagefile size, counted in the commit limit; a multiple of 4 KB */
+    bool user_space_128tb; /* x64: 64-bit processes get 128 TB (Windows 8.1+), else 8 TB */
 };
 
 struct ntmm_machine;
 
-/* Defaults: x86 PAE, 512 MB of RAM, seed 1. */
+/* Defaults: x86 PAE, 512 MB of RAM, a pagefile of 1.5 x RAM (Windows XP's
+ * default), seed 1, 8 TB for 64-bit processes. */
 void ntmm_config_init(struct ntmm_config *config);
 
 /* Checks a configuration without building anything. On failure returns the
@@ -71,6 +75,52 @@ NTSTATUS ntmm_read_virtual(struct ntmm_machine *machine, uint64_t address,
                            void *buffer, size_t size);
 NTSTATUS ntmm_write_virtual(struct ntmm_machine *machine, uint64_t address,
                             const void *buffer, size_t size);
+
+/* ---- processes ---- */
+
+struct ntmm_process;
+
+struct ntmm_process_options {
+    const char *image_name;   /* ImageFileName, up to 15 characters shown */
+    bool is_64bit;            /* a 64-bit process (x64 machines only); else 32-bit (WOW64 on x64) */
+    bool large_address_aware; /* IMAGE_FILE_LARGE_ADDRESS_AWARE in the image header */
+};
+
+/* NULL options: a 32-bit process on x86 and PAE machines, a 64-bit one on
+ * x64, named "process.exe". STATUS_NOT_SUPPORTED for a 64-bit process on a
+ * 32-bit machine; STATUS_INSUFFICIENT_RESOURCES when no frame is left for
+ * its page directory. */
+NTSTATUS ntmm_process_create(struct ntmm_machine *machine,
+                             const struct ntmm_process_options *options,
+                             struct ntmm_process **process);
+/* Releases every page, page table, VAD and byte of commit the process holds
+ * and frees it; the process pointer is invalid afterwards. */
+void ntmm_process_terminate(struct ntmm_process *process);
+
+/* The process on whose behalf the Win32 and Nt calls of this host thread run
+ * (GetCurrentProcess()); NULL detaches. */
+void ntmm_set_current_process(struct ntmm_process *process);
+struct ntmm_process *ntmm_current_process(void);
+
+/* Memory access by the process in user mode through the MMU, resolving page
+ * faults as Windows does. An access Windows would turn into an exception
+ * returns its code (STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION);
+ * ntmm_last_exception tells the address and the kind of access. Accesses may
+ * cross pages; on an exception the bytes before the faulting page have been
+ * transferred. */
+NTSTATUS ntmm_read(struct ntmm_process *process, uint64_t address, void *buffer, size_t size);
+NTSTATUS ntmm_write(struct ntmm_process *process, uint64_t address, const void *buffer,
+                    size_t size);
+/* An instruction fetch of the byte at address. */
+NTSTATUS ntmm_execute(struct ntmm_process *process, uint64_t address);
+
+/* EXCEPTION_RECORD's essentials for the last exception a process raised. */
+struct ntmm_exception {
+    NTSTATUS code;        /* ExceptionCode */
+    uint64_t address;     /* the inaccessible address (ExceptionInformation[1]) */
+    unsigned access;      /* ExceptionInformation[0]: 0 read, 1 write, 8 execute */
+};
+bool ntmm_last_exception(const struct ntmm_process *process, struct ntmm_exception *exception);
 
 /* A short English description of a status ntmm returns. */
 const char *ntmm_status_name(NTSTATUS status);

@@ -9,6 +9,7 @@
 
 #include "ke/machine.h"
 #include "ntmm/introspect.h"
+#include "ps/process.h"
 
 const char *ntmm_page_location_name(unsigned location)
 {
@@ -133,13 +134,13 @@ void ntmm_pte_flags_string(const struct ntmm_pte_info *info, char out[12])
              info->no_execute ? '-' : 'E', info->kind == NTMM_PTE_VALID ? 'V' : '-');
 }
 
-NTSTATUS ntmm_pte_walk(const struct ntmm_machine *machine, uint64_t directory_table_base,
+NTSTATUS ntmm_pte_walk(const struct ntmm_machine *machine, const struct ntmm_process *process,
                        uint64_t va, struct ntmm_walk *walk)
 {
     const struct pte_format *fmt = machine->cpu.fmt;
     if (!walk)
         return STATUS_INVALID_PARAMETER;
-    uint64_t cr3 = directory_table_base ? directory_table_base : machine->mm.system_cr3;
+    uint64_t cr3 = process ? process->as.directory_table_base : machine->mm.system_cr3;
     struct walk w;
     walk_translate(fmt, &machine->cpu.phys, cr3, va, ACCESS_READ, MODE_KERNEL, false, &w);
     memset(walk, 0, sizeof *walk);

@@ -20,6 +20,8 @@ void ntmm_config_init(struct ntmm_config *config)
     config->arch = NTMM_ARCH_X86_PAE;
     config->ram_bytes = 512ull << 20;
     config->seed = 1;
+    config->pagefile_bytes = config->ram_bytes / 2 * 3;
+    config->user_space_128tb = false;
 }
 
 static NTSTATUS reject(char *message, size_t size, NTSTATUS status, const char *format, ...)
@@ -51,6 +53,10 @@ NTSTATUS ntmm_config_validate(const struct ntmm_config *config, char *message,
                       "RAM of %llu KB is too small to boot: ntmm needs at least %llu MB",
                       (unsigned long long)(config->ram_bytes >> 10),
                       (unsigned long long)(MM_MINIMUM_RAM >> 20));
+    if (config->pagefile_bytes % NTMM_PAGE_SIZE)
+        return reject(message, message_size, STATUS_INVALID_PARAMETER,
+                      "a pagefile of %llu bytes is not a whole number of 4 KB pages",
+                      (unsigned long long)config->pagefile_bytes);
     if (config->ram_bytes > fmt->max_physical)
         return reject(message, message_size, STATUS_NOT_SUPPORTED,
                       "RAM of %llu MB is more than %s paging addresses in the modelled Windows "
@@ -74,11 +80,12 @@ NTSTATUS ntmm_machine_create(const struct ntmm_config *config, struct ntmm_machi
     if (!m)
         return STATUS_NO_MEMORY;
     m->config = *config;
+    m->next_cid = 4; /* the System process's id; user processes follow */
     m->cpu.fmt = pte_format_for(config->arch);
     tlb_init(&m->cpu.tlb);
     st = phys_create(&m->cpu.phys, config->ram_bytes);
     if (NT_SUCCESS(st))
-        st = mm_init(&m->mm, &m->cpu, config->arch);
+        st = mm_init(&m->mm, &m->cpu, config->arch, config->pagefile_bytes >> 12);
     if (!NT_SUCCESS(st)) {
         ntmm_machine_destroy(m);
         return st;
@@ -91,6 +98,8 @@ void ntmm_machine_destroy(struct ntmm_machine *machine)
 {
     if (!machine)
         return;
+    while (machine->processes)
+        ntmm_process_terminate(machine->processes);
     phys_destroy(&machine->cpu.phys);
     free(machine);
 }

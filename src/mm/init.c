@@ -26,11 +26,13 @@
 static const struct mm_system_layout layout_x86 = {
     .kernel_base = 0x80400000ull,
     .pfn_database = 0x81000000ull,
+    .system_range_start = 0x80000000ull,
 };
 
 static const struct mm_system_layout layout_x64 = {
     .kernel_base = 0xfffff80002800000ull,
     .pfn_database = 0xfffffa8000000000ull,
+    .system_range_start = 0xffff080000000000ull,
 };
 
 const struct mm_system_layout *mm_system_layout_for(enum ntmm_arch arch)
@@ -105,35 +107,32 @@ static NTSTATUS boot_map(struct boot *b, uint64_t va, uint64_t pfn, uint64_t cou
     return STATUS_SUCCESS;
 }
 
-/* The self-map: entries [self_map_index, +count) of the table at
- * self_map_level that covers PTE_BASE point at that level's tables in order
- * (x86, x64: the top table at itself; PAE: PD3[0..3] at PD0..PD3). */
+/* The tables at self_map_level exist (PAE: all four PDs), then the
+ * self-map points at them. */
 static NTSTATUS boot_self_map(struct boot *b)
 {
     const struct pte_format *fmt = b->mm->cpu->fmt;
     unsigned level = fmt->self_map_level;
-    uint64_t holder;
-    NTSTATUS st = boot_table(b, fmt->pte_base, level, &holder);
-    for (unsigned k = 0; NT_SUCCESS(st) && k < fmt->self_map_count; k++) {
-        uint64_t target;
-        uint64_t target_va = level == 0 ? 0 : (uint64_t)k << fmt->level_shift[level - 1];
-        st = boot_table(b, target_va, level, &target);
-        if (NT_SUCCESS(st)) {
-            uint64_t e = upper_entry(fmt, level, target >> PAGE_SHIFT);
-            uint64_t slot = holder + (uint64_t)(fmt->self_map_index + k) * fmt->pte_size;
-            mm_store(phys_address(&b->mm->cpu->phys, slot), fmt->pte_size, e);
-        }
+    uint64_t tables[PTE_MAX_LEVELS];
+    for (unsigned k = 0; k < fmt->self_map_count; k++) {
+        uint64_t va = level == 0 ? 0 : (uint64_t)k << fmt->level_shift[level - 1];
+        uint64_t table_pa;
+        NTSTATUS st = boot_table(b, va, level, &table_pa);
+        if (!NT_SUCCESS(st))
+            return st;
+        tables[k] = table_pa >> PAGE_SHIFT;
     }
-    return st;
+    mm_write_self_map(b->mm, tables);
+    return STATUS_SUCCESS;
 }
 
 /* Windows builds the PFN entries of the loader's pages from the page tables;
  * so does ntmm: each frame a PTE maps is Active, mapped once. */
-static bool account_mapping(struct mm *mm, const struct pt_visit *v, void *context)
+static enum pt_next account_mapping(struct mm *mm, const struct pt_visit *v, void *context)
 {
     (void)context;
     if (!v->counted)
-        return true;
+        return PT_CONTINUE;
     uint64_t pages = v->pages ? v->pages : 1;
     for (uint64_t i = 0; i < pages; i++) {
         uint64_t pfn = v->target_pfn + i;
@@ -143,7 +142,7 @@ static bool account_mapping(struct mm *mm, const struct pt_visit *v, void *conte
         pfn_set_pte_address(mm, pfn, v->entry_va);
         pfn_set_pte_frame(mm, pfn, v->table_pfn);
     }
-    return true;
+    return PT_CONTINUE;
 }
 
 static NTSTATUS boot_account(struct mm *mm, uint64_t first, uint64_t end)
@@ -167,7 +166,8 @@ static void boot_symbols(struct mm *mm, enum ntmm_arch arch)
         "MmPfnDatabase", "MmNumberOfPhysicalPages", "MmHighestPhysicalPage", "MmAvailablePages",
         "MmZeroedPageListHead", "MmFreePageListHead", "MmStandbyPageListHead",
         "MmModifiedPageListHead", "MmModifiedNoWritePageListHead", "MmBadPageListHead",
-        "MmRomPageListHead", "MmPageLocationList",
+        "MmRomPageListHead", "MmPageLocationList", "MmTotalCommittedPages",
+        "MmTotalCommitLimit",
     };
     const struct pfn_layout *l = mm->pfn_layout;
     bool wide = arch == NTMM_ARCH_X64;
@@ -245,7 +245,7 @@ static NTSTATUS boot_address_space(struct boot *b, uint64_t *image, uint64_t *pf
 }
 
 /* Windows: MmInitSystem */
-NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, enum ntmm_arch arch)
+NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, enum ntmm_arch arch, uint64_t pagefile_pages)
 {
     memset(mm, 0, sizeof *mm);
     mm->cpu = cpu;
@@ -262,6 +262,8 @@ NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, enum ntmm_arch arch)
     mm->data_host = phys_frame(&cpu->phys, image + MM_KERNEL_DATA_PAGE);
     mm->data_va = mm->layout->kernel_base + MM_KERNEL_DATA_PAGE * PAGE_SIZE;
     mm->boot_frames = b.next_pfn - MM_BOOT_FIRST_PFN;
+    mm->system_range_start = mm->layout->system_range_start;
+    mm->pdpt_used[0] = true;
     st = boot_account(mm, MM_BOOT_FIRST_PFN, b.next_pfn);
     if (!NT_SUCCESS(st))
         return st;
@@ -273,6 +275,8 @@ NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, enum ntmm_arch arch)
     for (uint64_t pfn = 0; pfn < mm->frames; pfn++)
         if (pfn < MM_BOOT_FIRST_PFN || pfn >= b.next_pfn)
             pagelist_insert_tail(mm, ZeroedPageList, pfn);
+    /* Windows: RAM available after boot plus the pagefiles */
+    mm_set_symbol_word(mm, SYM_MmTotalCommitLimit, mm_available_pages(mm) + pagefile_pages);
     cpu_load_cr3(cpu, mm->system_cr3);
     return STATUS_SUCCESS;
 }

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "arch/cpu.h"
+#include "mm/vad.h"
 
 /* PageLocation values and MMLISTS ListName values (Windows' numbering). */
 enum mm_list {
@@ -94,6 +95,8 @@ enum mm_symbol {
     SYM_MmBadPageListHead,
     SYM_MmRomPageListHead,
     SYM_MmPageLocationList,
+    SYM_MmTotalCommittedPages,
+    SYM_MmTotalCommitLimit,
     SYM_COUNT
 };
 
@@ -108,12 +111,31 @@ struct mm_symbol_info {
 struct mm_system_layout {
     uint64_t kernel_base;    /* where the kernel image is mapped */
     uint64_t pfn_database;   /* MmPfnDatabase */
+    uint64_t system_range_start; /* MmSystemRangeStart with the default 2 GB user space */
 };
 
 #define MM_KERNEL_IMAGE_PAGES 0x200u /* the boot image: 2 MB, like ntoskrnl */
 #define MM_KERNEL_DATA_PAGE 1u       /* image page that holds the kernel variables */
-#define MM_KERNEL_PDPT_PAGE 2u       /* image page that holds the PAE PDPT */
+#define MM_KERNEL_PDPT_PAGE 2u       /* first of the image pages that hold PAE PDPTs (the System's first) */
+#define MM_KERNEL_PDPT_PAGES (MM_PDPT_SLOTS / 128u) /* 128 32-byte PDPTs a page */
 #define MM_MINIMUM_RAM (16ull << 20) /* smallest machine ntmm boots */
+
+/* A process's user address space (the Mm part of EPROCESS). */
+struct mm_address_space {
+    uint64_t directory_table_base;   /* CR3: the PD, PAE PDPT or PML4 */
+    unsigned pdpt_slot;              /* PAE: the PDPT's slot in the kernel's PDPT pages */
+    struct vad_tree vads;            /* VadRoot */
+    uint64_t highest_user_address;   /* last usable byte (MM_HIGHEST_USER_ADDRESS) */
+    uint64_t commit_charge;          /* pages of private commit (CommitCharge) */
+    uint64_t working_set_pages;      /* valid user pages and page tables (Vm.WorkingSetSize) */
+    uint64_t peak_working_set_pages; /* Vm.PeakWorkingSetSize */
+    uint64_t page_fault_count;       /* Vm.PageFaultCount */
+    uint64_t virtual_bytes;          /* reserved address space (VirtualSize) */
+    uint64_t peak_virtual_bytes;     /* PeakVirtualSize */
+    struct mm_address_space *next;   /* the machine's list of process address spaces */
+};
+
+#define MM_PDPT_SLOTS 1024u    /* PAE PDPTs the kernel's PDPT pages hold (slot 0: System) */
 
 struct mm {
     struct cpu *cpu;                     /* the processor and RAM */
@@ -126,6 +148,9 @@ struct mm {
     uint64_t system_cr3;                 /* DirectoryTableBase of the System process */
     struct mm_symbol_info symbols[SYM_COUNT];
     uint64_t boot_frames;                /* frames the boot image, PFN database and page tables took */
+    uint64_t system_range_start;         /* MmSystemRangeStart: first kernel address */
+    struct mm_address_space *spaces;     /* process address spaces, newest first */
+    bool pdpt_used[MM_PDPT_SLOTS];       /* PAE: which PDPT slots are taken */
 };
 
 /* Little-endian fields of simulated memory, 2, 4 or 8 bytes wide; fixed-size
@@ -228,7 +253,7 @@ uint64_t mm_zero_page_thread(struct mm *mm, uint64_t budget);
 const struct mm_system_layout *mm_system_layout_for(enum ntmm_arch arch);
 /* Windows: MmInitSystem — builds everything above on a machine whose RAM is
  * fresh (all zero). */
-NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, enum ntmm_arch arch);
+NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, enum ntmm_arch arch, uint64_t pagefile_pages);
 
 /* Kernel variables, read and written in simulated memory. */
 static inline uint8_t *mm_symbol_host(const struct mm *mm, enum mm_symbol sym)
@@ -238,7 +263,7 @@ static inline uint8_t *mm_symbol_host(const struct mm *mm, enum mm_symbol sym)
 uint64_t mm_symbol_word(const struct mm *mm, enum mm_symbol sym);
 void mm_set_symbol_word(struct mm *mm, enum mm_symbol sym, uint64_t v);
 
-/* ---- pagetable.c: visiting the page tables of an address space ---- */
+/* ---- pagetable.c: visiting and building the page tables of an address space ---- */
 struct pt_visit {
     unsigned level;      /* of the table holding the entry: 0 = top */
     uint64_t va;         /* first virtual address the entry maps */
@@ -250,13 +275,122 @@ struct pt_visit {
     bool counted;        /* a PTE in Windows' sense: visible in the self-map (not a PAE PDPTE) */
     bool self_map;       /* one of the self-map entries: its target is not descended */
 };
-/* Called for every valid entry reachable from cr3, parents before children;
- * returns false to stop the visit. */
-typedef bool (*pt_visitor)(struct mm *mm, const struct pt_visit *v, void *context);
+enum pt_next { PT_CONTINUE, PT_SKIP, PT_STOP }; /* descend, skip the entry's table, stop */
+/* Called for every valid entry reachable from cr3, parents before children. */
+typedef enum pt_next (*pt_visitor)(struct mm *mm, const struct pt_visit *v, void *context);
 /* Returns false if a visitor stopped it or an entry pointed outside RAM
  * (then *bad holds that entry's visit). */
 bool mm_visit_page_tables(struct mm *mm, uint64_t cr3, pt_visitor visitor, void *context,
                           struct pt_visit *bad);
+
+/* The self-map entries of an address space: tables[k] is the frame of the
+ * k-th table at fmt->self_map_level (all of them, in address order). */
+void mm_write_self_map(struct mm *mm, const uint64_t *tables);
+
+/* ---- addrspace.c: process address spaces ---- */
+/* Windows: MmCreateProcessAddressSpace — top-level tables with the kernel's
+ * entries and the space's own self-map; STATUS_INSUFFICIENT_RESOURCES when
+ * no frame or PDPT slot is left. */
+NTSTATUS mm_create_address_space(struct mm *mm, struct mm_address_space *as);
+/* Windows: MmDeleteProcessAddressSpace — after every VAD is gone. */
+void mm_delete_address_space(struct mm *mm, struct mm_address_space *as);
+/* Windows: KiSwapProcess / KeStackAttachProcess: load the space's CR3 (NULL: System). */
+void mm_attach(struct mm *mm, const struct mm_address_space *as);
+/* Windows: MiDecrementShareCount down to zero for a page whose PTE is being
+ * deleted: the frame leaves its page table's ShareCount and goes to the free list. */
+void mm_release_frame(struct mm *mm, uint64_t pfn);
+
+/* ---- pteio.c: PTEs of the attached address space, through the self-map ---- */
+uint64_t mi_read_pte(struct mm *mm, uint64_t pte_va);
+void mi_write_pte(struct mm *mm, uint64_t pte_va, uint64_t value);
+/* True if every table above va's PTE exists in the attached space. */
+bool mi_pte_exists(struct mm *mm, uint64_t va);
+/* Windows: MiMakePdeExistAndMakeValid — creates the missing tables above
+ * va's PTE (counted in as's working set); STATUS_INSUFFICIENT_RESOURCES if no
+ * frame is left. */
+NTSTATUS mi_make_tables(struct mm *mm, struct mm_address_space *as, uint64_t va);
+/* Frees the page tables covering [start, end] whose entries are all zero,
+ * then the tables above them that became empty. */
+void mi_free_empty_tables(struct mm *mm, struct mm_address_space *as, uint64_t start,
+                          uint64_t end);
+/* The frame of the table holding va's entry at level l (levels - 1: its PTE). */
+uint64_t mi_holding_table(struct mm *mm, uint64_t va, unsigned l);
+/* Adds pages (negative: removes) to the working set, tracking its peak. */
+void mi_count_in_working_set(struct mm_address_space *as, int64_t pages);
+/* A software PTE (demand zero) carrying protection; 0 for MM_ZERO_ACCESS. */
+uint64_t mi_software_pte(const struct mm *mm, unsigned protection);
+/* The valid user PTE for frame pfn with protection (Windows: MI_MAKE_VALID_PTE). */
+uint64_t mi_valid_pte(const struct mm *mm, uint64_t pfn, unsigned protection);
+
+/* ---- commit.c: commit charge ---- */
+/* Charges pages of commit to the system (MmTotalCommittedPages) and to as;
+ * STATUS_COMMITMENT_LIMIT, and nothing charged, past MmTotalCommitLimit. */
+NTSTATUS mi_charge_commit(struct mm *mm, struct mm_address_space *as, uint64_t pages);
+void mi_return_commit(struct mm *mm, struct mm_address_space *as, uint64_t pages);
+
+/* ---- virtual.c: private virtual memory of the attached space ---- */
+enum mm_state { MM_STATE_FREE, MM_STATE_RESERVE, MM_STATE_COMMIT };
+
+/* One VirtualQuery region, in mm terms (protections are MM_* values). */
+struct mm_region {
+    uint64_t base;               /* first byte */
+    uint64_t size;               /* bytes */
+    enum mm_state state;
+    unsigned protection;         /* committed pages: MM_* */
+    const struct vad *vad;       /* the allocation, NULL for free memory */
+};
+
+/* One page of a private VAD, as its PTE and VAD record it. */
+struct mm_page {
+    bool committed;
+    unsigned protection;  /* MM_* of a committed page */
+    uint64_t pte_va;      /* its PTE's self-map address */
+    struct pte_fields f;  /* the PTE (PTE_KIND_ZERO without a page table) */
+};
+void mi_read_page(struct mm *mm, const struct vad *vad, uint64_t va, struct mm_page *p);
+/* Windows: MiDeletePte — a valid or transition page's frame goes to the free
+ * list; the PTE becomes replacement. */
+void mi_delete_page(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
+                    uint64_t replacement);
+/* A committed page takes a new protection (protect.c). */
+void mi_set_page_protection(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
+                            unsigned protection);
+/* Windows: MiResolveTransitionFault — the frame of a transition PTE becomes
+ * valid again with protection (no guard bit) (protect.c). */
+void mi_resolve_transition(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
+                           unsigned protection);
+
+/* Windows: MiAllocateVirtualMemory, reserving: *base 0 picks the lowest
+ * (highest with top_down) free 64 KB-aligned range. With commit the range is
+ * committed too (MemCommit: its PTEs stay zero until touched). */
+NTSTATUS mm_reserve(struct mm *mm, struct mm_address_space *as, uint64_t *base, uint64_t size,
+                    bool top_down, bool commit, unsigned protection, unsigned allocation_protect);
+/* Windows: MiAllocateVirtualMemory, committing inside one reservation; pages
+ * already committed take the new protection. */
+NTSTATUS mm_commit(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size,
+                   unsigned protection);
+/* Windows: MiDecommitPages */
+NTSTATUS mm_decommit(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size);
+/* Windows: NtFreeVirtualMemory with MEM_RELEASE: the whole allocation at base. */
+NTSTATUS mm_release(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size);
+/* Every allocation of the space, at process exit. */
+void mm_delete_virtual_memory(struct mm *mm, struct mm_address_space *as);
+/* Windows: MiProtectVirtualMemory — *old gets the first page's protection. */
+NTSTATUS mm_protect(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size,
+                    unsigned protection, unsigned *old);
+/* Windows: NtQueryVirtualMemory(MemoryBasicInformation) */
+NTSTATUS mm_query(struct mm *mm, struct mm_address_space *as, uint64_t va,
+                  struct mm_region *region);
+
+/* ---- fault.c ---- */
+/* Windows: MmAccessFault — resolves a fault of the attached space's user
+ * address va: STATUS_SUCCESS (retry the access), or the exception Windows
+ * raises (STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION), or
+ * STATUS_INSUFFICIENT_RESOURCES when no frame is left. */
+NTSTATUS mm_access_fault(struct mm *mm, struct mm_address_space *as, uint64_t va,
+                         enum cpu_access access);
+/* What a protection lets the page do (Windows: the MmReadWrite table). */
+bool mi_protection_allows(const struct mm *mm, unsigned protection, enum cpu_access access);
 
 /* ---- verify.c ---- */
 NTSTATUS mm_verify(struct mm *mm, char *message, size_t size);

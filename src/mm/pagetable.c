@@ -7,6 +7,8 @@
  *     at are reached through the hierarchy itself.
  * (2) Entries outside the self-map (PAE's four PDPTEs) are reported with
  *     counted = false: Windows does not treat them as PTEs.
+ * (3) In every address space the self-map makes each paging-structure entry
+ *     visible at MiGetPteAddress of the address it maps.
  */
 #include <string.h>
 
@@ -63,9 +65,11 @@ static bool visit_table(struct visit_state *s, uint64_t table_pfn, unsigned leve
             *s->bad = v;
             return false;
         }
-        if (!s->visitor(s->mm, &v, s->context))
+        enum pt_next next = s->visitor(s->mm, &v, s->context);
+        if (next == PT_STOP)
             return false;
-        if (!leaf && !v.self_map && !visit_table(s, v.target_pfn, level + 1, v.va))
+        if (next == PT_CONTINUE && !leaf && !v.self_map &&
+            !visit_table(s, v.target_pfn, level + 1, v.va))
             return false;
     }
     return true;
@@ -78,4 +82,20 @@ bool mm_visit_page_tables(struct mm *mm, uint64_t cr3, pt_visitor visitor, void 
     struct visit_state s = { mm, visitor, context, bad ? bad : &ignored, cr3 };
     const struct pte_format *fmt = mm->cpu->fmt;
     return visit_table(&s, (cr3 & fmt->top_table_mask) >> PAGE_SHIFT, 0, 0);
+}
+
+/* (3) The self-map: entries [self_map_index, +count) of the table at
+ * self_map_level that covers PTE_BASE point at that level's tables in order
+ * (x86, x64: the top table at itself; PAE: PD3[0..3] at PD0..PD3). */
+void mm_write_self_map(struct mm *mm, const uint64_t *tables)
+{
+    const struct pte_format *fmt = mm->cpu->fmt;
+    unsigned level = fmt->self_map_level;
+    uint64_t holder = tables[level == 0 ? 0 : pte_index(fmt, fmt->pte_base, level - 1)];
+    for (unsigned k = 0; k < fmt->self_map_count; k++) {
+        uint64_t e = (tables[k] << PAGE_SHIFT) | PTE_HW_VALID | PTE_HW_WRITE | PTE_HW_ACCESSED |
+                     PTE_HW_DIRTY;
+        uint64_t slot = (holder << PAGE_SHIFT) + (uint64_t)(fmt->self_map_index + k) * fmt->pte_size;
+        mm_store(phys_address(&mm->cpu->phys, slot), fmt->pte_size, e);
+    }
 }

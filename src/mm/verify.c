@@ -13,8 +13,11 @@
  *  3. frames on the zeroed list hold only zero bytes (P4);
  *  4. every valid PTE maps an Active frame whose PteAddress is that PTE's
  *     address and whose PteFrame is the table holding it (I1);
- *  5. an Active frame's ShareCount equals the PTEs mapping it plus the Active
- *     frames whose PteFrame it is; its ReferenceCount is 1 (F2).
+ *  5. an Active frame's ShareCount equals the PTEs mapping it plus the valid
+ *     and transition frames whose PteFrame it is; its ReferenceCount is 1 (F2);
+ *  6. a standby or modified frame's PTE is a transition PTE naming it
+ *     (protect.c (2));
+ *  7. each process's VAD tree keeps vad.h's invariants.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +30,7 @@ struct checker {
     struct mm *mm;
     uint32_t *mappings; /* valid PTEs found per frame */
     uint8_t *on_list;   /* frames seen on a list */
+    bool process;       /* walking a process's tables, not the System's */
     char *message;
     size_t size;
     bool failed;
@@ -84,6 +88,32 @@ static bool is_zero(const uint8_t *p)
     return memcmp(p, zero, PAGE_SIZE) == 0;
 }
 
+/* Frames a PTE still names: valid (Active) or transition (standby, modified). */
+static bool holds_pte(enum mm_list location)
+{
+    return location == ActiveAndValid || location == StandbyPageList ||
+           location == ModifiedPageList || location == ModifiedNoWritePageList;
+}
+
+/* Check 6: a standby or modified frame's PTE (found through PteFrame and the
+ * offset of PteAddress) is a transition PTE naming the frame. */
+static bool check_transition(struct checker *c, uint64_t pfn)
+{
+    struct mm *mm = c->mm;
+    const struct pte_format *fmt = mm->cpu->fmt;
+    uint64_t table = pfn_pte_frame(mm, pfn);
+    if (table >= mm->frames)
+        return fail(c, "pfn %llx: PteFrame %llx is not a frame", (unsigned long long)pfn,
+                    (unsigned long long)table);
+    uint64_t pa = (table << PAGE_SHIFT) | (pfn_pte_address(mm, pfn) & (PAGE_SIZE - 1));
+    struct pte_fields f;
+    fmt->decode(mm_load(phys_address(&mm->cpu->phys, pa), fmt->pte_size), PTE_IN_PAGE_TABLE, &f);
+    if (f.kind != PTE_KIND_TRANSITION || f.page_frame_number != pfn)
+        return fail(c, "pfn %llx is in transition but its PTE at %llx does not name it",
+                    (unsigned long long)pfn, (unsigned long long)pfn_pte_address(mm, pfn));
+    return true;
+}
+
 static bool check_frames(struct checker *c)
 {
     struct mm *mm = c->mm;
@@ -101,6 +131,8 @@ static bool check_frames(struct checker *c)
                         (unsigned long long)pfn, location);
         } else if (location == ZeroedPageList && !is_zero(phys_frame(&mm->cpu->phys, pfn))) {
             return fail(c, "pfn %llx is on the zeroed list but holds data", (unsigned long long)pfn);
+        } else if (holds_pte(location) && !check_transition(c, pfn)) {
+            return false;
         }
     }
     if (active + listed != mm->frames)
@@ -115,34 +147,53 @@ static bool check_frames(struct checker *c)
     return true;
 }
 
-static bool check_mapping(struct mm *mm, const struct pt_visit *v, void *context)
+/* Check 4 for one frame a PTE maps; false (with the message) if broken. */
+static bool check_frame_mapped(struct checker *c, const struct pt_visit *v, uint64_t pfn)
+{
+    struct mm *mm = c->mm;
+    if (pfn_location(mm, pfn) != ActiveAndValid)
+        return fail(c, "PTE at %llx maps pfn %llx, which is not Active",
+                    (unsigned long long)v->entry_va, (unsigned long long)pfn);
+    if (pfn_pte_address(mm, pfn) != v->entry_va)
+        return fail(c, "pfn %llx: PteAddress %llx, but the PTE at %llx maps it",
+                    (unsigned long long)pfn, (unsigned long long)pfn_pte_address(mm, pfn),
+                    (unsigned long long)v->entry_va);
+    if (pfn_pte_frame(mm, pfn) != v->table_pfn)
+        return fail(c, "pfn %llx: PteFrame %llx, but its PTE is in frame %llx",
+                    (unsigned long long)pfn, (unsigned long long)pfn_pte_frame(mm, pfn),
+                    (unsigned long long)v->table_pfn);
+    c->mappings[pfn]++;
+    return true;
+}
+
+/* In a process's tables only the user part and the self-map belong to it;
+ * the kernel entries copied from the System's tables are counted there. */
+static enum pt_next check_mapping(struct mm *mm, const struct pt_visit *v, void *context)
 {
     struct checker *c = context;
     if (!v->counted)
-        return true;
-    for (uint64_t i = 0; i < (v->pages ? v->pages : 1); i++) {
-        uint64_t pfn = v->target_pfn + i;
-        if (pfn_location(mm, pfn) != ActiveAndValid)
-            return fail(c, "PTE at %llx maps pfn %llx, which is not Active",
-                        (unsigned long long)v->entry_va, (unsigned long long)pfn);
-        if (pfn_pte_address(mm, pfn) != v->entry_va)
-            return fail(c, "pfn %llx: PteAddress %llx, but the PTE at %llx maps it",
-                        (unsigned long long)pfn, (unsigned long long)pfn_pte_address(mm, pfn),
-                        (unsigned long long)v->entry_va);
-        if (pfn_pte_frame(mm, pfn) != v->table_pfn)
-            return fail(c, "pfn %llx: PteFrame %llx, but its PTE is in frame %llx",
-                        (unsigned long long)pfn, (unsigned long long)pfn_pte_frame(mm, pfn),
-                        (unsigned long long)v->table_pfn);
-        c->mappings[pfn]++;
-    }
-    return true;
+        return PT_CONTINUE;
+    if (c->process && v->va >= mm->system_range_start && !v->self_map)
+        return PT_SKIP;
+    for (uint64_t i = 0; i < (v->pages ? v->pages : 1); i++)
+        if (!check_frame_mapped(c, v, v->target_pfn + i))
+            return PT_STOP;
+    return PT_CONTINUE;
+}
+
+static void check_address_space(struct checker *c, uint64_t cr3)
+{
+    struct pt_visit bad;
+    if (!c->failed && !mm_visit_page_tables(c->mm, cr3, check_mapping, c, &bad) && !c->failed)
+        fail(c, "the entry at %llx points outside physical memory",
+             (unsigned long long)bad.entry_va);
 }
 
 static bool check_share_counts(struct checker *c)
 {
     struct mm *mm = c->mm;
     for (uint64_t pfn = 0; pfn < mm->frames; pfn++) {
-        if (pfn_location(mm, pfn) != ActiveAndValid)
+        if (!holds_pte(pfn_location(mm, pfn)))
             continue;
         uint64_t parent = pfn_pte_frame(mm, pfn);
         if (parent != pfn && parent < mm->frames)
@@ -178,11 +229,15 @@ NTSTATUS mm_verify(struct mm *mm, char *message, size_t size)
         check_list(&c, list);
     if (!c.failed)
         check_frames(&c);
-    struct pt_visit bad;
-    if (!c.failed && !mm_visit_page_tables(mm, mm->system_cr3, check_mapping, &c, &bad) &&
-        !c.failed)
-        fail(&c, "the entry at %llx points outside physical memory",
-             (unsigned long long)bad.entry_va);
+    check_address_space(&c, mm->system_cr3);
+    c.process = true;
+    for (struct mm_address_space *as = mm->spaces; as; as = as->next) {
+        check_address_space(&c, as->directory_table_base);
+        char vad_message[200];
+        if (!c.failed && !vad_check(&as->vads, vad_message, sizeof vad_message))
+            fail(&c, "VAD tree of the space at %llx: %s",
+                 (unsigned long long)as->directory_table_base, vad_message);
+    }
     if (!c.failed)
         check_share_counts(&c);
     free(c.mappings);

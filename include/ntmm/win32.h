@@ -1,0 +1,303 @@
+/*
+ * win32.h — the Win32 memory API as ntmm models it: the part of kernel32 /
+ * kernelbase that sits over the Nt* virtual-memory services (VirtualAlloc,
+ * VirtualFree, VirtualProtect, VirtualQuery, VirtualLock and their *Ex forms,
+ * GetSystemInfo, GlobalMemoryStatusEx, GetProcessMemoryInfo, the last-error
+ * value) and ntdll's RtlNtStatusToDosError, with the Windows SDK's names,
+ * types, constant values and structure layouts for a 64-bit (_WIN64) build.
+ *
+ * Pointers these functions take and return (lpAddress, BaseAddress, the
+ * application address range…) are addresses in the simulated address space
+ * of the current process, the one set with ntmm_set_current_process
+ * (ntmm.h). They are not host pointers: never dereference one on the host.
+ * HANDLEs name simulated processes.
+ *
+ * Code from Microsoft's documentation pages that uses these functions
+ * compiles unchanged against this header, once <windows.h> (or <psapi.h>)
+ * is replaced by <ntmm/win32.h>. Not provided: structured exception handling
+ * (__try / __except), tchar.h's _t* functions and other MSVC-only forms.
+ *
+ * (1) Every constant has the value the SDK gives it (winnt.h, winerror.h,
+ *     minwindef.h, handleapi.h), so a user can look any of them up.
+ * (2) Every structure has the SDK's field names, order, types and therefore
+ *     its 64-bit size and offsets (tests/test_status.c checks them).
+ * (3) Every Win32 error RtlNtStatusToDosError returns is defined here.
+ */
+#ifndef NTMM_WIN32_H
+#define NTMM_WIN32_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nt.h"
+
+/* ---- Basic types (minwindef.h, winnt.h, basetsd.h; LLP64 widths) ---- */
+
+typedef int BOOL;
+typedef BOOL *PBOOL, *LPBOOL;
+typedef unsigned char BYTE;
+typedef BYTE *PBYTE, *LPBYTE;
+typedef uint16_t WORD;
+typedef WORD *PWORD, *LPWORD;
+typedef uint32_t DWORD;               /* unsigned long on Windows: 32 bits */
+typedef DWORD *PDWORD, *LPDWORD;
+typedef int32_t LONG;                 /* long on Windows: 32 bits */
+typedef LONG *PLONG;
+typedef uint32_t ULONG;
+typedef ULONG *PULONG;
+typedef char CHAR;
+typedef unsigned char UCHAR;
+typedef short SHORT;
+typedef unsigned short USHORT;
+typedef int INT;
+typedef unsigned int UINT;
+typedef int64_t LONGLONG;
+typedef uint64_t ULONGLONG;
+typedef uint64_t DWORDLONG;
+typedef int64_t LONG64;
+typedef uint64_t ULONG64;
+typedef uint64_t DWORD64;
+typedef intptr_t LONG_PTR;
+typedef uintptr_t ULONG_PTR;
+typedef ULONG_PTR *PULONG_PTR;
+typedef ULONG_PTR DWORD_PTR;
+typedef DWORD_PTR *PDWORD_PTR;
+typedef size_t SIZE_T;                /* ULONG_PTR in the SDK; the host is 64-bit */
+typedef SIZE_T *PSIZE_T;
+typedef LONG_PTR SSIZE_T;
+typedef SSIZE_T *PSSIZE_T;
+typedef void *PVOID;
+typedef void *LPVOID;
+typedef const void *LPCVOID;
+typedef void *HANDLE;
+typedef HANDLE *PHANDLE;
+typedef HANDLE HMODULE;
+typedef uint16_t WCHAR;               /* UTF-16 code unit, as wchar_t is on Windows */
+typedef CHAR *LPSTR;
+typedef const CHAR *LPCSTR;
+typedef WCHAR *LPWSTR;
+typedef const WCHAR *LPCWSTR;
+typedef CHAR TCHAR;                   /* the ANSI build: no UNICODE */
+typedef LPSTR LPTSTR;
+typedef LPCSTR LPCTSTR;
+
+#ifndef VOID
+#define VOID void
+#endif
+#ifndef TRUE
+#define TRUE 1
+#endif
+#ifndef FALSE
+#define FALSE 0
+#endif
+#define TEXT(quote) quote
+#define WINAPI
+#define APIENTRY
+
+#define INVALID_HANDLE_VALUE ((HANDLE)(LONG_PTR)-1)
+#define MAX_PATH 260
+
+/* ---- Allocation types, states and region types (winnt.h) ---- */
+
+#define MEM_COALESCE_PLACEHOLDERS 0x00000001 /* VirtualFree with MEM_RELEASE */
+#define MEM_PRESERVE_PLACEHOLDER 0x00000002  /* VirtualFree with MEM_RELEASE */
+#define MEM_COMMIT 0x00001000
+#define MEM_RESERVE 0x00002000
+#define MEM_DECOMMIT 0x00004000
+#define MEM_RELEASE 0x00008000
+#define MEM_FREE 0x00010000
+#define MEM_PRIVATE 0x00020000
+#define MEM_MAPPED 0x00040000
+#define MEM_RESET 0x00080000
+#define MEM_TOP_DOWN 0x00100000
+#define MEM_WRITE_WATCH 0x00200000
+#define MEM_PHYSICAL 0x00400000
+#define MEM_RESET_UNDO 0x01000000
+#define MEM_IMAGE 0x01000000                 /* = SEC_IMAGE */
+#define MEM_LARGE_PAGES 0x20000000
+#define MEM_4MB_PAGES 0x80000000
+
+/* ---- Page protections (winnt.h) ---- */
+
+#define PAGE_NOACCESS 0x01
+#define PAGE_READONLY 0x02
+#define PAGE_READWRITE 0x04
+#define PAGE_WRITECOPY 0x08
+#define PAGE_EXECUTE 0x10
+#define PAGE_EXECUTE_READ 0x20
+#define PAGE_EXECUTE_READWRITE 0x40
+#define PAGE_EXECUTE_WRITECOPY 0x80
+#define PAGE_GUARD 0x100
+#define PAGE_NOCACHE 0x200
+#define PAGE_WRITECOMBINE 0x400
+#define PAGE_TARGETS_INVALID 0x40000000      /* VirtualAlloc (CFG) */
+#define PAGE_TARGETS_NO_UPDATE 0x40000000    /* VirtualProtect (CFG) */
+
+/* ---- Processors (winnt.h) ---- */
+
+#define PROCESSOR_INTEL_386 386
+#define PROCESSOR_INTEL_486 486
+#define PROCESSOR_INTEL_PENTIUM 586
+#define PROCESSOR_AMD_X8664 8664
+#define PROCESSOR_ARCHITECTURE_INTEL 0
+#define PROCESSOR_ARCHITECTURE_AMD64 9
+
+/* ---- Exception codes (minwinbase.h: the statuses, as DWORDs) ---- */
+
+#define EXCEPTION_ACCESS_VIOLATION ((DWORD)STATUS_ACCESS_VIOLATION)
+#define EXCEPTION_DATATYPE_MISALIGNMENT ((DWORD)STATUS_DATATYPE_MISALIGNMENT)
+#define EXCEPTION_GUARD_PAGE ((DWORD)STATUS_GUARD_PAGE_VIOLATION)
+#define EXCEPTION_IN_PAGE_ERROR ((DWORD)STATUS_IN_PAGE_ERROR)
+#define EXCEPTION_STACK_OVERFLOW ((DWORD)STATUS_STACK_OVERFLOW)
+
+/* ---- Win32 errors (winerror.h) ---- */
+
+#define ERROR_SUCCESS 0
+#define NO_ERROR 0
+#define ERROR_INVALID_FUNCTION 1
+#define ERROR_FILE_NOT_FOUND 2
+#define ERROR_ACCESS_DENIED 5
+#define ERROR_INVALID_HANDLE 6
+#define ERROR_NOT_ENOUGH_MEMORY 8
+#define ERROR_OUTOFMEMORY 14
+#define ERROR_BAD_LENGTH 24
+#define ERROR_GEN_FAILURE 31
+#define ERROR_NOT_SUPPORTED 50
+#define ERROR_UNEXP_NET_ERR 59
+#define ERROR_INVALID_PARAMETER 87
+#define ERROR_INSUFFICIENT_BUFFER 122
+#define ERROR_NOT_LOCKED 158
+#define ERROR_ALREADY_EXISTS 183
+#define ERROR_PARTIAL_COPY 299
+#define ERROR_MR_MID_NOT_FOUND 317     /* RtlNtStatusToDosError: no mapping */
+#define ERROR_INVALID_ADDRESS 487
+#define ERROR_WAS_UNLOCKED 715
+#define ERROR_WAS_LOCKED 717
+#define ERROR_NOACCESS 998
+#define ERROR_SWAPERROR 999
+#define ERROR_STACK_OVERFLOW 1001
+#define ERROR_INVALID_FLAGS 1004
+#define ERROR_MAPPED_ALIGNMENT 1132
+#define ERROR_PRIVILEGE_NOT_HELD 1314
+#define ERROR_INTERNAL_ERROR 1359
+#define ERROR_NO_SYSTEM_RESOURCES 1450
+#define ERROR_NONPAGED_SYSTEM_RESOURCES 1451
+#define ERROR_PAGED_SYSTEM_RESOURCES 1452
+#define ERROR_WORKING_SET_QUOTA 1453
+#define ERROR_PAGEFILE_QUOTA 1454
+#define ERROR_COMMITMENT_LIMIT 1455
+#define ERROR_INVALID_USER_BUFFER 1784
+
+/* ---- Structures ---- */
+
+/* winnt.h, _WIN64 layout: 48 bytes, RegionSize at 24. */
+typedef struct _MEMORY_BASIC_INFORMATION {
+    PVOID BaseAddress;        /* the region's first page */
+    PVOID AllocationBase;     /* base of the VirtualAlloc / view that holds it */
+    DWORD AllocationProtect;  /* PAGE_* given when the allocation was made */
+    WORD PartitionId;         /* memory partition (0: the system partition) */
+    SIZE_T RegionSize;        /* bytes from BaseAddress with the same attributes */
+    DWORD State;              /* MEM_COMMIT, MEM_RESERVE or MEM_FREE */
+    DWORD Protect;            /* PAGE_* of the pages now (0 unless committed) */
+    DWORD Type;               /* MEM_PRIVATE, MEM_MAPPED or MEM_IMAGE (0 if free) */
+} MEMORY_BASIC_INFORMATION, *PMEMORY_BASIC_INFORMATION;
+
+/* sysinfoapi.h: 48 bytes. */
+typedef struct _SYSTEM_INFO {
+    union {
+        DWORD dwOemId;                    /* obsolete: the architecture, as a DWORD */
+        struct {
+            WORD wProcessorArchitecture;  /* PROCESSOR_ARCHITECTURE_* */
+            WORD wReserved;
+        };
+    };
+    DWORD dwPageSize;                     /* bytes */
+    LPVOID lpMinimumApplicationAddress;   /* lowest user-mode address */
+    LPVOID lpMaximumApplicationAddress;   /* highest user-mode address */
+    DWORD_PTR dwActiveProcessorMask;      /* one bit per processor */
+    DWORD dwNumberOfProcessors;
+    DWORD dwProcessorType;                /* obsolete: PROCESSOR_INTEL_* / PROCESSOR_AMD_X8664 */
+    DWORD dwAllocationGranularity;        /* bytes (64 KB) */
+    WORD wProcessorLevel;
+    WORD wProcessorRevision;
+} SYSTEM_INFO, *LPSYSTEM_INFO;
+
+/* sysinfoapi.h: 64 bytes. Sizes in bytes; set dwLength before the call. */
+typedef struct _MEMORYSTATUSEX {
+    DWORD dwLength;                       /* sizeof (MEMORYSTATUSEX) */
+    DWORD dwMemoryLoad;                   /* percent of physical memory in use */
+    DWORDLONG ullTotalPhys;
+    DWORDLONG ullAvailPhys;
+    DWORDLONG ullTotalPageFile;           /* the commit limit */
+    DWORDLONG ullAvailPageFile;           /* commit limit less commit charge */
+    DWORDLONG ullTotalVirtual;            /* the process's user address space */
+    DWORDLONG ullAvailVirtual;            /* its free (not reserved) part */
+    DWORDLONG ullAvailExtendedVirtual;    /* always 0 */
+} MEMORYSTATUSEX, *LPMEMORYSTATUSEX;
+
+/* psapi.h: 72 bytes; sizes in bytes. */
+typedef struct _PROCESS_MEMORY_COUNTERS {
+    DWORD cb;                             /* sizeof the structure passed */
+    DWORD PageFaultCount;
+    SIZE_T PeakWorkingSetSize;
+    SIZE_T WorkingSetSize;
+    SIZE_T QuotaPeakPagedPoolUsage;
+    SIZE_T QuotaPagedPoolUsage;
+    SIZE_T QuotaPeakNonPagedPoolUsage;
+    SIZE_T QuotaNonPagedPoolUsage;
+    SIZE_T PagefileUsage;                 /* the process's commit charge */
+    SIZE_T PeakPagefileUsage;
+} PROCESS_MEMORY_COUNTERS;
+typedef PROCESS_MEMORY_COUNTERS *PPROCESS_MEMORY_COUNTERS;
+
+/* psapi.h: 80 bytes, PrivateUsage at 72. */
+typedef struct _PROCESS_MEMORY_COUNTERS_EX {
+    DWORD cb;
+    DWORD PageFaultCount;
+    SIZE_T PeakWorkingSetSize;
+    SIZE_T WorkingSetSize;
+    SIZE_T QuotaPeakPagedPoolUsage;
+    SIZE_T QuotaPagedPoolUsage;
+    SIZE_T QuotaPeakNonPagedPoolUsage;
+    SIZE_T QuotaNonPagedPoolUsage;
+    SIZE_T PagefileUsage;
+    SIZE_T PeakPagefileUsage;
+    SIZE_T PrivateUsage;                  /* private committed bytes */
+} PROCESS_MEMORY_COUNTERS_EX;
+typedef PROCESS_MEMORY_COUNTERS_EX *PPROCESS_MEMORY_COUNTERS_EX;
+
+/* ---- Functions (memoryapi.h, errhandlingapi.h, sysinfoapi.h,
+ *      processthreadsapi.h, psapi.h, winternl.h) ---- */
+
+LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,
+                           DWORD flProtect);
+LPVOID WINAPI VirtualAllocEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+                             DWORD flAllocationType, DWORD flProtect);
+BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType);
+BOOL WINAPI VirtualFreeEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+                          DWORD dwFreeType);
+BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect,
+                           PDWORD lpflOldProtect);
+BOOL WINAPI VirtualProtectEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+                             DWORD flNewProtect, PDWORD lpflOldProtect);
+SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer,
+                           SIZE_T dwLength);
+SIZE_T WINAPI VirtualQueryEx(HANDLE hProcess, LPCVOID lpAddress,
+                             PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength);
+BOOL WINAPI VirtualLock(LPVOID lpAddress, SIZE_T dwSize);
+BOOL WINAPI VirtualUnlock(LPVOID lpAddress, SIZE_T dwSize);
+
+DWORD WINAPI GetLastError(void);
+void WINAPI SetLastError(DWORD dwErrCode);
+
+void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo);
+void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
+BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer);
+BOOL WINAPI GetProcessMemoryInfo(HANDLE Process, PPROCESS_MEMORY_COUNTERS ppsmemCounters,
+                                 DWORD cb);
+HANDLE WINAPI GetCurrentProcess(void);
+
+/* ntdll: the Win32 error Windows gives for a status (win32/error.c). */
+ULONG WINAPI RtlNtStatusToDosError(NTSTATUS Status);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * commit.c — commit charge (Windows: MiChargeCommitment, MiReturnCommitment):
+ * memory the system has promised to back with RAM or pagefile.
+ *
+ * (1) MmTotalCommittedPages <= MmTotalCommitLimit; both live in simulated
+ *     kernel memory. The limit is the RAM available after boot plus the
+ *     pagefile sizes of the configuration.
+ * (2) MmTotalCommittedPages == the sum of the address spaces' commit charge,
+ *     and each space's charge == the CommitCharge of its VADs.
+ */
+#include "mm/mm.h"
+
+NTSTATUS mi_charge_commit(struct mm *mm, struct mm_address_space *as, uint64_t pages)
+{
+    uint64_t total = mm_symbol_word(mm, SYM_MmTotalCommittedPages);
+    uint64_t limit = mm_symbol_word(mm, SYM_MmTotalCommitLimit);
+    if (pages > limit - total)
+        return STATUS_COMMITMENT_LIMIT;
+    mm_set_symbol_word(mm, SYM_MmTotalCommittedPages, total + pages);
+    as->commit_charge += pages;
+    return STATUS_SUCCESS;
+}
+
+void mi_return_commit(struct mm *mm, struct mm_address_space *as, uint64_t pages)
+{
+    mm_set_symbol_word(mm, SYM_MmTotalCommittedPages,
+                       mm_symbol_word(mm, SYM_MmTotalCommittedPages) - pages);
+    as->commit_charge -= pages;
+}

@@ -1,0 +1,109 @@
+/*
+ * protect.c — page protection of private memory (Windows:
+ * MiProtectVirtualMemory): changing it on committed pages of each PTE kind,
+ * and the transition state a valid page enters when it becomes a guard or
+ * no-access page, which a valid PTE cannot express.
+ *
+ *   valid --(guard, no access)--> transition (frame on the modified list)
+ *   transition --(fault or new readable protection: mi_resolve_transition)--> valid
+ *
+ * (1) A valid page's protection lives in its PFN's OriginalPte (a software
+ *     PTE carrying it), and its PTE's hardware bits follow it.
+ * (2) A transition page's frame is on the modified list with ReferenceCount
+ *     0, PteAddress and PteFrame naming its PTE, which points back at it;
+ *     its page table's ShareCount still counts it.
+ */
+#include "mm/mm.h"
+
+static bool expressible_as_valid(unsigned protection)
+{
+    unsigned high = protection & MM_NOACCESS;
+    return (protection & 7) && high != MM_GUARD_PAGE;
+}
+
+/* Windows: MiResolveTransitionFault */
+void mi_resolve_transition(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
+                           unsigned protection)
+{
+    uint64_t pfn = p->f.page_frame_number;
+    pagelist_unlink(mm, pfn);
+    pfn_set_share_count(mm, pfn, 1);
+    pfn_set_reference_count(mm, pfn, 1);
+    pfn_set_e1(mm, pfn, PFN_E1_PAGE_LOCATION, 3, ActiveAndValid);
+    pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
+    mi_write_pte(mm, p->pte_va, mi_valid_pte(mm, pfn, protection));
+    mi_count_in_working_set(as, 1);
+}
+
+/* A valid page leaves the working set for the modified list, its PTE a
+ * transition PTE carrying the new protection. */
+static void make_transition(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
+                            unsigned protection)
+{
+    const struct pte_format *fmt = mm->cpu->fmt;
+    uint64_t pfn = p->f.page_frame_number;
+    struct pte_fields t = { .kind = PTE_KIND_TRANSITION, .write = p->f.write, .owner = true,
+                            .protection = protection, .page_frame_number = pfn };
+    uint64_t raw = 0;
+    fmt->encode(&t, &raw);
+    mi_write_pte(mm, p->pte_va, raw);
+    pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
+    pfn_set_reference_count(mm, pfn, 0);
+    pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
+    pagelist_insert_tail(mm, ModifiedPageList, pfn);
+    mi_count_in_working_set(as, -1);
+}
+
+void mi_set_page_protection(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
+                            unsigned protection)
+{
+    const struct pte_format *fmt = mm->cpu->fmt;
+    uint64_t pfn = p->f.page_frame_number;
+    switch (p->f.kind) {
+    case PTE_KIND_VALID:
+        if (!expressible_as_valid(protection)) {
+            make_transition(mm, as, p, protection);
+            return;
+        }
+        pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
+        mi_write_pte(mm, p->pte_va, mi_valid_pte(mm, pfn, protection) |
+                                        (p->f.dirty ? PTE_HW_DIRTY : 0));
+        return;
+    case PTE_KIND_TRANSITION: {
+        struct pte_fields t = p->f;
+        uint64_t raw = 0;
+        t.protection = protection;
+        fmt->encode(&t, &raw);
+        mi_write_pte(mm, p->pte_va, raw);
+        pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
+        return;
+    }
+    default:
+        if (mi_make_tables(mm, as, pte_mapped_address(fmt, p->pte_va)) == STATUS_SUCCESS)
+            mi_write_pte(mm, p->pte_va, mi_software_pte(mm, protection));
+        return;
+    }
+}
+
+/* Windows: MiProtectVirtualMemory */
+NTSTATUS mm_protect(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size,
+                    unsigned protection, unsigned *old)
+{
+    mm_attach(mm, as);
+    struct vad *vad = vad_find(&as->vads, base >> PAGE_SHIFT);
+    if (!vad || ((base + size - 1) >> PAGE_SHIFT) > vad->EndingVpn)
+        return STATUS_CONFLICTING_ADDRESSES;
+    struct mm_page p;
+    for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
+        mi_read_page(mm, vad, va, &p);
+        if (!p.committed)
+            return STATUS_NOT_COMMITTED;
+        if (va == base)
+            *old = p.protection;
+    }
+    for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
+        mi_read_page(mm, vad, va, &p);
+        mi_set_page_protection(mm, as, &p, protection);
+    }
+    return STATUS_SUCCESS;
+}

@@ -1,0 +1,223 @@
+/*
+ * virtual.c — private virtual memory (Windows: the Mi routines behind
+ * NtAllocateVirtualMemory, NtFreeVirtualMemory, NtProtectVirtualMemory and
+ * NtQueryVirtualMemory): reserving address space as VADs, committing,
+ * decommitting and releasing pages, changing and reporting protection.
+ *
+ * A page of a private VAD is committed, as Windows records it, when
+ *   its PTE is zero (or its page table absent) and the VAD has MemCommit;
+ *   its PTE is a demand-zero PTE whose protection is not MM_DECOMMIT;
+ *   its PTE is valid, transition or pagefile.
+ *
+ *          mm_commit                 first touch (fault.c)
+ *   reserved --------> demand zero -----------------------> valid
+ *      ^                    |  ^                     mm_protect |  ^
+ *      |   mm_decommit      |  | mm_protect (guard,  noaccess)  v  | fault.c
+ *      +--------------------+  +---------------------------- transition
+ *   (decommit and release delete valid and transition pages: frames go to
+ *    the free list)
+ *
+ * (1) Each VAD's CommitCharge is the number of its committed pages, and the
+ *     space's commit charge their sum (commit.c (2)).
+ * (2) virtual_bytes is the total size of the space's VADs.
+ * (3) Page tables no PTE needs any more are freed (pteio.c (2)).
+ */
+#include <stdlib.h>
+
+#include "mm/mm.h"
+
+void mi_read_page(struct mm *mm, const struct vad *vad, uint64_t va, struct mm_page *p)
+{
+    const struct pte_format *fmt = mm->cpu->fmt;
+    p->pte_va = pte_address(fmt, va, 0);
+    p->f = (struct pte_fields){ .kind = PTE_KIND_ZERO };
+    if (mi_pte_exists(mm, va))
+        fmt->decode(mi_read_pte(mm, p->pte_va), PTE_IN_PAGE_TABLE, &p->f);
+    p->committed = true;
+    p->protection = p->f.protection;
+    switch (p->f.kind) {
+    case PTE_KIND_ZERO:
+        p->committed = vad->u.MemCommit;
+        p->protection = vad->u.Protection;
+        break;
+    case PTE_KIND_DEMAND_ZERO:
+        p->committed = p->f.protection != MM_DECOMMIT;
+        break;
+    case PTE_KIND_VALID: {
+        struct pte_fields original;
+        fmt->decode(pfn_original_pte(mm, p->f.page_frame_number), PTE_IN_PAGE_TABLE, &original);
+        p->protection = original.protection;
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* Windows: MiDeletePte — the frame behind a valid or transition PTE goes to
+ * the free list; the PTE takes `replacement`. */
+void mi_delete_page(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
+                        uint64_t replacement)
+{
+    uint64_t pfn = p->f.page_frame_number;
+    if (p->f.kind == PTE_KIND_TRANSITION) {
+        pagelist_unlink(mm, pfn);
+        mm_release_frame(mm, pfn);
+    } else if (p->f.kind == PTE_KIND_VALID) {
+        mm_release_frame(mm, pfn);
+        mi_count_in_working_set(as, -1);
+    }
+    if (p->f.kind != PTE_KIND_ZERO || replacement)
+        mi_write_pte(mm, p->pte_va, replacement);
+}
+
+/* The VAD holding all of [base, base + size), or NULL. */
+static struct vad *vad_holding(struct mm_address_space *as, uint64_t base, uint64_t size)
+{
+    struct vad *vad = vad_find(&as->vads, base >> PAGE_SHIFT);
+    if (!vad || ((base + size - 1) >> PAGE_SHIFT) > vad->EndingVpn)
+        return NULL;
+    return vad;
+}
+
+static void add_virtual(struct mm_address_space *as, int64_t bytes)
+{
+    as->virtual_bytes += (uint64_t)bytes;
+    if (as->virtual_bytes > as->peak_virtual_bytes)
+        as->peak_virtual_bytes = as->virtual_bytes;
+}
+
+/* Windows: MiAllocateVirtualMemory (reserve) */
+NTSTATUS mm_reserve(struct mm *mm, struct mm_address_space *as, uint64_t *base, uint64_t size,
+                    bool top_down, bool commit, unsigned protection, unsigned allocation_protect)
+{
+    uint64_t pages = size >> PAGE_SHIFT, start = *base >> PAGE_SHIFT;
+    if (!*base) {
+        if (!vad_find_free(&as->vads, 0x10, as->highest_user_address >> PAGE_SHIFT, pages,
+                           NTMM_ALLOCATION_GRANULARITY >> PAGE_SHIFT, top_down, &start))
+            return STATUS_NO_MEMORY;
+    } else if (vad_first_overlap(&as->vads, start, start + pages - 1)) {
+        return STATUS_CONFLICTING_ADDRESSES;
+    }
+    struct vad *vad = calloc(1, sizeof *vad);
+    if (!vad)
+        return STATUS_NO_MEMORY;
+    if (commit) {
+        NTSTATUS st = mi_charge_commit(mm, as, pages);
+        if (!NT_SUCCESS(st)) {
+            free(vad);
+            return st;
+        }
+    }
+    vad->StartingVpn = start;
+    vad->EndingVpn = start + pages - 1;
+    vad->u = (struct vad_flags){ .CommitCharge = commit ? pages : 0, .Protection = protection,
+                                 .PrivateMemory = true, .MemCommit = commit };
+    vad->allocation_protect = allocation_protect;
+    vad_insert(&as->vads, vad);
+    add_virtual(as, (int64_t)size);
+    *base = start << PAGE_SHIFT;
+    return STATUS_SUCCESS;
+}
+
+/* Windows: MiAllocateVirtualMemory (commit) */
+NTSTATUS mm_commit(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size,
+                   unsigned protection)
+{
+    mm_attach(mm, as);
+    struct vad *vad = vad_holding(as, base, size);
+    if (!vad)
+        return STATUS_CONFLICTING_ADDRESSES;
+    uint64_t missing = 0;
+    struct mm_page p;
+    for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
+        mi_read_page(mm, vad, va, &p);
+        missing += !p.committed;
+    }
+    NTSTATUS st = mi_charge_commit(mm, as, missing);
+    for (uint64_t va = base; NT_SUCCESS(st) && va < base + size; va += PAGE_SIZE) {
+        mi_read_page(mm, vad, va, &p);
+        if (p.committed) {
+            mi_set_page_protection(mm, as, &p, protection);
+            continue;
+        }
+        st = mi_make_tables(mm, as, va);
+        if (NT_SUCCESS(st)) {
+            mi_write_pte(mm, p.pte_va, mi_software_pte(mm, protection));
+            vad->u.CommitCharge++;
+            missing--;
+        }
+    }
+    if (!NT_SUCCESS(st))
+        mi_return_commit(mm, as, missing); /* what could not be committed */
+    return st;
+}
+
+/* Windows: MiDecommitPages */
+NTSTATUS mm_decommit(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size)
+{
+    mm_attach(mm, as);
+    struct vad *vad = vad_find(&as->vads, base >> PAGE_SHIFT);
+    if (!vad)
+        return STATUS_MEMORY_NOT_ALLOCATED;
+    if (!vad_holding(as, base, size))
+        return STATUS_UNABLE_TO_FREE_VM;
+    uint64_t released = 0;
+    struct mm_page p;
+    for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
+        mi_read_page(mm, vad, va, &p);
+        if (!p.committed)
+            continue;
+        if (vad->u.MemCommit && mi_make_tables(mm, as, va) != STATUS_SUCCESS)
+            return STATUS_INSUFFICIENT_RESOURCES;
+        mi_delete_page(mm, as, &p, vad->u.MemCommit ? mi_software_pte(mm, MM_DECOMMIT) : 0);
+        released++;
+    }
+    vad->u.CommitCharge -= released;
+    mi_return_commit(mm, as, released);
+    mi_free_empty_tables(mm, as, base, base + size - 1);
+    return STATUS_SUCCESS;
+}
+
+static void delete_vad(struct mm *mm, struct mm_address_space *as, struct vad *vad)
+{
+    uint64_t start = vad->StartingVpn << PAGE_SHIFT, end = (vad->EndingVpn << PAGE_SHIFT) | 0xfff;
+    struct mm_page p;
+    for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+        if (!mi_pte_exists(mm, va)) {
+            va |= (1ull << mm->cpu->fmt->level_shift[mm->cpu->fmt->levels - 2]) - 1;
+            va -= PAGE_SIZE - 1;
+            continue;
+        }
+        mi_read_page(mm, vad, va, &p);
+        mi_delete_page(mm, as, &p, 0);
+    }
+    mi_free_empty_tables(mm, as, start, end);
+    mi_return_commit(mm, as, vad->u.CommitCharge);
+    add_virtual(as, -(int64_t)(end + 1 - start));
+    vad_remove(&as->vads, vad);
+    free(vad);
+}
+
+/* Windows: NtFreeVirtualMemory (MEM_RELEASE) */
+NTSTATUS mm_release(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size)
+{
+    mm_attach(mm, as);
+    struct vad *vad = vad_find(&as->vads, base >> PAGE_SHIFT);
+    if (!vad)
+        return STATUS_MEMORY_NOT_ALLOCATED;
+    if (vad->StartingVpn != base >> PAGE_SHIFT)
+        return STATUS_FREE_VM_NOT_AT_BASE;
+    if (size && size != (vad->EndingVpn + 1 - vad->StartingVpn) << PAGE_SHIFT)
+        return STATUS_UNABLE_TO_FREE_VM;
+    delete_vad(mm, as, vad);
+    return STATUS_SUCCESS;
+}
+
+void mm_delete_virtual_memory(struct mm *mm, struct mm_address_space *as)
+{
+    mm_attach(mm, as);
+    while (as->vads.root)
+        delete_vad(mm, as, as->vads.root);
+    mm_attach(mm, NULL);
+}

@@ -1,0 +1,98 @@
+/*
+ * process.c — creating and terminating processes (Windows: PspCreateProcess,
+ * PspExitProcess) and the current process of a host thread (the process a
+ * thread is attached to, whose pseudo-handle GetCurrentProcess returns).
+ *
+ * Address-space profiles (E12): a 32-bit process on x86 and PAE sees
+ * 0x10000-0x7FFEFFFF (2 GB); under WOW64 on x64 the same, or
+ * 0x10000-0xFFFEFFFF (4 GB) when LARGE_ADDRESS_AWARE; a 64-bit process
+ * 0x10000-0x7FFFFFEFFFF (8 TB, Windows before 8.1) or 0x7FFFFFFEFFFF (128 TB,
+ * Windows 8.1 and later, a machine option).
+ *
+ * (1) Terminating a process returns every frame and every page of commit it
+ *     held: the verifier sees the machine as if it had never existed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ps/process.h"
+
+static _Thread_local struct ntmm_process *current;
+
+static uint64_t highest_user_address(const struct ntmm_machine *m, const struct ntmm_process *p)
+{
+    if (p->is_64bit)
+        return m->config.user_space_128tb ? 0x7ffffffeffffull : 0x7fffffeffffull;
+    if (m->config.arch == NTMM_ARCH_X64 && p->large_address_aware)
+        return 0xfffeffffull;
+    return 0x7ffeffffull;
+}
+
+NTSTATUS ntmm_process_create(struct ntmm_machine *machine,
+                             const struct ntmm_process_options *options,
+                             struct ntmm_process **process)
+{
+    if (!machine || !process)
+        return STATUS_INVALID_PARAMETER;
+    *process = NULL;
+    bool x64 = machine->config.arch == NTMM_ARCH_X64;
+    struct ntmm_process_options defaults = { "process.exe", x64, false };
+    if (!options)
+        options = &defaults;
+    if (options->is_64bit && !x64)
+        return STATUS_NOT_SUPPORTED;
+    struct ntmm_process *p = calloc(1, sizeof *p);
+    if (!p)
+        return STATUS_NO_MEMORY;
+    p->machine = machine;
+    p->is_64bit = options->is_64bit;
+    p->large_address_aware = options->large_address_aware;
+    snprintf(p->image_name, sizeof p->image_name, "%s",
+             options->image_name ? options->image_name : defaults.image_name);
+    p->as.highest_user_address = highest_user_address(machine, p);
+    NTSTATUS st = mm_create_address_space(&machine->mm, &p->as);
+    if (!NT_SUCCESS(st)) {
+        free(p);
+        return st;
+    }
+    p->cid = machine->next_cid += 4;
+    p->next = machine->processes;
+    machine->processes = p;
+    *process = p;
+    return STATUS_SUCCESS;
+}
+
+void ntmm_process_terminate(struct ntmm_process *process)
+{
+    if (!process)
+        return;
+    struct ntmm_machine *m = process->machine;
+    mm_delete_virtual_memory(&m->mm, &process->as);
+    mm_delete_address_space(&m->mm, &process->as);
+    struct ntmm_process **link = &m->processes;
+    while (*link != process)
+        link = &(*link)->next;
+    *link = process->next;
+    if (current == process)
+        current = NULL;
+    free(process);
+}
+
+void ntmm_set_current_process(struct ntmm_process *process)
+{
+    current = process;
+}
+
+struct ntmm_process *ntmm_current_process(void)
+{
+    return current;
+}
+
+bool ntmm_last_exception(const struct ntmm_process *process, struct ntmm_exception *exception)
+{
+    if (!process || !process->has_exception || !exception)
+        return false;
+    *exception = process->exception;
+    return true;
+}
