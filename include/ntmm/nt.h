@@ -1,6 +1,6 @@
 /*
  * nt.h — NTSTATUS and the status codes ntmm returns, with Windows' values
- * (ntstatus.h). The Nt* system services join this header as they are built.
+ * (ntstatus.h), and the Nt* system services ntmm provides.
  *
  * (1) Every status here has the value Windows gives it, so a user can look any
  *     code up in Microsoft's documentation.
@@ -11,6 +11,8 @@
 #define NTMM_NT_H
 
 #include <stdint.h>
+
+#include "winnt.h"
 
 typedef int32_t NTSTATUS;
 
@@ -76,5 +78,97 @@ typedef int32_t NTSTATUS;
 #define STATUS_PROCESS_IS_TERMINATING ((NTSTATUS)0xC000010AL)
 #define STATUS_COMMITMENT_LIMIT ((NTSTATUS)0xC000012DL)
 #define STATUS_INVALID_ADDRESS ((NTSTATUS)0xC0000141L)
+
+/* ---- System services (ntifs.h, winternl.h) ---- */
+
+/* The pseudo-handle of the current process, as NtCurrentProcess() is. */
+#define NtCurrentProcess() ((HANDLE)(LONG_PTR)-1)
+
+typedef enum _MEMORY_INFORMATION_CLASS {
+    MemoryBasicInformation = 0,
+} MEMORY_INFORMATION_CLASS;
+
+#define MAP_PROCESS 1 /* NtLockVirtualMemory: lock in the working set */
+#define MAP_SYSTEM 2  /* NtLockVirtualMemory: lock in physical memory (needs a privilege) */
+
+/* Addresses are the simulated addresses of the process the handle names;
+ * BaseAddress and RegionSize are rounded as Windows rounds them and written
+ * back on success. */
+NTSTATUS NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
+                                 PSIZE_T RegionSize, ULONG AllocationType, ULONG Protect);
+NTSTATUS NtFreeVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
+                             ULONG FreeType);
+NTSTATUS NtProtectVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
+                                ULONG NewProtect, PULONG OldProtect);
+NTSTATUS NtQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress,
+                              MEMORY_INFORMATION_CLASS MemoryInformationClass,
+                              PVOID MemoryInformation, SIZE_T MemoryInformationLength,
+                              PSIZE_T ReturnLength);
+NTSTATUS NtLockVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
+                             ULONG MapType);
+NTSTATUS NtUnlockVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
+                               ULONG MapType);
+
+typedef enum _PROCESSINFOCLASS {
+    ProcessVmCounters = 3,
+} PROCESSINFOCLASS;
+
+typedef enum _SYSTEM_INFORMATION_CLASS {
+    SystemBasicInformation = 0,
+} SYSTEM_INFORMATION_CLASS;
+
+/* ProcessVmCounters (ntddk.h's VM_COUNTERS, and VM_COUNTERS_EX with
+ * PrivateUsage): sizes in bytes. */
+typedef struct _VM_COUNTERS {
+    SIZE_T PeakVirtualSize;
+    SIZE_T VirtualSize;
+    ULONG PageFaultCount;
+    SIZE_T PeakWorkingSetSize;
+    SIZE_T WorkingSetSize;
+    SIZE_T QuotaPeakPagedPoolUsage;
+    SIZE_T QuotaPagedPoolUsage;
+    SIZE_T QuotaPeakNonPagedPoolUsage;
+    SIZE_T QuotaNonPagedPoolUsage;
+    SIZE_T PagefileUsage;
+    SIZE_T PeakPagefileUsage;
+} VM_COUNTERS, *PVM_COUNTERS;
+
+typedef struct _VM_COUNTERS_EX {
+    SIZE_T PeakVirtualSize;
+    SIZE_T VirtualSize;
+    ULONG PageFaultCount;
+    SIZE_T PeakWorkingSetSize;
+    SIZE_T WorkingSetSize;
+    SIZE_T QuotaPeakPagedPoolUsage;
+    SIZE_T QuotaPagedPoolUsage;
+    SIZE_T QuotaPeakNonPagedPoolUsage;
+    SIZE_T QuotaNonPagedPoolUsage;
+    SIZE_T PagefileUsage;
+    SIZE_T PeakPagefileUsage;
+    SIZE_T PrivateUsage;
+} VM_COUNTERS_EX, *PVM_COUNTERS_EX;
+
+/* SystemBasicInformation (winternl.h's SYSTEM_BASIC_INFORMATION, with the
+ * field names of the DDK). */
+typedef struct _SYSTEM_BASIC_INFORMATION {
+    ULONG Reserved;
+    ULONG TimerResolution;
+    ULONG PageSize;
+    ULONG NumberOfPhysicalPages;
+    ULONG LowestPhysicalPageNumber;
+    ULONG HighestPhysicalPageNumber;
+    ULONG AllocationGranularity;
+    ULONG_PTR MinimumUserModeAddress;
+    ULONG_PTR MaximumUserModeAddress;
+    ULONG_PTR ActiveProcessorsAffinityMask;
+    CHAR NumberOfProcessors;
+} SYSTEM_BASIC_INFORMATION, *PSYSTEM_BASIC_INFORMATION;
+
+NTSTATUS NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
+                                   PVOID ProcessInformation, ULONG ProcessInformationLength,
+                                   PULONG ReturnLength);
+NTSTATUS NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClass,
+                                  PVOID SystemInformation, ULONG SystemInformationLength,
+                                  PULONG ReturnLength);
 
 #endif

@@ -102,6 +102,10 @@ void ntmm_process_terminate(struct ntmm_process *process);
 void ntmm_set_current_process(struct ntmm_process *process);
 struct ntmm_process *ntmm_current_process(void);
 
+/* A handle to the process for the *Ex functions and the Nt services, valid in
+ * any process of the same machine until the process terminates. */
+HANDLE ntmm_process_handle(struct ntmm_process *process);
+
 /* Memory access by the process in user mode through the MMU, resolving page
  * faults as Windows does. An access Windows would turn into an exception
  * returns its code (STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION);

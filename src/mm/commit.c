@@ -18,6 +18,8 @@ NTSTATUS mi_charge_commit(struct mm *mm, struct mm_address_space *as, uint64_t p
         return STATUS_COMMITMENT_LIMIT;
     mm_set_symbol_word(mm, SYM_MmTotalCommittedPages, total + pages);
     as->commit_charge += pages;
+    if (as->commit_charge > as->peak_commit_charge)
+        as->peak_commit_charge = as->commit_charge;
     return STATUS_SUCCESS;
 }
 

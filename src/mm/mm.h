@@ -127,13 +127,22 @@ struct mm_address_space {
     struct vad_tree vads;            /* VadRoot */
     uint64_t highest_user_address;   /* last usable byte (MM_HIGHEST_USER_ADDRESS) */
     uint64_t commit_charge;          /* pages of private commit (CommitCharge) */
+    uint64_t peak_commit_charge;     /* its peak (PeakPagefileUsage) */
     uint64_t working_set_pages;      /* valid user pages and page tables (Vm.WorkingSetSize) */
     uint64_t peak_working_set_pages; /* Vm.PeakWorkingSetSize */
     uint64_t page_fault_count;       /* Vm.PageFaultCount */
     uint64_t virtual_bytes;          /* reserved address space (VirtualSize) */
     uint64_t peak_virtual_bytes;     /* PeakVirtualSize */
+    uint64_t *locked;                /* VPNs locked in the working set, ascending (WSLE LockedInWs) */
+    uint64_t locked_count;           /* entries used in locked */
+    uint64_t locked_capacity;        /* entries allocated */
     struct mm_address_space *next;   /* the machine's list of process address spaces */
 };
+
+/* Pages a process may lock: its minimum working set (50 pages, Windows'
+ * default) less the pages Windows keeps for its own use of it. */
+#define MM_MINIMUM_WORKING_SET 50u
+#define MM_LOCK_OVERHEAD 8u
 
 #define MM_PDPT_SLOTS 1024u    /* PAE PDPTs the kernel's PDPT pages hold (slot 0: System) */
 
@@ -373,6 +382,12 @@ NTSTATUS mm_commit(struct mm *mm, struct mm_address_space *as, uint64_t base, ui
 NTSTATUS mm_decommit(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size);
 /* Windows: NtFreeVirtualMemory with MEM_RELEASE: the whole allocation at base. */
 NTSTATUS mm_release(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size);
+/* Windows: MiResetVirtualMemory — MEM_RESET: the pages' contents are no
+ * longer needed, so they are not worth writing to the pagefile: valid pages
+ * become clean, modified transition pages move to the standby list.
+ * MEM_RESET_UNDO (undo true) finds every page still holding its data. */
+NTSTATUS mm_reset(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size,
+                  bool undo);
 /* Every allocation of the space, at process exit. */
 void mm_delete_virtual_memory(struct mm *mm, struct mm_address_space *as);
 /* Windows: MiProtectVirtualMemory — *old gets the first page's protection. */
@@ -381,6 +396,18 @@ NTSTATUS mm_protect(struct mm *mm, struct mm_address_space *as, uint64_t base, u
 /* Windows: NtQueryVirtualMemory(MemoryBasicInformation) */
 NTSTATUS mm_query(struct mm *mm, struct mm_address_space *as, uint64_t va,
                   struct mm_region *region);
+
+/* ---- lock.c: pages locked in the working set ---- */
+/* Windows: MiLockVirtualMemory — faults each page in and locks it;
+ * STATUS_WORKING_SET_QUOTA past the limit, the fault's exception for a page
+ * that cannot be touched; nothing changes on failure. */
+NTSTATUS mm_lock(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size);
+/* Windows: MiUnlockVirtualMemory — STATUS_NOT_LOCKED, and nothing unlocked,
+ * if any page is not locked. */
+NTSTATUS mm_unlock(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size);
+/* Forgets the locks of [base, base + size): the pages are being decommitted. */
+void mi_unlock_range(struct mm_address_space *as, uint64_t base, uint64_t size);
+void mi_free_locks(struct mm_address_space *as);
 
 /* ---- fault.c ---- */
 /* Windows: MmAccessFault — resolves a fault of the attached space's user

@@ -175,7 +175,37 @@ NTSTATUS mm_decommit(struct mm *mm, struct mm_address_space *as, uint64_t base, 
     }
     vad->u.CommitCharge -= released;
     mi_return_commit(mm, as, released);
+    mi_unlock_range(as, base, size);
     mi_free_empty_tables(mm, as, base, base + size - 1);
+    return STATUS_SUCCESS;
+}
+
+/* Windows: MiResetVirtualMemory */
+NTSTATUS mm_reset(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size,
+                  bool undo)
+{
+    mm_attach(mm, as);
+    struct vad *vad = vad_holding(as, base, size);
+    if (!vad)
+        return STATUS_CONFLICTING_ADDRESSES;
+    struct mm_page p;
+    for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
+        mi_read_page(mm, vad, va, &p);
+        if (!p.committed)
+            return STATUS_CONFLICTING_ADDRESSES;
+    }
+    for (uint64_t va = base; !undo && va < base + size; va += PAGE_SIZE) {
+        mi_read_page(mm, vad, va, &p);
+        uint64_t pfn = p.f.page_frame_number;
+        if (p.f.kind == PTE_KIND_VALID) {
+            mi_write_pte(mm, p.pte_va, mi_read_pte(mm, p.pte_va) & ~PTE_HW_DIRTY);
+            pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 0);
+        } else if (p.f.kind == PTE_KIND_TRANSITION && pfn_location(mm, pfn) == ModifiedPageList) {
+            pagelist_unlink(mm, pfn);
+            pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 0);
+            pagelist_insert_tail(mm, StandbyPageList, pfn);
+        }
+    }
     return STATUS_SUCCESS;
 }
 
@@ -193,6 +223,7 @@ static void delete_vad(struct mm *mm, struct mm_address_space *as, struct vad *v
         mi_delete_page(mm, as, &p, 0);
     }
     mi_free_empty_tables(mm, as, start, end);
+    mi_unlock_range(as, start, end + 1 - start);
     mi_return_commit(mm, as, vad->u.CommitCharge);
     add_virtual(as, -(int64_t)(end + 1 - start));
     vad_remove(&as->vads, vad);
@@ -219,5 +250,6 @@ void mm_delete_virtual_memory(struct mm *mm, struct mm_address_space *as)
     mm_attach(mm, as);
     while (as->vads.root)
         delete_vad(mm, as, as->vads.root);
+    mi_free_locks(as);
     mm_attach(mm, NULL);
 }

@@ -89,6 +89,26 @@ struct ntmm_process *ntmm_current_process(void)
     return current;
 }
 
+HANDLE ntmm_process_handle(struct ntmm_process *process)
+{
+    return (HANDLE)process;
+}
+
+/* Windows: ObReferenceObjectByHandle for a process: the pseudo-handle names
+ * the current process; another handle must name a live process of the
+ * current process's machine. */
+struct ntmm_process *ps_process_from_handle(HANDLE handle)
+{
+    if (!current)
+        return NULL;
+    if (handle == NtCurrentProcess())
+        return current;
+    for (struct ntmm_process *p = current->machine->processes; p; p = p->next)
+        if ((HANDLE)p == handle)
+            return p;
+    return NULL;
+}
+
 bool ntmm_last_exception(const struct ntmm_process *process, struct ntmm_exception *exception)
 {
     if (!process || !process->has_exception || !exception)

@@ -28,6 +28,9 @@ struct ntmm_process {
     struct ntmm_process *next;   /* ActiveProcessLinks */
 };
 
+/* The process a handle names, or NULL (STATUS_INVALID_HANDLE). */
+struct ntmm_process *ps_process_from_handle(HANDLE handle);
+
 /* The lowest usable user address (the first 64 KB are never mapped). */
 #define MM_LOWEST_USER_ADDRESS 0x10000ull
 

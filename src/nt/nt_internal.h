@@ -1,0 +1,26 @@
+/*
+ * nt_internal.h — what the system-service files of src/nt share: the process
+ * lookup, the memory manager, and the protection translation.
+ */
+#ifndef NTMM_NT_INTERNAL_H
+#define NTMM_NT_INTERNAL_H
+
+#include "mm/mm.h"
+#include "ntmm/nt.h"
+#include "ps/process.h"
+
+bool nt_protection_to_mm(ULONG protect, unsigned *mm_protection);
+ULONG nt_protection_from_mm(unsigned protection);
+
+/* What GlobalMemoryStatusEx reports beyond SystemBasicInformation (the
+ * counters Windows gives through SystemPerformanceInformation), in pages. */
+struct nt_memory_status {
+    uint64_t available_pages;  /* MmAvailablePages */
+    uint64_t committed_pages;  /* MmTotalCommittedPages */
+    uint64_t commit_limit;     /* MmTotalCommitLimit */
+    uint64_t free_user_bytes;  /* the current process's free address space */
+    uint64_t user_bytes;       /* its whole user address space */
+};
+NTSTATUS nt_query_memory_status(struct nt_memory_status *status);
+
+#endif

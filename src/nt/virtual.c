@@ -1,0 +1,292 @@
+/*
+ * virtual.c — the virtual-memory system services (Windows:
+ * NtAllocateVirtualMemory, NtFreeVirtualMemory, NtProtectVirtualMemory,
+ * NtQueryVirtualMemory): argument checking, rounding and the PAGE_* to MM_*
+ * protection translation, as Windows does them before calling into Mm.
+ *
+ * Rounding: a reservation starts at its base rounded down to 64 KB; a
+ * commit, decommit or protection change at its base rounded down to a page;
+ * each ends at base + size rounded up to a page.
+ *
+ * (1) A call that fails changes nothing and writes nothing back.
+ * (2) Statuses are Windows': INVALID_PARAMETER_n names the bad argument.
+ */
+#include <string.h>
+
+#include "nt/nt_internal.h"
+
+#define PAGE_BASE_MASK 0xffull
+#define PAGE_MODIFIERS (PAGE_GUARD | PAGE_NOCACHE | PAGE_WRITECOMBINE)
+
+/* Windows: MiMakeProtectionMask — the MM_* value of a PAGE_* protection, or
+ * false for an invalid one (no or several base values, two modifiers, a
+ * modifier on PAGE_NOACCESS, unknown bits). */
+bool nt_protection_to_mm(ULONG protect, unsigned *mm_protection)
+{
+    static const struct {
+        ULONG page;
+        unsigned mm;
+    } bases[] = {
+        { PAGE_NOACCESS, MM_NOACCESS },
+        { PAGE_READONLY, MM_READONLY },
+        { PAGE_EXECUTE, MM_EXECUTE },
+        { PAGE_EXECUTE_READ, MM_EXECUTE_READ },
+        { PAGE_READWRITE, MM_READWRITE },
+        { PAGE_WRITECOPY, MM_WRITECOPY },
+        { PAGE_EXECUTE_READWRITE, MM_EXECUTE_READWRITE },
+        { PAGE_EXECUTE_WRITECOPY, MM_EXECUTE_WRITECOPY },
+    };
+    ULONG modifier = protect & PAGE_MODIFIERS;
+    if (protect & ~(PAGE_BASE_MASK | PAGE_MODIFIERS))
+        return false;
+    if (modifier && modifier != PAGE_GUARD && modifier != PAGE_NOCACHE &&
+        modifier != PAGE_WRITECOMBINE)
+        return false;
+    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+        if ((protect & PAGE_BASE_MASK) != bases[i].page)
+            continue;
+        if (modifier && bases[i].page == PAGE_NOACCESS)
+            return false;
+        *mm_protection = bases[i].mm | (modifier == PAGE_GUARD     ? MM_GUARD_PAGE
+                                        : modifier == PAGE_NOCACHE ? MM_NOCACHE
+                                        : modifier ? MM_WRITECOMBINE : 0);
+        return true;
+    }
+    return false;
+}
+
+/* The PAGE_* value of an MM_* protection. */
+ULONG nt_protection_from_mm(unsigned protection)
+{
+    static const ULONG bases[8] = { PAGE_NOACCESS, PAGE_READONLY, PAGE_EXECUTE,
+                                    PAGE_EXECUTE_READ, PAGE_READWRITE, PAGE_WRITECOPY,
+                                    PAGE_EXECUTE_READWRITE, PAGE_EXECUTE_WRITECOPY };
+    unsigned base = protection & 7, high = protection & MM_NOACCESS;
+    if (base == 0)
+        return PAGE_NOACCESS;
+    return bases[base] | (high == MM_GUARD_PAGE ? PAGE_GUARD
+                          : high == MM_NOCACHE  ? PAGE_NOCACHE
+                          : high ? PAGE_WRITECOMBINE : 0);
+}
+
+static bool is_copy_on_write(unsigned protection)
+{
+    return (protection & 7) == MM_WRITECOPY || (protection & 7) == MM_EXECUTE_WRITECOPY;
+}
+
+/* [*start, *end] (inclusive) for base and size with pages rounded out;
+ * false if the range wraps or leaves the user address space. */
+static bool round_range(const struct ntmm_process *p, uint64_t base, uint64_t size,
+                        uint64_t align, uint64_t *start, uint64_t *end)
+{
+    *start = base & ~(align - 1);
+    if (size == 0 || base + size < base || base + size - 1 > p->as.highest_user_address)
+        return false;
+    *end = (base + size - 1) | (PAGE_SIZE - 1);
+    return true;
+}
+
+static NTSTATUS reset_pages(struct ntmm_process *p, uint64_t start, uint64_t end, bool undo)
+{
+    return mm_reset(&p->machine->mm, &p->as, start, end + 1 - start, undo);
+}
+
+/* Windows: NtAllocateVirtualMemory */
+NTSTATUS NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
+                                 PSIZE_T RegionSize, ULONG AllocationType, ULONG Protect)
+{
+    struct ntmm_process *p = ps_process_from_handle(ProcessHandle);
+    if (!p)
+        return STATUS_INVALID_HANDLE;
+    if (!BaseAddress || !RegionSize)
+        return STATUS_ACCESS_VIOLATION;
+    if (ZeroBits > 21)
+        return STATUS_INVALID_PARAMETER_3;
+    ULONG known = MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_RESET_UNDO | MEM_TOP_DOWN;
+    ULONG kind = AllocationType & (MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_RESET_UNDO);
+    bool reset = kind == MEM_RESET || kind == MEM_RESET_UNDO;
+    if ((AllocationType & ~known) || !kind ||
+        ((kind & (MEM_RESET | MEM_RESET_UNDO)) && !reset))
+        return STATUS_INVALID_PARAMETER_5;
+    unsigned protection;
+    if (!nt_protection_to_mm(Protect, &protection) || is_copy_on_write(protection))
+        return STATUS_INVALID_PAGE_PROTECTION;
+    uint64_t base = (uint64_t)(uintptr_t)*BaseAddress, size = *RegionSize;
+    if (base > p->as.highest_user_address || (base && base < MM_LOWEST_USER_ADDRESS))
+        return STATUS_INVALID_PARAMETER_2;
+    bool reserve = (kind & MEM_RESERVE) || (!base && !reset);
+    uint64_t start, end;
+    if (!round_range(p, base, size ? size : 0, reserve ? NTMM_ALLOCATION_GRANULARITY : PAGE_SIZE,
+                     &start, &end))
+        return STATUS_INVALID_PARAMETER_4;
+    if (ZeroBits && end > (0xffffffffull >> ZeroBits))
+        return STATUS_NO_MEMORY;
+    struct mm *mm = &p->machine->mm;
+    NTSTATUS st;
+    if (reset)
+        st = reset_pages(p, start, end, kind == MEM_RESET_UNDO);
+    else if (reserve)
+        st = mm_reserve(mm, &p->as, &start, end + 1 - start, AllocationType & MEM_TOP_DOWN,
+                        kind & MEM_COMMIT, protection, Protect);
+    else
+        st = mm_commit(mm, &p->as, start, end + 1 - start, protection);
+    if (!NT_SUCCESS(st))
+        return st;
+    *BaseAddress = (PVOID)(uintptr_t)start;
+    *RegionSize = (SIZE_T)(end + 1 - start);
+    return STATUS_SUCCESS;
+}
+
+/* Windows: NtFreeVirtualMemory */
+NTSTATUS NtFreeVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
+                             ULONG FreeType)
+{
+    struct ntmm_process *p = ps_process_from_handle(ProcessHandle);
+    if (!p)
+        return STATUS_INVALID_HANDLE;
+    if (!BaseAddress || !RegionSize)
+        return STATUS_ACCESS_VIOLATION;
+    if (FreeType != MEM_DECOMMIT && FreeType != MEM_RELEASE)
+        return STATUS_INVALID_PARAMETER_4;
+    uint64_t base = (uint64_t)(uintptr_t)*BaseAddress, size = *RegionSize;
+    if (base > p->as.highest_user_address)
+        return STATUS_INVALID_PARAMETER_2;
+    struct mm *mm = &p->machine->mm;
+    uint64_t start = base & ~(PAGE_SIZE - 1), end;
+    if (size == 0) {
+        const struct vad *vad = vad_find(&p->as.vads, start >> PAGE_SHIFT);
+        if (!vad)
+            return STATUS_MEMORY_NOT_ALLOCATED;
+        end = (vad->EndingVpn << PAGE_SHIFT) | (PAGE_SIZE - 1);
+    } else if (!round_range(p, base, size, PAGE_SIZE, &start, &end)) {
+        return STATUS_INVALID_PARAMETER_3;
+    }
+    NTSTATUS st = FreeType == MEM_RELEASE ? mm_release(mm, &p->as, start, size ? end + 1 - start : 0)
+                                          : mm_decommit(mm, &p->as, start, end + 1 - start);
+    if (!NT_SUCCESS(st))
+        return st;
+    *BaseAddress = (PVOID)(uintptr_t)start;
+    *RegionSize = (SIZE_T)(end + 1 - start);
+    return STATUS_SUCCESS;
+}
+
+/* Windows: NtProtectVirtualMemory */
+NTSTATUS NtProtectVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
+                                ULONG NewProtect, PULONG OldProtect)
+{
+    struct ntmm_process *p = ps_process_from_handle(ProcessHandle);
+    if (!p)
+        return STATUS_INVALID_HANDLE;
+    if (!BaseAddress || !RegionSize || !OldProtect)
+        return STATUS_ACCESS_VIOLATION;
+    unsigned protection, old;
+    if (!nt_protection_to_mm(NewProtect, &protection))
+        return STATUS_INVALID_PAGE_PROTECTION;
+    uint64_t base = (uint64_t)(uintptr_t)*BaseAddress, start, end;
+    if (base > p->as.highest_user_address)
+        return STATUS_INVALID_PARAMETER_2;
+    if (!round_range(p, base, *RegionSize, PAGE_SIZE, &start, &end))
+        return STATUS_INVALID_PARAMETER_3;
+    const struct vad *vad = vad_find(&p->as.vads, start >> PAGE_SHIFT);
+    if (vad && vad->u.PrivateMemory && is_copy_on_write(protection))
+        return STATUS_INVALID_PAGE_PROTECTION;
+    NTSTATUS st = mm_protect(&p->machine->mm, &p->as, start, end + 1 - start, protection, &old);
+    if (!NT_SUCCESS(st))
+        return st;
+    *OldProtect = nt_protection_from_mm(old);
+    *BaseAddress = (PVOID)(uintptr_t)start;
+    *RegionSize = (SIZE_T)(end + 1 - start);
+    return STATUS_SUCCESS;
+}
+
+/* Windows: NtQueryVirtualMemory */
+NTSTATUS NtQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress,
+                              MEMORY_INFORMATION_CLASS MemoryInformationClass,
+                              PVOID MemoryInformation, SIZE_T MemoryInformationLength,
+                              PSIZE_T ReturnLength)
+{
+    struct ntmm_process *p = ps_process_from_handle(ProcessHandle);
+    if (!p)
+        return STATUS_INVALID_HANDLE;
+    if (MemoryInformationClass != MemoryBasicInformation)
+        return STATUS_INVALID_INFO_CLASS;
+    if (MemoryInformationLength < sizeof(MEMORY_BASIC_INFORMATION))
+        return STATUS_INFO_LENGTH_MISMATCH;
+    if (!MemoryInformation)
+        return STATUS_ACCESS_VIOLATION;
+    struct mm_region r;
+    NTSTATUS st = mm_query(&p->machine->mm, &p->as, (uint64_t)(uintptr_t)BaseAddress, &r);
+    if (!NT_SUCCESS(st))
+        return st;
+    MEMORY_BASIC_INFORMATION info = {
+        .BaseAddress = (PVOID)(uintptr_t)r.base,
+        .RegionSize = (SIZE_T)r.size,
+        .State = r.state == MM_STATE_FREE ? MEM_FREE
+                 : r.state == MM_STATE_RESERVE ? MEM_RESERVE : MEM_COMMIT,
+        .Protect = r.state == MM_STATE_COMMIT ? nt_protection_from_mm(r.protection)
+                   : r.state == MM_STATE_FREE ? PAGE_NOACCESS : 0,
+    };
+    if (r.vad) {
+        info.AllocationBase = (PVOID)(uintptr_t)(r.vad->StartingVpn << PAGE_SHIFT);
+        info.AllocationProtect = r.vad->allocation_protect;
+        info.Type = MEM_PRIVATE;
+    }
+    memcpy(MemoryInformation, &info, sizeof info);
+    if (ReturnLength)
+        *ReturnLength = sizeof info;
+    return STATUS_SUCCESS;
+}
+
+/* The checks NtLockVirtualMemory and NtUnlockVirtualMemory share. */
+static NTSTATUS lock_range(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
+                           ULONG MapType, struct ntmm_process **process, uint64_t *start,
+                           uint64_t *end)
+{
+    *process = ps_process_from_handle(ProcessHandle);
+    if (!*process)
+        return STATUS_INVALID_HANDLE;
+    if (!BaseAddress || !RegionSize)
+        return STATUS_ACCESS_VIOLATION;
+    if (MapType & ~(ULONG)(MAP_PROCESS | MAP_SYSTEM) || !MapType)
+        return STATUS_INVALID_PARAMETER_4;
+    if (MapType & MAP_SYSTEM)
+        return STATUS_PRIVILEGE_NOT_HELD; /* SeLockMemoryPrivilege is not granted */
+    uint64_t base = (uint64_t)(uintptr_t)*BaseAddress;
+    if (base > (*process)->as.highest_user_address)
+        return STATUS_INVALID_PARAMETER_2;
+    if (!round_range(*process, base, *RegionSize, PAGE_SIZE, start, end))
+        return STATUS_INVALID_PARAMETER_3;
+    return STATUS_SUCCESS;
+}
+
+/* Windows: NtLockVirtualMemory */
+NTSTATUS NtLockVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
+                             ULONG MapType)
+{
+    struct ntmm_process *p;
+    uint64_t start, end;
+    NTSTATUS st = lock_range(ProcessHandle, BaseAddress, RegionSize, MapType, &p, &start, &end);
+    if (NT_SUCCESS(st))
+        st = mm_lock(&p->machine->mm, &p->as, start, end + 1 - start);
+    if (!NT_SUCCESS(st))
+        return st;
+    *BaseAddress = (PVOID)(uintptr_t)start;
+    *RegionSize = (SIZE_T)(end + 1 - start);
+    return STATUS_SUCCESS;
+}
+
+/* Windows: NtUnlockVirtualMemory */
+NTSTATUS NtUnlockVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
+                               ULONG MapType)
+{
+    struct ntmm_process *p;
+    uint64_t start, end;
+    NTSTATUS st = lock_range(ProcessHandle, BaseAddress, RegionSize, MapType, &p, &start, &end);
+    if (NT_SUCCESS(st))
+        st = mm_unlock(&p->machine->mm, &p->as, start, end + 1 - start);
+    if (!NT_SUCCESS(st))
+        return st;
+    *BaseAddress = (PVOID)(uintptr_t)start;
+    *RegionSize = (SIZE_T)(end + 1 - start);
+    return STATUS_SUCCESS;
+}
