@@ -1,7 +1,7 @@
 /*
  * demo.c — the guided demonstration `make demo` runs until the shell exists:
  * boots an x86 PAE machine (the seeds' Windows: 2-9-9-12 paging, 0x1c-byte
- * _MMPFN) and repeats seed 004's experiments E18 and E8 and a page-table walk
+ * _MMPFN) and repeats the seeds' experiments E18, E8, E1, E2, E12 and E14
  * as a WinDbg user types them, printing the commands and ntmm's real answers.
  * It uses only the public headers, as any program built against ntmm would.
  */
@@ -10,6 +10,7 @@
 
 #include <ntmm/introspect.h>
 #include <ntmm/ntmm.h>
+#include <ntmm/win32.h>
 
 static struct ntmm_machine *machine;
 
@@ -140,6 +141,109 @@ static void page_table_walk(void)
            (unsigned long long)va, (unsigned long long)walk.physical);
 }
 
+/* !vad, as WinDbg prints it: level, start and end VPN, commit, type, protection. */
+static void vad_list(struct ntmm_process *process)
+{
+    struct ntmm_vad_info v;
+    printf("kd> !vad\nVAD     Level     Start       End    Commit\n");
+    for (unsigned i = 0; ntmm_vad_at(process, i, &v); i++)
+        printf("%-8u %5u %9llx %9llx %9llu %s %s%s\n", i, v.level,
+               (unsigned long long)v.starting_vpn, (unsigned long long)v.ending_vpn,
+               (unsigned long long)v.commit_charge, v.private_memory ? "Private" : "Mapped ",
+               v.image_map ? "Exe  " : "", v.protection_name);
+}
+
+static void pte_of(struct ntmm_process *process, uint64_t va)
+{
+    struct ntmm_walk walk;
+    ntmm_pte_walk(machine, process, va, &walk);
+    struct ntmm_walk_level *pte = &walk.level[walk.levels - 1];
+    printf("kd> !pte %llx\n", (unsigned long long)va);
+    if (walk.levels < 3) {
+        printf("  %s at %llx is not valid: no page table yet (%s)\n", pte->name,
+               (unsigned long long)pte->entry_address, walk.stopped);
+        return;
+    }
+    char flags[12];
+    ntmm_pte_flags_string(&pte->pte, flags);
+    if (pte->pte.kind == NTMM_PTE_VALID)
+        printf("  PTE at %llx contains %016llx  pfn %llx %s\n",
+               (unsigned long long)pte->entry_address, (unsigned long long)pte->pte.raw,
+               (unsigned long long)pte->pte.pfn, flags);
+    else
+        printf("  PTE at %llx contains %016llx  not valid%s\n",
+               (unsigned long long)pte->entry_address, (unsigned long long)pte->pte.raw,
+               pte->pte.raw ? "" : " (zero: only the VAD says the page is committed)");
+}
+
+static void experiments_e1_e2(void)
+{
+    struct ntmm_process *process;
+    struct ntmm_process_options options = { "VATest.exe", false, false };
+    ntmm_process_create(machine, &options, &process);
+    ntmm_set_current_process(process);
+    /* the process already uses some memory nearby, as any process does */
+    LPVOID earlier = VirtualAlloc(NULL, 0x10000, MEM_COMMIT, PAGE_READWRITE);
+    ntmm_write(process, (uint64_t)(uintptr_t)earlier, "MZ", 2);
+    say("E1. VirtualAlloc(NULL, 0x2000, MEM_COMMIT, PAGE_READWRITE): one new VAD, two pages.");
+    vad_list(process);
+    LPVOID address = VirtualAlloc(NULL, 0x1000 * 2, MEM_COMMIT, PAGE_READWRITE);
+    printf("lpAddress: %p\n", address);
+    vad_list(process);
+    uint64_t va = (uint64_t)(uintptr_t)address;
+    say("E2. Before the first write the PTE is zero; the write is a demand-zero fault.");
+    pte_of(process, va);
+    DWORD value = 0x12345678;
+    ntmm_write(process, va, &value, sizeof value);
+    printf("*(PDWORD)lpAddress = 0x12345678;\n");
+    pte_of(process, va);
+    PROCESS_MEMORY_COUNTERS_EX pmc;
+    GetProcessMemoryInfo(GetCurrentProcess(), (PPROCESS_MEMORY_COUNTERS)&pmc, sizeof pmc);
+    say("E14. The counters Task Manager shows: private bytes are committed memory, the working");
+    printf("# set is what is resident (the touched page and its page table).\n");
+    printf("PrivateUsage %zu KB, WorkingSetSize %zu KB (peak %zu KB), PageFaultCount %lu\n",
+           pmc.PrivateUsage >> 10, pmc.WorkingSetSize >> 10, pmc.PeakWorkingSetSize >> 10,
+           (unsigned long)pmc.PageFaultCount);
+    ntmm_set_current_process(NULL);
+    ntmm_process_terminate(process);
+}
+
+/* E12: the user address space of a 32-bit process on each kind of machine. */
+static void experiment_e12(void)
+{
+    static const struct {
+        const char *what;
+        enum ntmm_arch arch;
+        uint32_t increase_user_va;
+        bool laa;
+    } cases[] = {
+        { "32-bit Windows, default", NTMM_ARCH_X86_PAE, 0, true },
+        { "32-bit Windows, increaseuserva 3072", NTMM_ARCH_X86_PAE, 3072, true },
+        { "64-bit Windows (WOW64)", NTMM_ARCH_X64, 0, true },
+    };
+    say("E12. A LARGE_ADDRESS_AWARE 32-bit image: GetSystemInfo's lpMaximumApplicationAddress.");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ntmm_config config;
+        ntmm_config_init(&config);
+        config.arch = cases[i].arch;
+        config.ram_bytes = 64ull << 20;
+        config.increase_user_va = cases[i].increase_user_va;
+        struct ntmm_machine *m;
+        struct ntmm_process *process;
+        struct ntmm_process_options options = { "laa.exe", false, cases[i].laa };
+        if (!NT_SUCCESS(ntmm_machine_create(&config, &m)))
+            continue;
+        ntmm_process_create(m, &options, &process);
+        ntmm_set_current_process(process);
+        SYSTEM_INFO si;
+        GetSystemInfo(&si);
+        printf("%-38s %p  (%llu MB)\n", cases[i].what, si.lpMaximumApplicationAddress,
+               (unsigned long long)(((uintptr_t)si.lpMaximumApplicationAddress + 1) >> 20));
+        ntmm_set_current_process(NULL);
+        ntmm_machine_destroy(m);
+    }
+}
+
 int main(void)
 {
     struct ntmm_config config;
@@ -154,6 +258,8 @@ int main(void)
     experiment_e18();
     experiment_e8();
     page_table_walk();
+    experiments_e1_e2();
+    experiment_e12();
     char message[200];
     status = ntmm_verify(machine, message, sizeof message);
     printf("\nkd> !verify\n%s\n", message);

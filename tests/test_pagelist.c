@@ -134,7 +134,7 @@ static void test_initialize_active(void **state)
         struct mm *mm = mm_of(m);
         const struct pte_format *fmt = m->cpu.fmt;
         uint64_t db_pages = (mm->frames * mm->pfn_layout->size + 4095) / 4096;
-        uint64_t va = mm->layout->pfn_database + db_pages * 4096; /* same page table, unused PTE */
+        uint64_t va = mm->layout.pfn_database + db_pages * 4096; /* same page table, unused PTE */
         uint64_t pte_va = pte_address(fmt, va, 0);
         struct ntmm_walk walk;
         assert_int_equal(ntmm_pte_walk(m, NULL, va, &walk), STATUS_SUCCESS);

@@ -93,6 +93,43 @@ static void test_profiles(void **state)
     }
 }
 
+/* E12 on 32-bit Windows: increaseuserva 3072 gives LARGE_ADDRESS_AWARE
+ * processes 3 GB (the kernel moves above 0xC0000000); RAM is limited to 16
+ * GB; the option does not exist on x64. */
+static void test_increase_user_va(void **state)
+{
+    (void)state;
+    for (enum ntmm_arch arch = NTMM_ARCH_X86; arch <= NTMM_ARCH_X86_PAE; arch++) {
+        struct ntmm_config config;
+        ntmm_config_init(&config);
+        config.arch = arch;
+        config.ram_bytes = 32ull << 20;
+        config.increase_user_va = 3072;
+        struct ntmm_machine *m = NULL;
+        assert_int_equal(ntmm_machine_create(&config, &m), STATUS_SUCCESS);
+        struct ntmm_process *laa = spawn(m, false, true), *plain = spawn(m, false, false);
+        assert_int_equal(laa->as.highest_user_address, 0xbffeffff);
+        assert_int_equal(plain->as.highest_user_address, 0x7ffeffff);
+        uint64_t base = 0xa0000000;
+        assert_int_equal(mm_reserve(&m->mm, &laa->as, &base, 0x10000, false, true, MM_READWRITE, 0),
+                         STATUS_SUCCESS);
+        assert_int_equal(ntmm_write(laa, base + 8, "3GB", 4), STATUS_SUCCESS);
+        test_verify(m);
+        ntmm_machine_destroy(m);
+    }
+    struct ntmm_config config;
+    ntmm_config_init(&config);
+    config.increase_user_va = 3072;
+    config.ram_bytes = 20ull << 30;
+    assert_int_equal(ntmm_config_validate(&config, NULL, 0), STATUS_NOT_SUPPORTED);
+    config.ram_bytes = 32ull << 20;
+    config.increase_user_va = 4096;
+    assert_int_equal(ntmm_config_validate(&config, NULL, 0), STATUS_INVALID_PARAMETER);
+    config.increase_user_va = 3072;
+    config.arch = NTMM_ARCH_X64;
+    assert_int_equal(ntmm_config_validate(&config, NULL, 0), STATUS_INVALID_PARAMETER);
+}
+
 /* E2: committed memory has no frame until touched: the PTE is zero and only
  * the VAD says the page is committed; the first write takes a frame off the
  * zeroed list and leaves a valid PTE. */
@@ -230,6 +267,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_terminate),
         cmocka_unit_test(test_profiles),
+        cmocka_unit_test(test_increase_user_va),
         cmocka_unit_test(test_demand_zero),
         cmocka_unit_test(test_access_violations),
         cmocka_unit_test(test_guard_pages),

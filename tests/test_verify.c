@@ -72,7 +72,7 @@ static uint64_t available(struct ntmm_machine *m)
 static uint64_t database_frame(struct ntmm_machine *m)
 {
     struct ntmm_walk walk;
-    ntmm_pte_walk(m, NULL, mm_of(m)->layout->pfn_database, &walk);
+    ntmm_pte_walk(m, NULL, mm_of(m)->layout.pfn_database, &walk);
     return walk.physical >> 12;
 }
 
@@ -100,7 +100,7 @@ static uint64_t active_reference_count(struct ntmm_machine *m)
 static uint64_t database_pte(struct ntmm_machine *m)
 {
     struct ntmm_walk walk;
-    ntmm_pte_walk(m, NULL, mm_of(m)->layout->pfn_database, &walk);
+    ntmm_pte_walk(m, NULL, mm_of(m)->layout.pfn_database, &walk);
     return walk.level[walk.levels - 1].entry_physical;
 }
 

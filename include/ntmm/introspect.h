@@ -158,4 +158,35 @@ void ntmm_memusage(const struct ntmm_machine *machine, uint64_t counts[8]);
  * and the first broken invariant in message. */
 NTSTATUS ntmm_verify(struct ntmm_machine *machine, char *message, size_t size);
 
+/* One VAD (!vad), in address order; false past the last. */
+struct ntmm_vad_info {
+    uint64_t starting_vpn;      /* StartingVpn */
+    uint64_t ending_vpn;        /* EndingVpn (inclusive) */
+    unsigned level;             /* depth in the tree, the root at 1 */
+    uint64_t commit_charge;     /* u.VadFlags.CommitCharge, pages */
+    unsigned protection;        /* u.VadFlags.Protection (MM_*) */
+    const char *protection_name;/* as !vad prints it: "READWRITE", "EXECUTE_WRITECOPY" ... */
+    bool private_memory;        /* u.VadFlags.PrivateMemory */
+    bool mem_commit;            /* u.VadFlags.MemCommit */
+    bool image_map;             /* "Exe" in !vad */
+};
+bool ntmm_vad_at(const struct ntmm_process *process, unsigned index, struct ntmm_vad_info *info);
+
+/* A process as !process shows it. */
+struct ntmm_process_info {
+    uint32_t cid;                   /* UniqueProcessId */
+    const char *image_name;         /* ImageFileName */
+    uint64_t directory_table_base;  /* DirBase (CR3) */
+    uint64_t vad_count;             /* nodes under VadRoot */
+    uint64_t highest_user_address;  /* last usable user byte */
+    bool is_64bit;                  /* else a 32-bit process (WOW64 on x64) */
+    uint64_t commit_charge;         /* pages */
+    uint64_t working_set_pages;
+    uint64_t virtual_bytes;
+};
+void ntmm_process_info(const struct ntmm_process *process, struct ntmm_process_info *info);
+/* The machine's processes, newest first; false past the last. */
+bool ntmm_process_at(const struct ntmm_machine *machine, unsigned index,
+                     struct ntmm_process **process);
+
 #endif

@@ -34,6 +34,7 @@ struct ntmm_config {
     uint64_t seed;       /* seed of the machine's generator */
     uint64_t pagefile_bytes; /* pagefile size, counted in the commit limit; a multiple of 4 KB */
     bool user_space_128tb; /* x64: 64-bit processes get 128 TB (Windows 8.1+), else 8 TB */
+    uint32_t increase_user_va; /* x86, PAE: the increaseuserva boot option, MB (2048-3072; 0: off) */
 };
 
 struct ntmm_machine;

@@ -50,7 +50,7 @@ NTSTATUS ntmm_pfn_query(const struct ntmm_machine *machine, uint64_t pfn,
     uint64_t u4 = mm_load(pfn_entry(mm, pfn) + l->u4, l->word);
     *info = (struct ntmm_pfn_info){
         .pfn = pfn,
-        .entry_address = mm->layout->pfn_database + pfn * l->size,
+        .entry_address = mm->layout.pfn_database + pfn * l->size,
         .u1 = pfn_flink(mm, pfn),
         .pte_address = pfn_pte_address(mm, pfn),
         .u2 = pfn_blink(mm, pfn),

@@ -22,6 +22,7 @@ void ntmm_config_init(struct ntmm_config *config)
     config->seed = 1;
     config->pagefile_bytes = config->ram_bytes / 2 * 3;
     config->user_space_128tb = false;
+    config->increase_user_va = 0;
 }
 
 static NTSTATUS reject(char *message, size_t size, NTSTATUS status, const char *format, ...)
@@ -57,6 +58,15 @@ NTSTATUS ntmm_config_validate(const struct ntmm_config *config, char *message,
         return reject(message, message_size, STATUS_INVALID_PARAMETER,
                       "a pagefile of %llu bytes is not a whole number of 4 KB pages",
                       (unsigned long long)config->pagefile_bytes);
+    if (config->increase_user_va && (config->arch == NTMM_ARCH_X64 ||
+                                     config->increase_user_va < 2048 ||
+                                     config->increase_user_va > 3072))
+        return reject(message, message_size, STATUS_INVALID_PARAMETER,
+                      "increaseuserva %u: a 32-bit boot option between 2048 and 3072 (MB)",
+                      config->increase_user_va);
+    if (config->increase_user_va > 2048 && config->ram_bytes > (16ull << 30))
+        return reject(message, message_size, STATUS_NOT_SUPPORTED,
+                      "increaseuserva limits RAM to 16 GB, as on Windows");
     if (config->ram_bytes > fmt->max_physical)
         return reject(message, message_size, STATUS_NOT_SUPPORTED,
                       "RAM of %llu MB is more than %s paging addresses in the modelled Windows "
@@ -85,7 +95,7 @@ NTSTATUS ntmm_machine_create(const struct ntmm_config *config, struct ntmm_machi
     tlb_init(&m->cpu.tlb);
     st = phys_create(&m->cpu.phys, config->ram_bytes);
     if (NT_SUCCESS(st))
-        st = mm_init(&m->mm, &m->cpu, config->arch, config->pagefile_bytes >> 12);
+        st = mm_init(&m->mm, &m->cpu, config);
     if (!NT_SUCCESS(st)) {
         ntmm_machine_destroy(m);
         return st;

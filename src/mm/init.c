@@ -23,21 +23,21 @@
 
 #define MM_BOOT_FIRST_PFN 0x100u /* boot allocations start at 1 MB, above the legacy area */
 
-static const struct mm_system_layout layout_x86 = {
-    .kernel_base = 0x80400000ull,
-    .pfn_database = 0x81000000ull,
-    .system_range_start = 0x80000000ull,
-};
-
-static const struct mm_system_layout layout_x64 = {
-    .kernel_base = 0xfffff80002800000ull,
-    .pfn_database = 0xfffffa8000000000ull,
-    .system_range_start = 0xffff080000000000ull,
-};
-
-const struct mm_system_layout *mm_system_layout_for(enum ntmm_arch arch)
+/* The kernel's place in system space. With increaseuserva the user space
+ * grows past 2 GB and ntmm moves the kernel image and the PFN database above
+ * the PTE self-map (0xC0800000 up), which is what makes Windows limit such
+ * machines to 16 GB of RAM. */
+void mm_system_layout_for(const struct ntmm_config *config, struct mm_system_layout *layout)
 {
-    return arch == NTMM_ARCH_X64 ? &layout_x64 : &layout_x86;
+    if (config->arch == NTMM_ARCH_X64) {
+        *layout = (struct mm_system_layout){ 0xfffff80002800000ull, 0xfffffa8000000000ull,
+                                             0xffff080000000000ull };
+    } else if (config->increase_user_va > 2048) {
+        *layout = (struct mm_system_layout){ 0xc0800000ull, 0xc1000000ull,
+                                             (uint64_t)config->increase_user_va << 20 };
+    } else {
+        *layout = (struct mm_system_layout){ 0x80400000ull, 0x81000000ull, 0x80000000ull };
+    }
 }
 
 struct boot {
@@ -238,19 +238,21 @@ static NTSTATUS boot_address_space(struct boot *b, uint64_t *image, uint64_t *pf
     if (NT_SUCCESS(st))
         st = boot_self_map(b);
     if (NT_SUCCESS(st))
-        st = boot_map(b, mm->layout->kernel_base, *image, MM_KERNEL_IMAGE_PAGES);
+        st = boot_map(b, mm->layout.kernel_base, *image, MM_KERNEL_IMAGE_PAGES);
     if (NT_SUCCESS(st))
-        st = boot_map(b, mm->layout->pfn_database, *pfn_db, pfn_db_pages);
+        st = boot_map(b, mm->layout.pfn_database, *pfn_db, pfn_db_pages);
     return st;
 }
 
 /* Windows: MmInitSystem */
-NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, enum ntmm_arch arch, uint64_t pagefile_pages)
+NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, const struct ntmm_config *config)
 {
+    enum ntmm_arch arch = config->arch;
+    uint64_t pagefile_pages = config->pagefile_bytes >> PAGE_SHIFT;
     memset(mm, 0, sizeof *mm);
     mm->cpu = cpu;
     mm->pfn_layout = pfn_layout_for(arch);
-    mm->layout = mm_system_layout_for(arch);
+    mm_system_layout_for(config, &mm->layout);
     mm->frames = cpu->phys.frames;
     uint64_t pfn_db_pages = (mm->frames * mm->pfn_layout->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
     struct boot b = { mm, MM_BOOT_FIRST_PFN };
@@ -260,16 +262,16 @@ NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, enum ntmm_arch arch, uint64_t p
         return st;
     mm->pfn_host = phys_frame(&cpu->phys, pfn_db);
     mm->data_host = phys_frame(&cpu->phys, image + MM_KERNEL_DATA_PAGE);
-    mm->data_va = mm->layout->kernel_base + MM_KERNEL_DATA_PAGE * PAGE_SIZE;
+    mm->data_va = mm->layout.kernel_base + MM_KERNEL_DATA_PAGE * PAGE_SIZE;
     mm->boot_frames = b.next_pfn - MM_BOOT_FIRST_PFN;
-    mm->system_range_start = mm->layout->system_range_start;
+    mm->system_range_start = mm->layout.system_range_start;
     mm->pdpt_used[0] = true;
     st = boot_account(mm, MM_BOOT_FIRST_PFN, b.next_pfn);
     if (!NT_SUCCESS(st))
         return st;
     boot_symbols(mm, arch);
     boot_lists(mm);
-    mm_set_symbol_word(mm, SYM_MmPfnDatabase, mm->layout->pfn_database);
+    mm_set_symbol_word(mm, SYM_MmPfnDatabase, mm->layout.pfn_database);
     mm_set_symbol_word(mm, SYM_MmNumberOfPhysicalPages, mm->frames);
     mm_set_symbol_word(mm, SYM_MmHighestPhysicalPage, mm->frames - 1);
     for (uint64_t pfn = 0; pfn < mm->frames; pfn++)

@@ -111,7 +111,7 @@ struct mm_symbol_info {
 struct mm_system_layout {
     uint64_t kernel_base;    /* where the kernel image is mapped */
     uint64_t pfn_database;   /* MmPfnDatabase */
-    uint64_t system_range_start; /* MmSystemRangeStart with the default 2 GB user space */
+    uint64_t system_range_start; /* MmSystemRangeStart: 2 GB, or the increaseuserva value */
 };
 
 #define MM_KERNEL_IMAGE_PAGES 0x200u /* the boot image: 2 MB, like ntoskrnl */
@@ -149,7 +149,7 @@ struct mm_address_space {
 struct mm {
     struct cpu *cpu;                     /* the processor and RAM */
     const struct pfn_layout *pfn_layout; /* _MMPFN layout of this architecture */
-    const struct mm_system_layout *layout;
+    struct mm_system_layout layout;      /* where the kernel and the user space end */
     uint64_t frames;                     /* MmNumberOfPhysicalPages */
     uint8_t *pfn_host;                   /* host address of MmPfnDatabase[0] */
     uint8_t *data_host;                  /* host address of the kernel data page */
@@ -259,10 +259,11 @@ void mm_insert_page_in_free_list(struct mm *mm, uint64_t pfn);
 uint64_t mm_zero_page_thread(struct mm *mm, uint64_t budget);
 
 /* ---- init.c: boot ---- */
-const struct mm_system_layout *mm_system_layout_for(enum ntmm_arch arch);
+/* The system layout of a configuration (kernel placement, MmSystemRangeStart). */
+void mm_system_layout_for(const struct ntmm_config *config, struct mm_system_layout *layout);
 /* Windows: MmInitSystem — builds everything above on a machine whose RAM is
  * fresh (all zero). */
-NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, enum ntmm_arch arch, uint64_t pagefile_pages);
+NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, const struct ntmm_config *config);
 
 /* Kernel variables, read and written in simulated memory. */
 static inline uint8_t *mm_symbol_host(const struct mm *mm, enum mm_symbol sym)

@@ -4,7 +4,8 @@
  * thread is attached to, whose pseudo-handle GetCurrentProcess returns).
  *
  * Address-space profiles (E12): a 32-bit process on x86 and PAE sees
- * 0x10000-0x7FFEFFFF (2 GB); under WOW64 on x64 the same, or
+ * 0x10000-0x7FFEFFFF (2 GB), or up to 64 KB below MmSystemRangeStart
+ * (0xBFFEFFFF with increaseuserva 3072) when LARGE_ADDRESS_AWARE; under WOW64 on x64 the same, or
  * 0x10000-0xFFFEFFFF (4 GB) when LARGE_ADDRESS_AWARE; a 64-bit process
  * 0x10000-0x7FFFFFEFFFF (8 TB, Windows before 8.1) or 0x7FFFFFFEFFFF (128 TB,
  * Windows 8.1 and later, a machine option).
@@ -26,6 +27,8 @@ static uint64_t highest_user_address(const struct ntmm_machine *m, const struct 
         return m->config.user_space_128tb ? 0x7ffffffeffffull : 0x7fffffeffffull;
     if (m->config.arch == NTMM_ARCH_X64 && p->large_address_aware)
         return 0xfffeffffull;
+    if (m->config.increase_user_va > 2048 && p->large_address_aware)
+        return m->mm.system_range_start - NTMM_ALLOCATION_GRANULARITY - 1;
     return 0x7ffeffffull;
 }
 

@@ -1,0 +1,68 @@
+/*
+ * introspect_ps.c — read-only views of processes and their VAD trees for
+ * the debugger commands (!process, !vad) and the tools.
+ *
+ * (1) Nothing here changes a process, its tree or the machine.
+ */
+#include "ntmm/introspect.h"
+#include "ps/process.h"
+
+/* !vad's names of the eight base protections. */
+static const char *protection_name(unsigned protection)
+{
+    static const char *const names[8] = {
+        "NO_ACCESS",  "READONLY",  "EXECUTE",           "EXECUTE_READ",
+        "READWRITE",  "WRITECOPY", "EXECUTE_READWRITE", "EXECUTE_WRITECOPY",
+    };
+    return names[protection & 7];
+}
+
+bool ntmm_vad_at(const struct ntmm_process *process, unsigned index, struct ntmm_vad_info *info)
+{
+    if (!process || !info)
+        return false;
+    const struct vad *v = vad_first(&process->as.vads);
+    for (unsigned i = 0; v && i < index; i++)
+        v = vad_next(v);
+    if (!v)
+        return false;
+    *info = (struct ntmm_vad_info){
+        .starting_vpn = v->StartingVpn,
+        .ending_vpn = v->EndingVpn,
+        .level = vad_level(v),
+        .commit_charge = v->u.CommitCharge,
+        .protection = v->u.Protection,
+        .protection_name = protection_name(v->u.Protection),
+        .private_memory = v->u.PrivateMemory,
+        .mem_commit = v->u.MemCommit,
+        .image_map = v->u.ImageMap,
+    };
+    return true;
+}
+
+void ntmm_process_info(const struct ntmm_process *process, struct ntmm_process_info *info)
+{
+    *info = (struct ntmm_process_info){
+        .cid = process->cid,
+        .image_name = process->image_name,
+        .directory_table_base = process->as.directory_table_base,
+        .vad_count = process->as.vads.count,
+        .highest_user_address = process->as.highest_user_address,
+        .is_64bit = process->is_64bit,
+        .commit_charge = process->as.commit_charge,
+        .working_set_pages = process->as.working_set_pages,
+        .virtual_bytes = process->as.virtual_bytes,
+    };
+}
+
+bool ntmm_process_at(const struct ntmm_machine *machine, unsigned index,
+                     struct ntmm_process **process)
+{
+    struct ntmm_process *p = machine->processes;
+    for (unsigned i = 0; p && i < index; i++)
+        p = p->next;
+    if (!p || !process)
+        return false;
+    *process = p;
+    return true;
+}
