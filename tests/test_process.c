@@ -24,7 +24,7 @@ static struct ntmm_process *spawn(struct ntmm_machine *m, bool is_64bit, bool la
 static uint64_t reserve(struct ntmm_process *p, uint64_t size, bool commit, unsigned protection)
 {
     uint64_t base = 0;
-    assert_int_equal(mm_reserve(&p->machine->mm, &p->as, &base, size, false, commit, protection,
+    assert_int_equal(mm_reserve(&p->machine->mm, &p->as, &base, size, p->as.highest_user_address, false, commit, protection,
                                 0),
                      STATUS_SUCCESS);
     return base;
@@ -111,7 +111,7 @@ static void test_increase_user_va(void **state)
         assert_int_equal(laa->as.highest_user_address, 0xbffeffff);
         assert_int_equal(plain->as.highest_user_address, 0x7ffeffff);
         uint64_t base = 0xa0000000;
-        assert_int_equal(mm_reserve(&m->mm, &laa->as, &base, 0x10000, false, true, MM_READWRITE, 0),
+        assert_int_equal(mm_reserve(&m->mm, &laa->as, &base, 0x10000, laa->as.highest_user_address, false, true, MM_READWRITE, 0),
                          STATUS_SUCCESS);
         assert_int_equal(ntmm_write(laa, base + 8, "3GB", 4), STATUS_SUCCESS);
         test_verify(m);

@@ -371,10 +371,12 @@ void mi_resolve_transition(struct mm *mm, struct mm_address_space *as, const str
                            unsigned protection);
 
 /* Windows: MiAllocateVirtualMemory, reserving: *base 0 picks the lowest
- * (highest with top_down) free 64 KB-aligned range. With commit the range is
+ * (highest with top_down) free 64 KB-aligned range ending at or below
+ * highest (the last usable byte: the user limit, or less with ZeroBits). With commit the range is
  * committed too (MemCommit: its PTEs stay zero until touched). */
 NTSTATUS mm_reserve(struct mm *mm, struct mm_address_space *as, uint64_t *base, uint64_t size,
-                    bool top_down, bool commit, unsigned protection, unsigned allocation_protect);
+                    uint64_t highest, bool top_down, bool commit, unsigned protection,
+                    unsigned allocation_protect);
 /* Windows: MiAllocateVirtualMemory, committing inside one reservation; pages
  * already committed take the new protection. */
 NTSTATUS mm_commit(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size,

@@ -17,7 +17,8 @@
  *     and transition frames whose PteFrame it is; its ReferenceCount is 1 (F2);
  *  6. a standby or modified frame's PTE is a transition PTE naming it
  *     (protect.c (2));
- *  7. each process's VAD tree keeps vad.h's invariants.
+ *  7. each process's VAD tree keeps vad.h's invariants;
+ *  8. every page locked in a working set is resident (lock.c (1)).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -181,6 +182,19 @@ static enum pt_next check_mapping(struct mm *mm, const struct pt_visit *v, void 
     return PT_CONTINUE;
 }
 
+/* Check 8: a page locked in the working set is resident (lock.c (1)). */
+static void check_locked_pages(struct checker *c, const struct mm_address_space *as)
+{
+    for (uint64_t i = 0; i < as->locked_count && !c->failed; i++) {
+        struct walk w;
+        uint64_t va = as->locked[i] << PAGE_SHIFT;
+        walk_translate(c->mm->cpu->fmt, &c->mm->cpu->phys, as->directory_table_base, va,
+                       ACCESS_READ, MODE_USER, false, &w);
+        if (w.status != WALK_OK && w.status != WALK_USER_DENIED)
+            fail(c, "locked page %llx is not resident", (unsigned long long)va);
+    }
+}
+
 static void check_address_space(struct checker *c, uint64_t cr3)
 {
     struct pt_visit bad;
@@ -233,6 +247,7 @@ NTSTATUS mm_verify(struct mm *mm, char *message, size_t size)
     c.process = true;
     for (struct mm_address_space *as = mm->spaces; as; as = as->next) {
         check_address_space(&c, as->directory_table_base);
+        check_locked_pages(&c, as);
         char vad_message[200];
         if (!c.failed && !vad_check(&as->vads, vad_message, sizeof vad_message))
             fail(&c, "VAD tree of the space at %llx: %s",

@@ -89,11 +89,12 @@ static void add_virtual(struct mm_address_space *as, int64_t bytes)
 
 /* Windows: MiAllocateVirtualMemory (reserve) */
 NTSTATUS mm_reserve(struct mm *mm, struct mm_address_space *as, uint64_t *base, uint64_t size,
-                    bool top_down, bool commit, unsigned protection, unsigned allocation_protect)
+                    uint64_t highest, bool top_down, bool commit, unsigned protection,
+                    unsigned allocation_protect)
 {
     uint64_t pages = size >> PAGE_SHIFT, start = *base >> PAGE_SHIFT;
     if (!*base) {
-        if (!vad_find_free(&as->vads, 0x10, as->highest_user_address >> PAGE_SHIFT, pages,
+        if (!vad_find_free(&as->vads, 0x10, highest >> PAGE_SHIFT, pages,
                            NTMM_ALLOCATION_GRANULARITY >> PAGE_SHIFT, top_down, &start))
             return STATUS_NO_MEMORY;
     } else if (vad_first_overlap(&as->vads, start, start + pages - 1)) {

@@ -119,15 +119,18 @@ NTSTATUS NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG
     if (!round_range(p, base, size ? size : 0, reserve ? NTMM_ALLOCATION_GRANULARITY : PAGE_SIZE,
                      &start, &end))
         return STATUS_INVALID_PARAMETER_4;
-    if (ZeroBits && end > (0xffffffffull >> ZeroBits))
-        return STATUS_NO_MEMORY;
+    uint64_t highest = p->as.highest_user_address;
+    if (ZeroBits && (0xffffffffull >> ZeroBits) < highest)
+        highest = 0xffffffffull >> ZeroBits;
+    if (ZeroBits && base && end > highest)
+        return STATUS_INVALID_PARAMETER_2;
     struct mm *mm = &p->machine->mm;
     NTSTATUS st;
     if (reset)
         st = reset_pages(p, start, end, kind == MEM_RESET_UNDO);
     else if (reserve)
-        st = mm_reserve(mm, &p->as, &start, end + 1 - start, AllocationType & MEM_TOP_DOWN,
-                        kind & MEM_COMMIT, protection, Protect);
+        st = mm_reserve(mm, &p->as, &start, end + 1 - start, highest,
+                        AllocationType & MEM_TOP_DOWN, kind & MEM_COMMIT, protection, Protect);
     else
         st = mm_commit(mm, &p->as, start, end + 1 - start, protection);
     if (!NT_SUCCESS(st))
