@@ -29,7 +29,9 @@
  *   - protect needs every page committed and returns the first page's old
  *     protection (with PAGE_GUARD if it is still armed);
  *   - release only at the allocation's base page with size 0 (a size gives
- *     ERROR_INVALID_PARAMETER);
+ *     ERROR_INVALID_PARAMETER); a decommit with size 0 likewise only at the
+ *     base page (else ERROR_INVALID_ADDRESS, STATUS_FREE_VM_NOT_AT_BASE), where
+ *     it decommits the whole allocation;
  *   - an access stops at the first page that is free, reserved, no-access or
  *     (for a write) read-only with STATUS_ACCESS_VIOLATION, or at a guard page
  *     with STATUS_GUARD_PAGE_VIOLATION, which disarms the guard; the bytes of
@@ -38,7 +40,9 @@
  *
  * Replay: NTMM_DIFF_SEED=n runs only seed n (on every architecture);
  * NTMM_DIFF_OPS=n changes the number of operations per seed;
- * NTMM_DIFF_TRACE=1 prints every operation.
+ * NTMM_DIFF_TRACE=1 prints every operation; NTMM_DIFF_SKIP_OFF_BASE=1 never
+ * generates a size-0 decommit away from the allocation's base (to look past
+ * that known divergence while it stands).
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -54,7 +58,7 @@
 #define GRANULE 0x10000ull
 #define MAX_ALLOCS 96
 #define MAX_PAGES_RESERVED 1800 /* keeps every page touchable in RAM */
-#define DEFAULT_OPS 1700
+#define DEFAULT_OPS 3500
 #define LOG_LINES 24
 #define LAST_ERROR_SENTINEL 0x5eed1234u
 
@@ -92,6 +96,7 @@ struct diff {
     uint64_t seed, rng;
     unsigned op;
     bool trace;
+    bool skip_off_base; /* NTMM_DIFF_SKIP_OFF_BASE: no size-0 decommit away from the base */
     bool failed;
     char message[1024];
     char log[LOG_LINES][200];
@@ -314,8 +319,10 @@ static void check_call(struct diff *d, const char *what, bool ok, bool expect_ok
         d->ok_calls++;
     else
         d->failed_calls++;
-    EXPECT(d, ok == expect_ok, "%s: %s, model expects %s (error %lu)", what,
-           ok ? "succeeded" : "failed", expect_ok ? "success" : "failure", (unsigned long)got);
+    EXPECT(d, !ok || expect_ok, "%s succeeded, model expects failure with error %lu", what,
+           (unsigned long)error);
+    EXPECT(d, ok || !expect_ok, "%s failed with error %lu, model expects success", what,
+           (unsigned long)got);
     if (expect_ok)
         EXPECT(d, got == LAST_ERROR_SENTINEL, "%s succeeded but changed the last error to %lu",
                what, (unsigned long)got);
@@ -325,6 +332,8 @@ static void check_call(struct diff *d, const char *what, bool ok, bool expect_ok
 }
 
 /* ---- operations ---- */
+
+static void access_range(struct diff *d, uint64_t va, uint64_t size, bool write);
 
 static void op_reserve(struct diff *d, bool commit)
 {
@@ -379,11 +388,13 @@ static void op_commit(struct diff *d)
          (unsigned long long)size, (unsigned long)protect);
     uint64_t start = addr & ~(PAGE - 1), end = (addr + size - 1) | (PAGE - 1);
     struct alloc *a = alloc_at(d, start);
-    bool expect_ok = a && end < a->base + a->pages * PAGE;
+    bool past_top = addr + size - 1 > d->highest;
+    bool expect_ok = !past_top && a && end < a->base + a->pages * PAGE;
 
     set_sentinel();
     LPVOID got = VirtualAlloc((LPVOID)(uintptr_t)addr, (SIZE_T)size, MEM_COMMIT, protect);
-    check_call(d, "VirtualAlloc(MEM_COMMIT)", got != NULL, expect_ok, ERROR_INVALID_ADDRESS);
+    check_call(d, "VirtualAlloc(MEM_COMMIT)", got != NULL, expect_ok,
+               past_top ? ERROR_INVALID_PARAMETER : ERROR_INVALID_ADDRESS);
     if (d->failed || !got)
         return;
     EXPECT(d, (uint64_t)(uintptr_t)got == start, "VirtualAlloc returned %p, model expects %#llx",
@@ -394,6 +405,10 @@ static void op_commit(struct diff *d)
             memset(bytes_of(a, va), 0, PAGE);
         *p = (struct mpage){ ST_COMMITTED, (protect & PAGE_GUARD) != 0, protect & ~PAGE_GUARD };
     }
+    /* read the committed pages back: fresh ones are zero, the others kept
+     * their bytes */
+    for (uint64_t va = start; chance(d, 50) && va < end && !d->failed; va += PAGE)
+        access_range(d, va, PAGE, false);
 }
 
 static void op_decommit(struct diff *d)
@@ -401,8 +416,12 @@ static void op_decommit(struct diff *d)
     uint64_t addr, size;
     struct alloc *target = random_alloc(d);
     bool whole = target && chance(d, 10);
-    if (whole)
-        addr = target->base + (chance(d, 50) ? below(d, PAGE) : 0), size = 0;
+    if (whole) { /* size 0: the rest of the allocation, allowed only at its base */
+        uint64_t page = target->pages > 1 && chance(d, 25) && !d->skip_off_base
+                            ? 1 + below(d, target->pages - 1) : 0;
+        addr = target->base + page * PAGE + (chance(d, 50) ? below(d, PAGE) : 0);
+        size = 0;
+    }
     else
         random_range(d, &addr, &size);
     note(d, "VirtualFree(%#llx, %#llx, MEM_DECOMMIT)", (unsigned long long)addr,
@@ -411,8 +430,13 @@ static void op_decommit(struct diff *d)
     struct alloc *a = alloc_at(d, start);
     if (whole)
         end = a->base + a->pages * PAGE - 1;
-    bool expect_ok = a && end < a->base + a->pages * PAGE;
-    DWORD error = a ? ERROR_INVALID_PARAMETER : ERROR_INVALID_ADDRESS;
+    bool past_top = !whole && addr + size - 1 > d->highest;
+    bool expect_ok = !past_top && a && end < a->base + a->pages * PAGE;
+    DWORD error = a || past_top ? ERROR_INVALID_PARAMETER : ERROR_INVALID_ADDRESS;
+    if (whole && start != a->base) { /* Windows: STATUS_FREE_VM_NOT_AT_BASE */
+        expect_ok = false;
+        error = ERROR_INVALID_ADDRESS;
+    }
 
     set_sentinel();
     BOOL ok = VirtualFree((LPVOID)(uintptr_t)addr, (SIZE_T)size, MEM_DECOMMIT);
@@ -463,8 +487,10 @@ static void op_protect(struct diff *d)
             uint64_t last = first, want = below(d, 12);
             while (last + 1 < a->pages && want-- && a->pg[last + 1].state == ST_COMMITTED)
                 last++;
-            addr = a->base + first * PAGE + (chance(d, 50) ? below(d, PAGE) : 0);
-            size = a->base + last * PAGE + PAGE - addr - (chance(d, 50) ? below(d, PAGE) : 0);
+            uint64_t lo = chance(d, 50) ? below(d, PAGE) : 0;
+            uint64_t hi = chance(d, 50) ? below(d, PAGE - lo) : 0;
+            addr = a->base + first * PAGE + lo;
+            size = a->base + last * PAGE + PAGE - hi - addr;
         }
     }
     if (!size)
@@ -475,7 +501,8 @@ static void op_protect(struct diff *d)
          (unsigned long long)size, (unsigned long)protect);
     uint64_t start = addr & ~(PAGE - 1), end = (addr + size - 1) | (PAGE - 1);
     struct alloc *at = alloc_at(d, start);
-    bool expect_ok = !bad && at && end < at->base + at->pages * PAGE;
+    bool past_top = addr + size - 1 > d->highest;
+    bool expect_ok = !bad && !past_top && at && end < at->base + at->pages * PAGE;
     for (uint64_t va = start; expect_ok && va < end; va += PAGE)
         expect_ok = page_of(at, va)->state == ST_COMMITTED;
     DWORD old = 0xdeadbeef;
@@ -483,7 +510,7 @@ static void op_protect(struct diff *d)
     set_sentinel();
     BOOL ok = VirtualProtect((LPVOID)(uintptr_t)addr, (SIZE_T)size, protect, &old);
     check_call(d, "VirtualProtect", ok != 0, expect_ok,
-               bad ? ERROR_INVALID_PARAMETER : ERROR_INVALID_ADDRESS);
+               bad || past_top ? ERROR_INVALID_PARAMETER : ERROR_INVALID_ADDRESS);
     if (d->failed || !ok)
         return;
     DWORD want_old = page_protect(page_of(at, start));
@@ -568,19 +595,9 @@ static void op_query(struct diff *d)
            (unsigned long)m.Protect, (unsigned long)m.Type);
 }
 
-/* Reads or writes a random small range; the model decides page by page. */
-static void op_access(struct diff *d, bool write)
+/* Reads or writes [va, va + size); the model decides page by page. */
+static void access_range(struct diff *d, uint64_t va, uint64_t size, bool write)
 {
-    uint64_t va, size;
-    struct alloc *a = random_alloc(d);
-    if (a && chance(d, 85)) {
-        va = a->base + below(d, a->pages * PAGE + 2 * PAGE);
-        if (va >= PAGE && chance(d, 5))
-            va -= below(d, PAGE) + 1; /* just before the allocation */
-    } else {
-        va = window_address(d);
-    }
-    size = chance(d, 10) ? 1 + below(d, 3 * PAGE) : 1 + below(d, 64);
     uint8_t *buffer = malloc(size), *want = malloc(size);
     assert_non_null(buffer);
     assert_non_null(want);
@@ -629,8 +646,8 @@ static void op_access(struct diff *d, bool write)
     if (st != expect) {
         mismatch(d, "ntmm_%s(%#llx, %#llx): status %#lx (%s), model expects %#lx (%s)",
                  write ? "write" : "read", (unsigned long long)va, (unsigned long long)size,
-                 (unsigned long)st, ntmm_status_name(st), (unsigned long)expect,
-                 ntmm_status_name(expect));
+                 (unsigned long)(uint32_t)st, ntmm_status_name(st),
+                 (unsigned long)(uint32_t)expect, ntmm_status_name(expect));
     } else if (!write && memcmp(buffer, want, done) != 0) {
         uint64_t i = 0;
         while (buffer[i] == want[i])
@@ -645,11 +662,58 @@ static void op_access(struct diff *d, bool write)
             mismatch(d, "ntmm_%s(%#llx, %#llx): exception record {%d, code %#lx, address "
                         "%#llx, access %u}, model expects {code %#lx, address %#llx, access %u}",
                      write ? "write" : "read", (unsigned long long)va, (unsigned long long)size,
-                     have, (unsigned long)e.code, (unsigned long long)e.address, e.access,
-                     (unsigned long)expect, (unsigned long long)fault_va, write ? 1u : 0u);
+                     have, (unsigned long)(uint32_t)e.code, (unsigned long long)e.address,
+                     e.access, (unsigned long)(uint32_t)expect, (unsigned long long)fault_va,
+                     write ? 1u : 0u);
     }
     free(buffer);
     free(want);
+}
+
+/* A random committed page of a, or 0 if it has none. */
+static uint64_t committed_page(struct diff *d, const struct alloc *a)
+{
+    uint64_t from = below(d, a->pages);
+    for (uint64_t i = 0; i < a->pages; i++) {
+        uint64_t k = (from + i) % a->pages;
+        if (a->pg[k].state == ST_COMMITTED)
+            return a->base + k * PAGE;
+    }
+    return 0;
+}
+
+/* A random small range (sometimes a few pages) of an allocation or the window. */
+static void op_access(struct diff *d, bool write)
+{
+    uint64_t va, size;
+    struct alloc *a = random_alloc(d);
+    uint64_t target = a && chance(d, 50) ? committed_page(d, a) : 0;
+    if (target) {
+        va = target + below(d, PAGE);
+    } else if (a && chance(d, 85)) {
+        va = a->base + below(d, a->pages * PAGE + 2 * PAGE);
+        if (va >= PAGE && chance(d, 5))
+            va -= below(d, PAGE) + 1; /* just before the allocation */
+    } else {
+        va = window_address(d);
+    }
+    size = chance(d, 10) ? 1 + below(d, 3 * PAGE) : 1 + below(d, 64);
+    if (write && chance(d, 15)) { /* a whole page, so that later reads see stale data */
+        va &= ~(PAGE - 1);
+        size = PAGE;
+    }
+    access_range(d, va, size, write);
+}
+
+/* Every page of an allocation read in full, one page per access: checks the
+ * contents the model holds, zero-fill after decommit included. */
+static void op_scan(struct diff *d)
+{
+    struct alloc *a = random_alloc(d);
+    if (!a)
+        return;
+    for (uint64_t i = 0; i < a->pages && !d->failed; i++)
+        access_range(d, a->base + i * PAGE, PAGE, false);
 }
 
 static void one_op(struct diff *d)
@@ -672,6 +736,8 @@ static void one_op(struct diff *d)
         op_protect(d);
     else if (r < 64)
         op_query(d);
+    else if (r < 66)
+        op_scan(d);
     else if (r < 82)
         op_access(d, false);
     else
@@ -719,6 +785,8 @@ static void run_seed(enum ntmm_arch arch, uint64_t seed, unsigned ops)
     d->rng = seed * 0x9e3779b97f4a7c15ull + (uint64_t)arch * 0x632be59bd9b4e019ull + 1;
     const char *trace = getenv("NTMM_DIFF_TRACE");
     d->trace = trace && *trace && *trace != '0';
+    const char *skip = getenv("NTMM_DIFF_SKIP_OFF_BASE");
+    d->skip_off_base = skip && *skip && *skip != '0';
     boot(d);
     char message[512];
     for (d->op = 0; d->op < ops && !d->failed; d->op++) {

@@ -80,7 +80,7 @@ NTSTATUS mm_lock(struct mm *mm, struct mm_address_space *as, uint64_t base, uint
     }
     for (uint64_t vpn = first; vpn <= last; vpn++)
         insert(as, vpn);
-    return STATUS_SUCCESS;
+    return added == last + 1 - first ? STATUS_SUCCESS : STATUS_WAS_LOCKED;
 }
 
 /* Windows: MiUnlockVirtualMemory */
@@ -102,6 +102,14 @@ void mi_unlock_range(struct mm_address_space *as, uint64_t base, uint64_t size)
     uint64_t end = position(as, (base + size - 1) / PAGE_SIZE + 1);
     memmove(&as->locked[first], &as->locked[end], (as->locked_count - end) * sizeof *as->locked);
     as->locked_count -= end - first;
+}
+
+bool mi_unlock_page(struct mm_address_space *as, uint64_t va)
+{
+    bool locked = is_locked(as, va >> PAGE_SHIFT);
+    if (locked)
+        mi_unlock_range(as, va, PAGE_SIZE);
+    return locked;
 }
 
 void mi_free_locks(struct mm_address_space *as)

@@ -362,9 +362,11 @@ void mi_read_page(struct mm *mm, const struct vad *vad, uint64_t va, struct mm_p
  * list; the PTE becomes replacement. */
 void mi_delete_page(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
                     uint64_t replacement);
-/* A committed page takes a new protection (protect.c). */
-void mi_set_page_protection(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
-                            unsigned protection);
+/* A committed page takes a new protection (protect.c): STATUS_WAS_UNLOCKED
+ * when a locked page had to leave memory for it, the failure of a page table
+ * it needed. */
+NTSTATUS mi_set_page_protection(struct mm *mm, struct mm_address_space *as,
+                                const struct mm_page *p, unsigned protection);
 /* Windows: MiResolveTransitionFault — the frame of a transition PTE becomes
  * valid again with protection (no guard bit) (protect.c). */
 void mi_resolve_transition(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
@@ -393,7 +395,8 @@ NTSTATUS mm_reset(struct mm *mm, struct mm_address_space *as, uint64_t base, uin
                   bool undo);
 /* Every allocation of the space, at process exit. */
 void mm_delete_virtual_memory(struct mm *mm, struct mm_address_space *as);
-/* Windows: MiProtectVirtualMemory — *old gets the first page's protection. */
+/* Windows: MiProtectVirtualMemory — *old gets the first page's protection;
+ * STATUS_WAS_UNLOCKED (a success) when a locked page became no-access or guard. */
 NTSTATUS mm_protect(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size,
                     unsigned protection, unsigned *old);
 /* Windows: NtQueryVirtualMemory(MemoryBasicInformation) */
@@ -402,14 +405,17 @@ NTSTATUS mm_query(struct mm *mm, struct mm_address_space *as, uint64_t va,
 
 /* ---- lock.c: pages locked in the working set ---- */
 /* Windows: MiLockVirtualMemory — faults each page in and locks it;
+ * STATUS_WAS_LOCKED (a success) if a page was locked already;
  * STATUS_WORKING_SET_QUOTA past the limit, the fault's exception for a page
- * that cannot be touched; nothing changes on failure. */
+ * that cannot be touched; no lock is taken on failure. */
 NTSTATUS mm_lock(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size);
 /* Windows: MiUnlockVirtualMemory — STATUS_NOT_LOCKED, and nothing unlocked,
  * if any page is not locked. */
 NTSTATUS mm_unlock(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size);
 /* Forgets the locks of [base, base + size): the pages are being decommitted. */
 void mi_unlock_range(struct mm_address_space *as, uint64_t base, uint64_t size);
+/* Forgets the lock of the page at va; true if it was locked. */
+bool mi_unlock_page(struct mm_address_space *as, uint64_t va);
 void mi_free_locks(struct mm_address_space *as);
 
 /* ---- fault.c ---- */

@@ -54,8 +54,9 @@ static void make_transition(struct mm *mm, struct mm_address_space *as, const st
     mi_count_in_working_set(as, -1);
 }
 
-void mi_set_page_protection(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
-                            unsigned protection)
+/* Returns STATUS_WAS_UNLOCKED when a locked page had to leave memory. */
+NTSTATUS mi_set_page_protection(struct mm *mm, struct mm_address_space *as,
+                                const struct mm_page *p, unsigned protection)
 {
     const struct pte_format *fmt = mm->cpu->fmt;
     uint64_t pfn = p->f.page_frame_number;
@@ -63,12 +64,13 @@ void mi_set_page_protection(struct mm *mm, struct mm_address_space *as, const st
     case PTE_KIND_VALID:
         if (!expressible_as_valid(protection)) {
             make_transition(mm, as, p, protection);
-            return;
+            return mi_unlock_page(as, pte_mapped_address(fmt, p->pte_va)) ? STATUS_WAS_UNLOCKED
+                                                                           : STATUS_SUCCESS;
         }
         pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
         mi_write_pte(mm, p->pte_va, mi_valid_pte(mm, pfn, protection) |
                                         (p->f.dirty ? PTE_HW_DIRTY : 0));
-        return;
+        return STATUS_SUCCESS;
     case PTE_KIND_TRANSITION: {
         struct pte_fields t = p->f;
         uint64_t raw = 0;
@@ -76,12 +78,14 @@ void mi_set_page_protection(struct mm *mm, struct mm_address_space *as, const st
         fmt->encode(&t, &raw);
         mi_write_pte(mm, p->pte_va, raw);
         pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
-        return;
+        return STATUS_SUCCESS;
     }
-    default:
-        if (mi_make_tables(mm, as, pte_mapped_address(fmt, p->pte_va)) == STATUS_SUCCESS)
+    default: {
+        NTSTATUS st = mi_make_tables(mm, as, pte_mapped_address(fmt, p->pte_va));
+        if (NT_SUCCESS(st))
             mi_write_pte(mm, p->pte_va, mi_software_pte(mm, protection));
-        return;
+        return st;
+    }
     }
 }
 
@@ -101,9 +105,14 @@ NTSTATUS mm_protect(struct mm *mm, struct mm_address_space *as, uint64_t base, u
         if (va == base)
             *old = p.protection;
     }
+    NTSTATUS result = STATUS_SUCCESS;
     for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
         mi_read_page(mm, vad, va, &p);
-        mi_set_page_protection(mm, as, &p, protection);
+        NTSTATUS st = mi_set_page_protection(mm, as, &p, protection);
+        if (!NT_SUCCESS(st))
+            return st;
+        if (st == STATUS_WAS_UNLOCKED)
+            result = st;
     }
-    return STATUS_SUCCESS;
+    return result;
 }

@@ -136,10 +136,14 @@ NTSTATUS mm_commit(struct mm *mm, struct mm_address_space *as, uint64_t base, ui
         missing += !p.committed;
     }
     NTSTATUS st = mi_charge_commit(mm, as, missing);
+    if (!NT_SUCCESS(st))
+        return st;
     for (uint64_t va = base; NT_SUCCESS(st) && va < base + size; va += PAGE_SIZE) {
         mi_read_page(mm, vad, va, &p);
         if (p.committed) {
-            mi_set_page_protection(mm, as, &p, protection);
+            st = mi_set_page_protection(mm, as, &p, protection);
+            if (st == STATUS_WAS_UNLOCKED)
+                st = STATUS_SUCCESS;
             continue;
         }
         st = mi_make_tables(mm, as, va);
@@ -190,11 +194,6 @@ NTSTATUS mm_reset(struct mm *mm, struct mm_address_space *as, uint64_t base, uin
     if (!vad)
         return STATUS_CONFLICTING_ADDRESSES;
     struct mm_page p;
-    for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
-        mi_read_page(mm, vad, va, &p);
-        if (!p.committed)
-            return STATUS_CONFLICTING_ADDRESSES;
-    }
     for (uint64_t va = base; !undo && va < base + size; va += PAGE_SIZE) {
         mi_read_page(mm, vad, va, &p);
         uint64_t pfn = p.f.page_frame_number;

@@ -86,6 +86,18 @@ static bool round_range(const struct ntmm_process *p, uint64_t base, uint64_t si
     return true;
 }
 
+/* (1): the rounded range goes back to the caller only on success; st is
+ * the (success or informational) status the call returns. */
+static NTSTATUS write_back(PVOID *BaseAddress, PSIZE_T RegionSize, uint64_t start, uint64_t end,
+                           NTSTATUS st)
+{
+    if (!NT_SUCCESS(st))
+        return st;
+    *BaseAddress = (PVOID)(uintptr_t)start;
+    *RegionSize = (SIZE_T)(end + 1 - start);
+    return st;
+}
+
 static NTSTATUS reset_pages(struct ntmm_process *p, uint64_t start, uint64_t end, bool undo)
 {
     return mm_reset(&p->machine->mm, &p->as, start, end + 1 - start, undo);
@@ -106,7 +118,7 @@ NTSTATUS NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG
     ULONG kind = AllocationType & (MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_RESET_UNDO);
     bool reset = kind == MEM_RESET || kind == MEM_RESET_UNDO;
     if ((AllocationType & ~known) || !kind ||
-        ((kind & (MEM_RESET | MEM_RESET_UNDO)) && !reset))
+        ((kind & (MEM_RESET | MEM_RESET_UNDO)) && (!reset || AllocationType != kind)))
         return STATUS_INVALID_PARAMETER_5;
     unsigned protection;
     if (!nt_protection_to_mm(Protect, &protection) || is_copy_on_write(protection))
@@ -126,6 +138,7 @@ NTSTATUS NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG
         return STATUS_INVALID_PARAMETER_2;
     struct mm *mm = &p->machine->mm;
     NTSTATUS st;
+    uint64_t bytes = end + 1 - start; /* start moves when Mm picks the address */
     if (reset)
         st = reset_pages(p, start, end, kind == MEM_RESET_UNDO);
     else if (reserve)
@@ -133,11 +146,7 @@ NTSTATUS NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG
                         AllocationType & MEM_TOP_DOWN, kind & MEM_COMMIT, protection, Protect);
     else
         st = mm_commit(mm, &p->as, start, end + 1 - start, protection);
-    if (!NT_SUCCESS(st))
-        return st;
-    *BaseAddress = (PVOID)(uintptr_t)start;
-    *RegionSize = (SIZE_T)(end + 1 - start);
-    return STATUS_SUCCESS;
+    return write_back(BaseAddress, RegionSize, start, start + bytes - 1, st);
 }
 
 /* Windows: NtFreeVirtualMemory */
@@ -160,17 +169,15 @@ NTSTATUS NtFreeVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T R
         const struct vad *vad = vad_find(&p->as.vads, start >> PAGE_SHIFT);
         if (!vad)
             return STATUS_MEMORY_NOT_ALLOCATED;
+        if (vad->StartingVpn != start >> PAGE_SHIFT)
+            return STATUS_FREE_VM_NOT_AT_BASE;
         end = (vad->EndingVpn << PAGE_SHIFT) | (PAGE_SIZE - 1);
     } else if (!round_range(p, base, size, PAGE_SIZE, &start, &end)) {
         return STATUS_INVALID_PARAMETER_3;
     }
     NTSTATUS st = FreeType == MEM_RELEASE ? mm_release(mm, &p->as, start, size ? end + 1 - start : 0)
                                           : mm_decommit(mm, &p->as, start, end + 1 - start);
-    if (!NT_SUCCESS(st))
-        return st;
-    *BaseAddress = (PVOID)(uintptr_t)start;
-    *RegionSize = (SIZE_T)(end + 1 - start);
-    return STATUS_SUCCESS;
+    return write_back(BaseAddress, RegionSize, start, end, st);
 }
 
 /* Windows: NtProtectVirtualMemory */
@@ -197,9 +204,7 @@ NTSTATUS NtProtectVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_
     if (!NT_SUCCESS(st))
         return st;
     *OldProtect = nt_protection_from_mm(old);
-    *BaseAddress = (PVOID)(uintptr_t)start;
-    *RegionSize = (SIZE_T)(end + 1 - start);
-    return STATUS_SUCCESS;
+    return write_back(BaseAddress, RegionSize, start, end, st);
 }
 
 /* Windows: NtQueryVirtualMemory */
@@ -271,11 +276,7 @@ NTSTATUS NtLockVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T R
     NTSTATUS st = lock_range(ProcessHandle, BaseAddress, RegionSize, MapType, &p, &start, &end);
     if (NT_SUCCESS(st))
         st = mm_lock(&p->machine->mm, &p->as, start, end + 1 - start);
-    if (!NT_SUCCESS(st))
-        return st;
-    *BaseAddress = (PVOID)(uintptr_t)start;
-    *RegionSize = (SIZE_T)(end + 1 - start);
-    return STATUS_SUCCESS;
+    return write_back(BaseAddress, RegionSize, start, end, st);
 }
 
 /* Windows: NtUnlockVirtualMemory */
@@ -287,9 +288,5 @@ NTSTATUS NtUnlockVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T
     NTSTATUS st = lock_range(ProcessHandle, BaseAddress, RegionSize, MapType, &p, &start, &end);
     if (NT_SUCCESS(st))
         st = mm_unlock(&p->machine->mm, &p->as, start, end + 1 - start);
-    if (!NT_SUCCESS(st))
-        return st;
-    *BaseAddress = (PVOID)(uintptr_t)start;
-    *RegionSize = (SIZE_T)(end + 1 - start);
-    return STATUS_SUCCESS;
+    return write_back(BaseAddress, RegionSize, start, end, st);
 }
