@@ -117,8 +117,10 @@ uint64_t pagelist_remove_head(struct mm *mm, enum mm_list list)
 uint64_t mm_remove_zero_page(struct mm *mm)
 {
     uint64_t pfn = pagelist_remove_head(mm, ZeroedPageList);
-    if (pfn != mm->pfn_layout->empty)
+    if (pfn != mm->pfn_layout->empty) {
+        phys_commit(&mm->cpu->phys, pfn);
         return pfn;
+    }
     pfn = pagelist_remove_head(mm, FreePageList);
     if (pfn != mm->pfn_layout->empty)
         memset(phys_frame(&mm->cpu->phys, pfn), 0, PAGE_SIZE); /* MiZeroPhysicalPage */
@@ -129,9 +131,11 @@ uint64_t mm_remove_zero_page(struct mm *mm)
 uint64_t mm_remove_any_page(struct mm *mm)
 {
     uint64_t pfn = pagelist_remove_head(mm, FreePageList);
+    if (pfn == mm->pfn_layout->empty)
+        pfn = pagelist_remove_head(mm, ZeroedPageList);
     if (pfn != mm->pfn_layout->empty)
-        return pfn;
-    return pagelist_remove_head(mm, ZeroedPageList);
+        phys_commit(&mm->cpu->phys, pfn);
+    return pfn;
 }
 
 /* Windows: MiInsertPageInFreeList */

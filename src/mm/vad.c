@@ -43,6 +43,16 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
     return a > b ? a : b;
 }
 
+/* Free pages of the gap [a, b] from its first VAD_GRANULE boundary on (0 if
+ * the gap is empty or holds no boundary). */
+static uint64_t granular(uint64_t a, uint64_t b)
+{
+    uint64_t s = a + (VAD_GRANULE - a % VAD_GRANULE) % VAD_GRANULE;
+    if (a > b || s < a || s > b)
+        return 0;
+    return b - s + 1;
+}
+
 /* Recomputes a node's bookkeeping from its children, which must be current.
  * Nodes do not overlap, so the left subtree's highest EndingVpn belongs to
  * this node's in-order predecessor and the right subtree's lowest
@@ -57,10 +67,18 @@ static void update(struct vad *n)
     n->subtree_low = l ? l->subtree_low : n->StartingVpn;
     n->subtree_high = r ? r->subtree_high : n->EndingVpn;
     n->max_gap = 0;
-    if (l)
+    n->max_granular_gap = 0;
+    if (l) {
         n->max_gap = max_u64(l->max_gap, n->StartingVpn - l->subtree_high - 1);
-    if (r)
+        n->max_granular_gap = max_u64(l->max_granular_gap,
+                                      granular(l->subtree_high + 1, n->StartingVpn - 1));
+    }
+    if (r) {
         n->max_gap = max_u64(n->max_gap, max_u64(r->max_gap, r->subtree_low - n->EndingVpn - 1));
+        n->max_granular_gap = max_u64(n->max_granular_gap,
+                                      max_u64(r->max_granular_gap,
+                                              granular(n->EndingVpn + 1, r->subtree_low - 1)));
+    }
 }
 
 /* Puts `new_child` where `old_child` hung under `parent` (or at the root). */
@@ -359,6 +377,25 @@ static bool try_gap(struct free_query *q, uint64_t a, uint64_t b)
     return q->top_down ? fit_down(q, a, b) : fit_up(q, a, b);
 }
 
+/* Upper bounds of the pages a search can place in n's subtree or in the
+ * outer gap beside it: [from, subtree_low - 1] going up, [subtree_high + 1,
+ * to] going down. Exact for the VAD_GRANULE alignment. */
+static uint64_t bound_up(const struct free_query *q, const struct vad *n, uint64_t from)
+{
+    bool gap = n->subtree_low > from;
+    if (q->align == VAD_GRANULE)
+        return max_u64(n->max_granular_gap, gap ? granular(from, n->subtree_low - 1) : 0);
+    return max_u64(n->max_gap, gap ? n->subtree_low - from : 0);
+}
+
+static uint64_t bound_down(const struct free_query *q, const struct vad *n, uint64_t to)
+{
+    bool gap = to > n->subtree_high;
+    if (q->align == VAD_GRANULE)
+        return max_u64(n->max_granular_gap, gap ? granular(n->subtree_high + 1, to) : 0);
+    return max_u64(n->max_gap, gap ? to - n->subtree_high : 0);
+}
+
 /* Bottom-up: the gaps just before each node of n's subtree, in address
  * order; `from` is the first free VPN before the subtree's first node (its
  * predecessor's EndingVpn + 1, or 0). A subtree is skipped when all its gaps
@@ -369,7 +406,7 @@ static bool search_up(struct free_query *q, const struct vad *n, uint64_t from)
 
     if (!n || from > q->high || n->subtree_high <= q->low)
         return false;
-    if (max_u64(n->max_gap, n->subtree_low - from) < q->pages)
+    if (bound_up(q, n, from) < q->pages)
         return false;
     if (search_up(q, n->LeftChild, from))
         return true;
@@ -389,7 +426,7 @@ static bool search_down(struct free_query *q, const struct vad *n, uint64_t to)
 
     if (!n || to < q->low || n->subtree_low >= q->high)
         return false;
-    if (max_u64(n->max_gap, to - n->subtree_high) < q->pages)
+    if (bound_down(q, n, to) < q->pages)
         return false;
     if (search_down(q, n->RightChild, to))
         return true;
@@ -434,7 +471,7 @@ struct vad_checker {
 /* What a subtree holds, computed from the nodes, not read from the fields. */
 struct vad_summary {
     int height;
-    uint64_t low, high, max_gap;
+    uint64_t low, high, max_gap, max_granular_gap;
 };
 
 static bool fail(struct vad_checker *c, const char *format, ...)
@@ -481,16 +518,24 @@ static bool check_bookkeeping(struct vad_checker *c, const struct vad *n, const 
     out->low = n->LeftChild ? l->low : n->StartingVpn;
     out->high = n->RightChild ? r->high : n->EndingVpn;
     out->max_gap = max_u64(l->max_gap, r->max_gap);
-    if (n->LeftChild)
+    out->max_granular_gap = max_u64(l->max_granular_gap, r->max_granular_gap);
+    if (n->LeftChild) {
         out->max_gap = max_u64(out->max_gap, n->StartingVpn - l->high - 1);
-    if (n->RightChild)
+        out->max_granular_gap = max_u64(out->max_granular_gap, granular(l->high + 1, n->StartingVpn - 1));
+    }
+    if (n->RightChild) {
         out->max_gap = max_u64(out->max_gap, r->low - n->EndingVpn - 1);
+        out->max_granular_gap = max_u64(out->max_granular_gap, granular(n->EndingVpn + 1, r->low - 1));
+    }
     if (l->height - r->height > 1 || r->height - l->height > 1)
         return fail(c, "(2) VAD %" PRIx64 " is out of balance: heights %d and %d",
                     n->StartingVpn, l->height, r->height);
     if (n->height != out->height)
         return fail(c, "(2) VAD %" PRIx64 " height %d, expected %d", n->StartingVpn, n->height,
                     out->height);
+    if (n->max_granular_gap != out->max_granular_gap)
+        return fail(c, "(4) VAD %" PRIx64 " granular gap %" PRIx64 ", expected %" PRIx64,
+                    n->StartingVpn, n->max_granular_gap, out->max_granular_gap);
     if (n->subtree_low != out->low || n->subtree_high != out->high || n->max_gap != out->max_gap)
         return fail(c, "(4) VAD %" PRIx64 " subtree %" PRIx64 "-%" PRIx64 " gap %" PRIx64
                     ", expected %" PRIx64 "-%" PRIx64 " gap %" PRIx64, n->StartingVpn,
@@ -502,7 +547,7 @@ static bool check_bookkeeping(struct vad_checker *c, const struct vad *n, const 
 static bool check_subtree(struct vad_checker *c, const struct vad *n, const struct vad *parent,
                           unsigned depth, struct vad_summary *out)
 {
-    struct vad_summary l = {0, 0, 0, 0}, r = {0, 0, 0, 0};
+    struct vad_summary l = {0, 0, 0, 0, 0}, r = {0, 0, 0, 0, 0};
 
     if (depth > VAD_MAX_DEPTH)
         return fail(c, "(2) the tree is deeper than %d levels", VAD_MAX_DEPTH);

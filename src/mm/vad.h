@@ -17,8 +17,8 @@
  *     1 + the larger child height.
  * (3) Parent links agree with child links; the root's Parent is NULL;
  *     tree->count is the number of nodes.
- * (4) Each node's subtree_low, subtree_high and max_gap equal what its
- *     subtree holds.
+ * (4) Each node's subtree_low, subtree_high, max_gap and max_granular_gap
+ *     equal what its subtree holds.
  */
 #ifndef NTMM_VAD_H
 #define NTMM_VAD_H
@@ -50,7 +50,10 @@ struct vad {
     uint64_t subtree_low;      /* lowest StartingVpn in this subtree */
     uint64_t subtree_high;     /* highest EndingVpn in this subtree */
     uint64_t max_gap;          /* largest count of free pages between two consecutive nodes of this subtree */
+    uint64_t max_granular_gap; /* the same, counting only pages from a 64 KB boundary (VAD_GRANULE) on */
 };
+
+#define VAD_GRANULE 16u /* pages in the 64 KB allocation granularity */
 
 struct vad_tree {
     struct vad *root;   /* EPROCESS.VadRoot */
@@ -82,7 +85,8 @@ struct vad *vad_prev(const struct vad *vad);
  * (inclusive bounds), the lowest such range (top_down false) or the highest
  * (top_down true). Returns false if none exists, for pages == 0 and for
  * low_vpn > high_vpn; align_pages 0 means 1; *start_vpn is written only on
- * success. O(log n) when free ranges are not fragmented below the alignment. */
+ * success. O(log n) for align_pages 1 and VAD_GRANULE (what VirtualAlloc
+ * uses); other alignments prune with the unaligned gap sizes. */
 bool vad_find_free(const struct vad_tree *tree, uint64_t low_vpn, uint64_t high_vpn,
                    uint64_t pages, uint64_t align_pages, bool top_down, uint64_t *start_vpn);
 
