@@ -80,6 +80,7 @@ struct alloc {
     DWORD allocation_protect;
     struct mpage *pg;
     uint8_t *bytes; /* pages * 4 KB */
+    bool fixed;     /* there before the run (KUSER_SHARED_DATA, a buffer below it): never picked */
 };
 
 struct diff {
@@ -281,7 +282,16 @@ static uint64_t window_address(struct diff *d)
 
 static struct alloc *random_alloc(struct diff *d)
 {
-    return d->n ? &d->a[below(d, (uint64_t)d->n)] : NULL;
+    int movable = 0;
+    for (int i = 0; i < d->n; i++)
+        movable += !d->a[i].fixed;
+    if (!movable)
+        return NULL;
+    uint64_t pick = below(d, (uint64_t)movable);
+    for (int i = 0; i < d->n; i++)
+        if (!d->a[i].fixed && pick-- == 0)
+            return &d->a[i];
+    return NULL;
 }
 
 /* A random byte range [*addr, *addr + *size) mostly inside one allocation
@@ -744,6 +754,23 @@ static void one_op(struct diff *d)
         op_access(d, true);
 }
 
+/* What every process has before the run: KUSER_SHARED_DATA's 64 KB at
+ * 0x7FFE0000 (first page committed read-only, holding the kernel's data),
+ * and a 64 KB reservation below it so that no operation that spills past
+ * an allocation's end reaches it (its NoChange rules are test_virtual's). */
+static void model_fixed(struct diff *d)
+{
+    model_add(d, 0x7ffe0000, GRANULE / PAGE, PAGE_READONLY, false);
+    struct alloc *k = &d->a[d->n - 1];
+    k->fixed = true;
+    k->pg[0] = (struct mpage){ ST_COMMITTED, false, PAGE_READONLY };
+    assert_int_equal(ntmm_read(d->process, 0x7ffe0000, k->bytes, PAGE), STATUS_SUCCESS);
+    assert_non_null(VirtualAlloc((LPVOID)(uintptr_t)0x7ffd0000, GRANULE, MEM_RESERVE,
+                                 PAGE_NOACCESS));
+    model_add(d, 0x7ffd0000, GRANULE / PAGE, PAGE_NOACCESS, false);
+    d->a[d->n - 1].fixed = true;
+}
+
 /* A machine whose zeroed list is short (verifying it costs a scan of every
  * zeroed frame) and whose free list holds frames with stale data, which the
  * demand-zero path must zero: a first process fills RAM and exits. */
@@ -774,6 +801,7 @@ static void boot(struct diff *d)
     GetSystemInfo(&si);
     d->highest = (uint64_t)(uintptr_t)si.lpMaximumApplicationAddress;
     assert_int_equal(d->highest, d->arch == NTMM_ARCH_X64 ? 0x7fffffeffffull : 0x7ffeffffull);
+    model_fixed(d);
 }
 
 static void run_seed(enum ntmm_arch arch, uint64_t seed, unsigned ops)

@@ -107,8 +107,8 @@ static void expect_region(uint64_t addr, uint64_t base, uint64_t allocation_base
                           DWORD type)
 {
     MEMORY_BASIC_INFORMATION info = query(addr);
-    if (size == NEXT_FREE)
-        size = user_limit() + 1 - base;
+    if (size == NEXT_FREE) /* up to KUSER_SHARED_DATA's reservation, or the user limit */
+        size = (base < 0x7ffe0000 ? 0x7ffe0000 : user_limit() + 1) - base;
     assert_int_equal(U(info.BaseAddress), base);
     assert_int_equal(U(info.AllocationBase), allocation_base);
     assert_int_equal(info.AllocationProtect, allocation_protect);
@@ -322,8 +322,9 @@ static void test_commit_twice_succeeds(void **state)
 
 /* ---- MEM_TOP_DOWN ---- */
 
-/* The highest free 64 KB-aligned range: the last granule below 0x7FFEFFFF
- * in an empty 2 GB space, the next one down for a second allocation. */
+/* The highest free 64 KB-aligned range: the granule below KUSER_SHARED_DATA's
+ * reservation (0x7FFE0000) in a fresh 2 GB space, the next one down for a
+ * second allocation. */
 static void test_top_down_takes_highest_range(void **state)
 {
     (void)state;
@@ -332,8 +333,8 @@ static void test_top_down_takes_highest_range(void **state)
     uint64_t top = U(VirtualAlloc(NULL, 0x10000, MEM_RESERVE | MEM_TOP_DOWN, PAGE_READWRITE));
     uint64_t next = U(VirtualAlloc(NULL, 0x2000, MEM_RESERVE | MEM_TOP_DOWN, PAGE_READWRITE));
     test_verify(m);
-    assert_int_equal(top, 0x7ffe0000);
-    assert_int_equal(next, 0x7ffd0000);
+    assert_int_equal(top, 0x7ffd0000);
+    assert_int_equal(next, 0x7ffc0000);
     assert_true(low < next);
     expect_region(top, top, top, PAGE_READWRITE, 0x10000, MEM_RESERVE, 0, MEM_PRIVATE);
 }
@@ -775,16 +776,38 @@ static void test_query_free_region_at_zero(void **state)
     expect_region(0x1234, 0x1000, 0, 0, 0x20000000 - 0x1000, MEM_FREE, PAGE_NOACCESS, 0);
 }
 
-/* Past the last allocation, the free region runs to the end of user space
- * (0x7FFEFFFF, the last byte of a 2 GB space). */
+/* Past the last allocation, the free region runs to the reservation every
+ * process has at 0x7FFE0000, KUSER_SHARED_DATA: its first page committed
+ * read-only, the rest of the 64 KB reserved, up to the user limit
+ * (0x7FFEFFFF, the last byte of a 2 GB space). The process can neither
+ * change nor free it. */
 static void test_query_free_region_to_user_limit(void **state)
 {
     (void)state;
     setup();
     reserve_at(0x20000000, 0x10000, PAGE_READWRITE);
-    expect_region(0x20010000, 0x20010000, 0, 0, 0x7fff0000 - 0x20010000, MEM_FREE,
+    expect_region(0x20010000, 0x20010000, 0, 0, 0x7ffe0000 - 0x20010000, MEM_FREE,
                   PAGE_NOACCESS, 0);
-    expect_region(0x7ffeffff, 0x7ffef000, 0, 0, 0x1000, MEM_FREE, PAGE_NOACCESS, 0);
+    expect_region(0x7ffe0000, 0x7ffe0000, 0x7ffe0000, PAGE_READONLY, 0x1000, MEM_COMMIT,
+                  PAGE_READONLY, MEM_PRIVATE);
+    expect_region(0x7ffe1000, 0x7ffe1000, 0x7ffe0000, PAGE_READONLY, 0xf000, MEM_RESERVE, 0,
+                  MEM_PRIVATE);
+    expect_region(0x7ffeffff, 0x7ffef000, 0x7ffe0000, PAGE_READONLY, 0x1000, MEM_RESERVE, 0,
+                  MEM_PRIVATE);
+    uint16_t major = 0;
+    assert_int_equal(ntmm_read(p, 0x7ffe026c, &major, 2), STATUS_SUCCESS);
+    assert_int_equal(major, 5);
+    assert_int_equal(ntmm_write(p, 0x7ffe026c, &major, 2), STATUS_ACCESS_VIOLATION);
+    DWORD old = 0;
+    assert_false(VirtualProtect(VA(0x7ffe0000), 0x1000, PAGE_READWRITE, &old));
+    expect_error(ERROR_INVALID_PARAMETER);
+    assert_false(VirtualFree(VA(0x7ffe0000), 0, MEM_RELEASE));
+    expect_error(ERROR_INVALID_PARAMETER);
+    assert_false(VirtualFree(VA(0x7ffe0000), 0x1000, MEM_DECOMMIT));
+    expect_error(ERROR_INVALID_PARAMETER);
+    assert_null(VirtualAlloc(VA(0x7ffe1000), 0x1000, MEM_COMMIT, PAGE_READWRITE));
+    expect_error(ERROR_INVALID_PARAMETER);
+    test_verify(m);
 }
 
 /* Addresses past the user limit: 0, ERROR_INVALID_PARAMETER. */

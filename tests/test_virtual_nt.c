@@ -105,8 +105,8 @@ static void expect_region(uint64_t addr, uint64_t base, uint64_t allocation_base
                           DWORD type)
 {
     MEMORY_BASIC_INFORMATION info = query(addr);
-    if (size == NEXT_FREE)
-        size = user_limit() + 1 - base;
+    if (size == NEXT_FREE) /* up to KUSER_SHARED_DATA's reservation, or the user limit */
+        size = (base < 0x7ffe0000 ? 0x7ffe0000 : user_limit() + 1) - base;
     assert_int_equal(U(info.BaseAddress), base);
     assert_int_equal(U(info.AllocationBase), allocation_base);
     assert_int_equal(info.AllocationProtect, allocation_protect);
@@ -809,12 +809,12 @@ static void test_global_memory_status_values(void **state)
     assert_true(s0.ullAvailPhys <= s0.ullTotalPhys);
     assert_true(s0.dwMemoryLoad <= 100);
     assert_int_equal(s0.ullTotalVirtual, 0x7ffe0000);
-    assert_int_equal(s0.ullAvailVirtual, 0x7ffe0000);
+    assert_int_equal(s0.ullAvailVirtual, 0x7ffe0000 - 0x10000); /* KUSER_SHARED_DATA's 64 KB */
     assert_int_equal(s0.ullAvailExtendedVirtual, 0);
     assert_non_null(VirtualAlloc(NULL, 0x20000, MEM_RESERVE, PAGE_READWRITE));
     assert_non_null(VirtualAlloc(NULL, 0x3000, MEM_COMMIT, PAGE_READWRITE));
     MEMORY_STATUS_SNAPSHOT(s1);
-    assert_int_equal(s1.ullAvailVirtual, 0x7ffe0000 - 0x23000);
+    assert_int_equal(s1.ullAvailVirtual, 0x7ffe0000 - 0x10000 - 0x23000);
     assert_int_equal(s1.ullAvailPageFile, s0.ullAvailPageFile - 0x3000);
     assert_int_equal(s1.ullTotalPageFile, s0.ullTotalPageFile);
 }
@@ -876,7 +876,7 @@ static void test_e12_default_refuses_high(void **state)
     assert_int_equal(ntmm_read(p, 0xf0000000, &byte, 1), STATUS_ACCESS_VIOLATION);
     expect_exception(STATUS_ACCESS_VIOLATION, 0xf0000000, 0);
     assert_int_equal(U(VirtualAlloc(NULL, 0x10000, MEM_RESERVE | MEM_TOP_DOWN, PAGE_READWRITE)),
-                     0x7ffe0000);
+                     0x7ffd0000); /* below KUSER_SHARED_DATA's reservation */
 }
 
 /* LARGE_ADDRESS_AWARE means nothing on a 32-bit system without /3GB. */

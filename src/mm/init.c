@@ -31,12 +31,14 @@ void mm_system_layout_for(const struct ntmm_config *config, struct mm_system_lay
 {
     if (config->arch == NTMM_ARCH_X64) {
         *layout = (struct mm_system_layout){ 0xfffff80002800000ull, 0xfffffa8000000000ull,
-                                             0xffff080000000000ull };
+                                             0xffff080000000000ull, 0xfffff78000000000ull };
     } else if (config->increase_user_va > 2048) {
         *layout = (struct mm_system_layout){ 0xc0800000ull, 0xc1000000ull,
-                                             (uint64_t)config->increase_user_va << 20 };
+                                             (uint64_t)config->increase_user_va << 20,
+                                             0xffdf0000ull };
     } else {
-        *layout = (struct mm_system_layout){ 0x80400000ull, 0x81000000ull, 0x80000000ull };
+        *layout = (struct mm_system_layout){ 0x80400000ull, 0x81000000ull, 0x80000000ull,
+                                             0xffdf0000ull };
     }
 }
 
@@ -220,6 +222,23 @@ static void boot_lists(struct mm *mm)
     }
 }
 
+/* KUSER_SHARED_DATA: the page every process sees read-only at 0x7FFE0000.
+ * ntmm fills the fields that identify the system: ImageNumberLow/High
+ * (0x2c), NtSystemRoot (0x30), NtMajorVersion/NtMinorVersion (0x26c): 5.1
+ * for Windows XP, 5.2 for XP x64 / Server 2003 x64. */
+static void boot_shared_user_data(struct mm *mm, enum ntmm_arch arch)
+{
+    uint8_t *page = phys_frame(&mm->cpu->phys, mm->shared_user_data_pfn);
+    bool x64 = arch == NTMM_ARCH_X64;
+    static const char root[] = "C:\\WINDOWS";
+    mm_store(page + 0x2c, 2, x64 ? 0x8664 : 0x14c);
+    mm_store(page + 0x2e, 2, x64 ? 0x8664 : 0x14c);
+    for (unsigned i = 0; root[i]; i++)
+        mm_store(page + 0x30 + 2 * i, 2, (uint8_t)root[i]);
+    mm_store(page + 0x26c, 4, 5);
+    mm_store(page + 0x270, 4, x64 ? 2 : 1);
+}
+
 static NTSTATUS boot_address_space(struct boot *b, uint64_t *image, uint64_t *pfn_db,
                                    uint64_t pfn_db_pages)
 {
@@ -241,6 +260,10 @@ static NTSTATUS boot_address_space(struct boot *b, uint64_t *image, uint64_t *pf
         st = boot_map(b, mm->layout.kernel_base, *image, MM_KERNEL_IMAGE_PAGES);
     if (NT_SUCCESS(st))
         st = boot_map(b, mm->layout.pfn_database, *pfn_db, pfn_db_pages);
+    if (NT_SUCCESS(st))
+        st = boot_alloc(b, 1, &mm->shared_user_data_pfn);
+    if (NT_SUCCESS(st))
+        st = boot_map(b, mm->layout.shared_user_data, mm->shared_user_data_pfn, 1);
     return st;
 }
 
@@ -277,6 +300,7 @@ NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, const struct ntmm_config *confi
     for (uint64_t pfn = 0; pfn < mm->frames; pfn++)
         if (pfn < MM_BOOT_FIRST_PFN || pfn >= b.next_pfn)
             pagelist_insert_tail(mm, ZeroedPageList, pfn);
+    boot_shared_user_data(mm, arch);
     /* Windows: RAM available after boot plus the pagefiles */
     mm_set_symbol_word(mm, SYM_MmTotalCommitLimit, mm_available_pages(mm) + pagefile_pages);
     cpu_load_cr3(cpu, mm->system_cr3);

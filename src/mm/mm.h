@@ -112,7 +112,12 @@ struct mm_system_layout {
     uint64_t kernel_base;    /* where the kernel image is mapped */
     uint64_t pfn_database;   /* MmPfnDatabase */
     uint64_t system_range_start; /* MmSystemRangeStart: 2 GB, or the increaseuserva value */
+    uint64_t shared_user_data;   /* KI_USER_SHARED_DATA: the kernel's view of KUSER_SHARED_DATA */
 };
+
+/* MM_SHARED_USER_DATA_VA: where every process sees KUSER_SHARED_DATA,
+ * read-only, in a 64 KB reservation of its own. */
+#define MM_SHARED_USER_DATA_VA 0x7ffe0000ull
 
 #define MM_KERNEL_IMAGE_PAGES 0x200u /* the boot image: 2 MB, like ntoskrnl */
 #define MM_KERNEL_DATA_PAGE 1u       /* image page that holds the kernel variables */
@@ -158,6 +163,7 @@ struct mm {
     struct mm_symbol_info symbols[SYM_COUNT];
     uint64_t boot_frames;                /* frames the boot image, PFN database and page tables took */
     uint64_t system_range_start;         /* MmSystemRangeStart: first kernel address */
+    uint64_t shared_user_data_pfn;       /* the KUSER_SHARED_DATA frame */
     struct mm_address_space *spaces;     /* process address spaces, newest first */
     bool pdpt_used[MM_PDPT_SLOTS];       /* PAE: which PDPT slots are taken */
 };
@@ -393,6 +399,10 @@ NTSTATUS mm_release(struct mm *mm, struct mm_address_space *as, uint64_t base, u
  * MEM_RESET_UNDO (undo true) finds every page still holding its data. */
 NTSTATUS mm_reset(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size,
                   bool undo);
+/* Maps KUSER_SHARED_DATA read-only at MM_SHARED_USER_DATA_VA: a NoChange
+ * private VAD of 64 KB whose first page is the kernel's shared frame. As in
+ * Windows the user PTE is a copy that no ShareCount counts. */
+NTSTATUS mm_map_shared_user_data(struct mm *mm, struct mm_address_space *as);
 /* Every allocation of the space, at process exit. */
 void mm_delete_virtual_memory(struct mm *mm, struct mm_address_space *as);
 /* Windows: MiProtectVirtualMemory — *old gets the first page's protection;

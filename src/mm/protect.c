@@ -97,6 +97,8 @@ NTSTATUS mm_protect(struct mm *mm, struct mm_address_space *as, uint64_t base, u
     struct vad *vad = vad_find(&as->vads, base >> PAGE_SHIFT);
     if (!vad || ((base + size - 1) >> PAGE_SHIFT) > vad->EndingVpn)
         return STATUS_CONFLICTING_ADDRESSES;
+    if (vad->u.NoChange)
+        return STATUS_INVALID_PAGE_PROTECTION;
     struct mm_page p;
     for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
         mi_read_page(mm, vad, va, &p);

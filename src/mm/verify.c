@@ -176,6 +176,8 @@ static enum pt_next check_mapping(struct mm *mm, const struct pt_visit *v, void 
         return PT_CONTINUE;
     if (c->process && v->va >= mm->system_range_start && !v->self_map)
         return PT_SKIP;
+    if (c->process && v->pages == 1 && v->target_pfn == mm->shared_user_data_pfn)
+        return PT_CONTINUE; /* a copy of the kernel's PTE, counted in no ShareCount */
     for (uint64_t i = 0; i < (v->pages ? v->pages : 1); i++)
         if (!check_frame_mapped(c, v, v->target_pfn + i))
             return PT_STOP;

@@ -46,7 +46,8 @@ void mi_read_page(struct mm *mm, const struct vad *vad, uint64_t va, struct mm_p
     case PTE_KIND_VALID: {
         struct pte_fields original;
         fmt->decode(pfn_original_pte(mm, p->f.page_frame_number), PTE_IN_PAGE_TABLE, &original);
-        p->protection = original.protection;
+        p->protection = p->f.page_frame_number == mm->shared_user_data_pfn ? vad->u.Protection
+                                                                           : original.protection;
         break;
     }
     default:
@@ -63,7 +64,8 @@ void mi_delete_page(struct mm *mm, struct mm_address_space *as, const struct mm_
     if (p->f.kind == PTE_KIND_TRANSITION) {
         pagelist_unlink(mm, pfn);
         mm_release_frame(mm, pfn);
-    } else if (p->f.kind == PTE_KIND_VALID) {
+    } else if (p->f.kind == PTE_KIND_VALID && pfn != mm->shared_user_data_pfn) {
+        /* (the shared user data page is the kernel's: only this view of it goes) */
         mm_release_frame(mm, pfn);
         mi_count_in_working_set(as, -1);
     }
@@ -129,6 +131,8 @@ NTSTATUS mm_commit(struct mm *mm, struct mm_address_space *as, uint64_t base, ui
     struct vad *vad = vad_holding(as, base, size);
     if (!vad)
         return STATUS_CONFLICTING_ADDRESSES;
+    if (vad->u.NoChange)
+        return STATUS_INVALID_PARAMETER;
     uint64_t missing = 0;
     struct mm_page p;
     for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
@@ -167,6 +171,8 @@ NTSTATUS mm_decommit(struct mm *mm, struct mm_address_space *as, uint64_t base, 
         return STATUS_MEMORY_NOT_ALLOCATED;
     if (!vad_holding(as, base, size))
         return STATUS_UNABLE_TO_FREE_VM;
+    if (vad->u.NoChange)
+        return STATUS_INVALID_PARAMETER;
     uint64_t released = 0;
     struct mm_page p;
     for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
@@ -239,10 +245,29 @@ NTSTATUS mm_release(struct mm *mm, struct mm_address_space *as, uint64_t base, u
         return STATUS_MEMORY_NOT_ALLOCATED;
     if (vad->StartingVpn != base >> PAGE_SHIFT)
         return STATUS_FREE_VM_NOT_AT_BASE;
+    if (vad->u.NoChange)
+        return STATUS_INVALID_PARAMETER;
     if (size && size != (vad->EndingVpn + 1 - vad->StartingVpn) << PAGE_SHIFT)
         return STATUS_UNABLE_TO_FREE_VM;
     delete_vad(mm, as, vad);
     return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_map_shared_user_data(struct mm *mm, struct mm_address_space *as)
+{
+    uint64_t base = MM_SHARED_USER_DATA_VA;
+    NTSTATUS st = mm_reserve(mm, as, &base, NTMM_ALLOCATION_GRANULARITY, as->highest_user_address,
+                             false, false, MM_READONLY, PAGE_READONLY);
+    if (!NT_SUCCESS(st))
+        return st;
+    mm_attach(mm, as);
+    struct vad *vad = vad_find(&as->vads, base >> PAGE_SHIFT);
+    vad->u.NoChange = true;
+    st = mi_make_tables(mm, as, base);
+    if (NT_SUCCESS(st))
+        mi_write_pte(mm, pte_address(mm->cpu->fmt, base, 0),
+                     mi_valid_pte(mm, mm->shared_user_data_pfn, MM_READONLY));
+    return st;
 }
 
 void mm_delete_virtual_memory(struct mm *mm, struct mm_address_space *as)

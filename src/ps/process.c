@@ -59,6 +59,13 @@ NTSTATUS ntmm_process_create(struct ntmm_machine *machine,
         free(p);
         return st;
     }
+    st = mm_map_shared_user_data(&machine->mm, &p->as);
+    if (!NT_SUCCESS(st)) {
+        mm_delete_virtual_memory(&machine->mm, &p->as);
+        mm_delete_address_space(&machine->mm, &p->as);
+        free(p);
+        return st;
+    }
     p->cid = machine->next_cid += 4;
     p->next = machine->processes;
     machine->processes = p;
