@@ -9,6 +9,7 @@
 #include "testing.h"
 
 #include "ke/machine.h"
+#include "ps/process.h"
 
 struct corruption {
     const char *what;   /* a phrase the verifier's message must contain */
@@ -142,10 +143,51 @@ static void test_corruptions(void **state)
             run(arch, &cases[i]);
 }
 
+/* Checks 7-9 on a process: the counters and trees of an address space. */
+static void expect_broken(struct ntmm_machine *m, const char *what)
+{
+    char message[256];
+    assert_int_equal(ntmm_verify(m, message, sizeof message), STATUS_INTERNAL_ERROR);
+    if (!strstr(message, what))
+        fail_msg("expected \"%s\", the verifier said \"%s\"", what, message);
+}
+
+static void test_process_corruptions(void **state)
+{
+    (void)state;
+    struct ntmm_machine *m = test_boot(NTMM_ARCH_X86_PAE, 16ull << 20);
+    struct ntmm_process *p = NULL;
+    assert_int_equal(ntmm_process_create(m, NULL, &p), STATUS_SUCCESS);
+    uint64_t base = 0;
+    assert_int_equal(mm_reserve(&m->mm, &p->as, &base, 0x4000, p->as.highest_user_address, false,
+                                true, MM_READWRITE, 0),
+                     STATUS_SUCCESS);
+    assert_int_equal(ntmm_write(p, base, "x", 1), STATUS_SUCCESS);
+    test_verify(m);
+    p->as.commit_charge++;
+    expect_broken(m, "commit charge");
+    p->as.commit_charge--;
+    p->as.working_set_pages++;
+    expect_broken(m, "working set");
+    p->as.working_set_pages--;
+    mm_set_symbol_word(&m->mm, SYM_MmTotalCommittedPages,
+                       mm_symbol_word(&m->mm, SYM_MmTotalCommittedPages) + 1);
+    expect_broken(m, "MmTotalCommittedPages");
+    mm_set_symbol_word(&m->mm, SYM_MmTotalCommittedPages,
+                       mm_symbol_word(&m->mm, SYM_MmTotalCommittedPages) - 1);
+    struct vad *v = vad_find(&p->as.vads, base >> 12);
+    v->max_gap++;
+    expect_broken(m, "VAD tree");
+    v->max_gap--;
+    test_verify(m);
+    ntmm_machine_destroy(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_corruptions),
+        cmocka_unit_test(test_process_corruptions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,7 +18,10 @@
  *  6. a standby or modified frame's PTE is a transition PTE naming it
  *     (protect.c (2));
  *  7. each process's VAD tree keeps vad.h's invariants;
- *  8. every page locked in a working set is resident (lock.c (1)).
+ *  8. every page locked in a working set is resident (lock.c (1));
+ *  9. a space's working set counts its valid user pages and page tables, its
+ *     commit charge is its VADs' CommitCharge, MmTotalCommittedPages is the
+ *     sum over spaces (commit.c (1), (2)).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +35,8 @@ struct checker {
     uint32_t *mappings; /* valid PTEs found per frame */
     uint8_t *on_list;   /* frames seen on a list */
     bool process;       /* walking a process's tables, not the System's */
+    uint64_t resident;  /* user pages and page tables the walk found valid in this space */
+    uint64_t committed; /* commit charge of all spaces' VADs */
     char *message;
     size_t size;
     bool failed;
@@ -178,6 +183,8 @@ static enum pt_next check_mapping(struct mm *mm, const struct pt_visit *v, void 
         return PT_SKIP;
     if (c->process && v->pages == 1 && v->target_pfn == mm->shared_user_data_pfn)
         return PT_CONTINUE; /* a copy of the kernel's PTE, counted in no ShareCount */
+    if (c->process && !v->self_map)
+        c->resident += v->pages ? v->pages : 1;
     for (uint64_t i = 0; i < (v->pages ? v->pages : 1); i++)
         if (!check_frame_mapped(c, v, v->target_pfn + i))
             return PT_STOP;
@@ -195,6 +202,29 @@ static void check_locked_pages(struct checker *c, const struct mm_address_space 
         if (w.status != WALK_OK && w.status != WALK_USER_DENIED)
             fail(c, "locked page %llx is not resident", (unsigned long long)va);
     }
+}
+
+/* Check 9: a space's working set and commit charge are what its tables and
+ * VADs hold (commit.c (2)). */
+static void check_space_counters(struct checker *c, const struct mm_address_space *as)
+{
+    uint64_t commit = 0;
+    for (const struct vad *v = vad_first(&as->vads); v; v = vad_next(v)) {
+        if (v->u.CommitCharge > v->EndingVpn + 1 - v->StartingVpn)
+            fail(c, "VAD %llx charges %llu pages of commit for %llu pages",
+                 (unsigned long long)v->StartingVpn, (unsigned long long)v->u.CommitCharge,
+                 (unsigned long long)(v->EndingVpn + 1 - v->StartingVpn));
+        commit += v->u.CommitCharge;
+    }
+    c->committed += commit;
+    if (!c->failed && commit != as->commit_charge)
+        fail(c, "space at %llx: commit charge %llu, its VADs hold %llu",
+             (unsigned long long)as->directory_table_base, (unsigned long long)as->commit_charge,
+             (unsigned long long)commit);
+    if (!c->failed && c->resident != as->working_set_pages)
+        fail(c, "space at %llx: working set %llu pages, %llu resident",
+             (unsigned long long)as->directory_table_base,
+             (unsigned long long)as->working_set_pages, (unsigned long long)c->resident);
 }
 
 static void check_address_space(struct checker *c, uint64_t cr3)
@@ -248,13 +278,19 @@ NTSTATUS mm_verify(struct mm *mm, char *message, size_t size)
     check_address_space(&c, mm->system_cr3);
     c.process = true;
     for (struct mm_address_space *as = mm->spaces; as; as = as->next) {
+        c.resident = 0;
         check_address_space(&c, as->directory_table_base);
+        check_space_counters(&c, as);
         check_locked_pages(&c, as);
         char vad_message[200];
         if (!c.failed && !vad_check(&as->vads, vad_message, sizeof vad_message))
             fail(&c, "VAD tree of the space at %llx: %s",
                  (unsigned long long)as->directory_table_base, vad_message);
     }
+    if (!c.failed && c.committed != mm_symbol_word(mm, SYM_MmTotalCommittedPages))
+        fail(&c, "MmTotalCommittedPages %llu, the VADs hold %llu",
+             (unsigned long long)mm_symbol_word(mm, SYM_MmTotalCommittedPages),
+             (unsigned long long)c.committed);
     if (!c.failed)
         check_share_counts(&c);
     free(c.mappings);
