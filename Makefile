@@ -15,7 +15,10 @@ CHECK_CFLAGS := $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 CHECK_LDFLAGS := -fsanitize=address,undefined
 
-LIB_SRC := $(sort $(wildcard src/*/*.c))
+LIB_SRC := $(sort $(filter-out src/shell/%,$(wildcard src/*/*.c)))
+SHELL_SRC := $(sort $(wildcard src/shell/*.c))
+SHELL_CFLAGS := $(shell pkg-config --cflags lua5.4 libedit 2>/dev/null)
+SHELL_LIBS := $(shell pkg-config --libs lua5.4 libedit 2>/dev/null)
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_SCRIPTS := $(sort $(wildcard tests/test_*.sh))
 EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
@@ -33,7 +36,15 @@ EXAMPLES := $(EXAMPLE_SRC:examples/%.c=$(REL)/examples/%)
 BENCHES := $(BENCH_SRC:bench/%.c=$(REL)/bench/%)
 
 .PHONY: all demo check bench install deps clean
-all: $(REL)/libntmm.a $(EXAMPLES)
+SHELL_BIN := $(if $(SHELL_SRC),ntmm)
+
+all: $(REL)/libntmm.a $(SHELL_BIN:%=$(REL)/%) $(EXAMPLES)
+
+$(REL)/ntmm: $(SHELL_SRC) $(REL)/libntmm.a $(HEADERS) $(wildcard src/shell/*.h)
+	$(CC) $(CPPFLAGS) $(SHELL_CFLAGS) $(RELEASE_CFLAGS) $(SHELL_SRC) $(REL)/libntmm.a $(SHELL_LIBS) -o $@
+
+$(CHK)/ntmm: $(SHELL_SRC) $(CHK)/libntmm.a $(HEADERS) $(wildcard src/shell/*.h)
+	$(CC) $(CPPFLAGS) $(SHELL_CFLAGS) $(CHECK_CFLAGS) $(SHELL_SRC) $(CHK)/libntmm.a $(SHELL_LIBS) $(CHECK_LDFLAGS) -o $@
 
 deps:
 	@scripts/deps.sh
@@ -70,8 +81,8 @@ demo: deps all
 	@$(REL)/examples/demo
 
 check: deps
-	@$(MAKE) -s --no-print-directory $(TESTS) $(CHK)/examples-built
-	@scripts/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
+	@$(MAKE) -s --no-print-directory $(TESTS) $(CHK)/examples-built $(SHELL_BIN:%=$(CHK)/%)
+	@NTMM=$(CURDIR)/$(CHK)/ntmm scripts/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
 
 # The examples must build warning-free under the sanitizers as well.
 $(CHK)/examples-built: $(EXAMPLE_SRC) $(CHK)/libntmm.a $(HEADERS)
@@ -84,8 +95,9 @@ $(CHK)/examples-built: $(EXAMPLE_SRC) $(CHK)/libntmm.a $(HEADERS)
 bench: deps $(BENCHES)
 	@for b in $(BENCHES); do $$b || exit 1; done
 
-install: $(REL)/libntmm.a
-	install -d $(DESTDIR)$(PREFIX)/include/ntmm $(DESTDIR)$(PREFIX)/lib/pkgconfig
+install: $(REL)/libntmm.a $(SHELL_BIN:%=$(REL)/%)
+	install -d $(DESTDIR)$(PREFIX)/include/ntmm $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	$(if $(SHELL_BIN),install -m 755 $(REL)/ntmm $(DESTDIR)$(PREFIX)/bin/)
 	install -m 644 include/ntmm/*.h $(DESTDIR)$(PREFIX)/include/ntmm/
 	install -m 644 $(REL)/libntmm.a $(DESTDIR)$(PREFIX)/lib/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|'"$$(sed -n 's/^#define NTMM_VERSION "\(.*\)"/\1/p' include/ntmm/ntmm.h)"'|' \
