@@ -1,0 +1,83 @@
+/*
+ * lua_debug.c — the debugger from scripts, and helpers for printing:
+ *   dbg("!vad") -> text, ok   runs one debugger command (tools_run) on the
+ *                             current process, as typed at the kd> prompt
+ *   idle() -> pages           the machine's idle moment (ntmm_machine_idle:
+ *                             the zero page thread), pages processed
+ *   hex(n) -> "00390000"      a number as WinDbg prints a pointer: 8 digits
+ *                             in a 32-bit process, 00000000`00390000 in a
+ *                             64-bit one
+ *
+ * (1) A command that switches process (.process) switches the current
+ *     process of the scripts as well: the debugger and the scripts look at
+ *     the same process.
+ */
+#include <stdio.h>
+
+#include <lauxlib.h>
+
+#include "ntmm/introspect.h"
+#include "shell/shell.h"
+#include "tools/tools.h"
+
+NTSTATUS shell_command(struct shell *shell, const char *line, struct tool_output *out)
+{
+    struct tool_context context = { shell->machine, ntmm_current_process() };
+    NTSTATUS st = tools_run(&context, line, out);
+    if (context.process != ntmm_current_process())
+        ntmm_set_current_process(context.process);
+    return st;
+}
+
+static int l_dbg(lua_State *L)
+{
+    const char *line = luaL_checkstring(L, 1);
+    struct tool_output out = { NULL, 0, 0 };
+    NTSTATUS st = shell_command(shell_from_lua(L), line, &out);
+    lua_pushlstring(L, out.text ? out.text : "", out.text ? out.length : 0);
+    tool_output_free(&out);
+    lua_pushboolean(L, NT_SUCCESS(st));
+    return 2;
+}
+
+static int l_idle(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)ntmm_machine_idle(shell_from_lua(L)->machine));
+    return 1;
+}
+
+/* Does the current process (or, with none, the machine) use 64-bit pointers? */
+static bool wide_pointers(lua_State *L)
+{
+    struct ntmm_process *p = ntmm_current_process();
+    if (!p)
+        return ntmm_machine_config(shell_from_lua(L)->machine)->arch == NTMM_ARCH_X64;
+    struct ntmm_process_info info;
+    ntmm_process_info(p, &info);
+    return info.is_64bit;
+}
+
+static int l_hex(lua_State *L)
+{
+    uint64_t v = (uint64_t)luaL_checkinteger(L, 1);
+    char text[24];
+    if (wide_pointers(L) || v > 0xffffffffu)
+        snprintf(text, sizeof text, "%08x`%08x", (unsigned)(v >> 32), (unsigned)v);
+    else
+        snprintf(text, sizeof text, "%08x", (unsigned)v);
+    lua_pushstring(L, text);
+    return 1;
+}
+
+void bind_debug(lua_State *L)
+{
+    static const luaL_Reg functions[] = {
+        { "dbg", l_dbg },
+        { "idle", l_idle },
+        { "hex", l_hex },
+        { NULL, NULL },
+    };
+    lua_pushglobaltable(L);
+    luaL_setfuncs(L, functions, 0);
+    lua_pop(L, 1);
+}

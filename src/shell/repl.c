@@ -1,0 +1,209 @@
+/*
+ * repl.c — the interactive loop, at WinDbg's prompt "kd> ". A line whose
+ * first word is a debugger command (tools_is_command) runs as one and its
+ * output is printed; any other line is Lua: first as an expression
+ * ("return <line>", results printed with print, as lua(1) does), else as a
+ * statement, continued on ">> " lines while it is incomplete. q, quit or end
+ * of input leave.
+ *
+ * (1) On a terminal, lines are edited with libedit and kept in an in-memory
+ *     history (no history file). Otherwise lines are read plainly, with no
+ *     prompt, so piped input gives only the output of its commands.
+ * (2) An error prints one line on stderr and the loop goes on.
+ * (3) A line that assigns to a name that is also a command ("x = 1",
+ *     "db, n = ...", "x == 2") is Lua: no debugger command has an "=" or ","
+ *     right after its name. A line starting with "!" or "." and a letter is
+ *     never Lua, so an unknown one gets the debugger's "Unknown command".
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <editline/readline.h>
+#include <lauxlib.h>
+
+#include "shell/shell.h"
+#include "tools/tools.h"
+
+struct repl {
+    struct shell *shell;
+    bool terminal; /* stdin is a terminal: libedit, prompts, history */
+};
+
+/* The next line without its newline (malloc'd), or NULL at end of input. */
+static char *read_line(const struct repl *r, const char *prompt)
+{
+    if (r->terminal) {
+        char *line = readline(prompt);
+        if (line && *line)
+            add_history(line);
+        return line;
+    }
+    char *line = NULL;
+    size_t capacity = 0;
+    ssize_t n = getline(&line, &capacity, stdin);
+    if (n < 0) {
+        free(line);
+        return NULL;
+    }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    return line;
+}
+
+static bool is_blank(const char *line)
+{
+    return line[strspn(line, " \t")] == '\0';
+}
+
+static bool is_quit(const char *line)
+{
+    line += strspn(line, " \t");
+    size_t n = strcspn(line, " \t");
+    if (!is_blank(line + n))
+        return false;
+    return (n == 1 && line[0] == 'q') || (n == 4 && !strncmp(line, "quit", 4));
+}
+
+/* Rule (3): a name followed by "=" or ",". */
+static bool is_lua_assignment(const char *line)
+{
+    line += strspn(line, " \t");
+    if (!isalpha((unsigned char)*line) && *line != '_')
+        return false;
+    while (isalnum((unsigned char)*line) || *line == '_')
+        line++;
+    line += strspn(line, " \t");
+    return *line == '=' || *line == ',';
+}
+
+static bool is_debugger_syntax(const char *line)
+{
+    line += strspn(line, " \t");
+    return line[0] == '!' || (line[0] == '.' && isalpha((unsigned char)line[1]));
+}
+
+static void run_command(struct repl *r, const char *line)
+{
+    struct tool_output out = { NULL, 0, 0 };
+    shell_command(r->shell, line, &out);
+    if (out.text && out.length) {
+        fwrite(out.text, 1, out.length, stdout);
+        if (out.text[out.length - 1] != '\n')
+            fputc('\n', stdout);
+    }
+    fflush(stdout);
+    tool_output_free(&out);
+}
+
+/* Compiles "return <line>;"; on failure nothing is left on the stack. */
+static int load_expression(lua_State *L, const char *line)
+{
+    const char *code = lua_pushfstring(L, "return %s;", line);
+    int status = luaL_loadbufferx(L, code, strlen(code), "=stdin", "t");
+    lua_remove(L, -2);
+    if (status != LUA_OK)
+        lua_pop(L, 1);
+    return status;
+}
+
+/* A syntax error at the end of the text: the statement goes on. Pops it. */
+static bool incomplete(lua_State *L, int status)
+{
+    if (status != LUA_ERRSYNTAX)
+        return false;
+    size_t n;
+    const char *msg = lua_tolstring(L, -1, &n);
+    static const char eof_mark[] = "<eof>";
+    size_t k = sizeof eof_mark - 1;
+    if (!msg || n < k || strcmp(msg + n - k, eof_mark))
+        return false;
+    lua_pop(L, 1);
+    return true;
+}
+
+/* Compiles the statement that starts with line, reading ">> " lines while
+ * it is incomplete. Leaves the function or the error message. */
+static int load_statement(struct repl *r, const char *line)
+{
+    lua_State *L = r->shell->L;
+    lua_pushstring(L, line);
+    for (;;) {
+        size_t n;
+        const char *code = lua_tolstring(L, -1, &n);
+        int status = luaL_loadbufferx(L, code, n, "=stdin", "t");
+        if (!incomplete(L, status)) {
+            lua_remove(L, -2);
+            return status;
+        }
+        char *more = read_line(r, ">> ");
+        if (!more) {
+            status = luaL_loadbufferx(L, code, n, "=stdin", "t");
+            lua_remove(L, -2);
+            return status;
+        }
+        lua_pushfstring(L, "%s\n%s", code, more);
+        lua_remove(L, -2);
+        free(more);
+    }
+}
+
+/* Prints what the chunk returned, with the global print. */
+static void print_results(lua_State *L, int base)
+{
+    int n = lua_gettop(L) - base;
+    if (n <= 0)
+        return;
+    lua_getglobal(L, "print");
+    lua_insert(L, base + 1);
+    run_report(L, run_chunk(L, n, 0, false));
+}
+
+static void run_lua(struct repl *r, const char *line)
+{
+    lua_State *L = r->shell->L;
+    int base = lua_gettop(L);
+    int status = load_expression(L, line);
+    if (status != LUA_OK)
+        status = load_statement(r, line);
+    if (status == LUA_OK)
+        status = run_chunk(L, 0, LUA_MULTRET, false);
+    if (status == LUA_OK)
+        print_results(L, base);
+    else
+        run_report(L, status);
+    lua_settop(L, base);
+    fflush(stdout);
+}
+
+/* One line typed at kd>: a debugger command, Lua, or nothing. */
+static void handle_line(struct repl *r, const char *line)
+{
+    if (is_blank(line))
+        return;
+    if (is_debugger_syntax(line) || (!is_lua_assignment(line) && tools_is_command(line)))
+        run_command(r, line);
+    else
+        run_lua(r, line);
+}
+
+void repl_run(struct shell *shell)
+{
+    struct repl r = { shell, isatty(STDIN_FILENO) != 0 };
+    char *line;
+    while ((line = read_line(&r, "kd> ")) != NULL) {
+        if (is_quit(line)) {
+            free(line);
+            break;
+        }
+        handle_line(&r, line);
+        free(line);
+    }
+    if (r.terminal) {
+        if (!line)
+            fputc('\n', stdout); /* end of input: leave the terminal's prompt on a new line */
+        clear_history();
+    }
+}

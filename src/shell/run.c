@@ -1,0 +1,88 @@
+/*
+ * run.c — running Lua chunks under a message handler and reporting their
+ * errors as lua(1) does: "ntmm: file:line: message" on stderr, with a stack
+ * traceback for scripts and -e chunks (not in the REPL).
+ *
+ * (1) An exception raised by a memory access (a table, see lua_memory.c)
+ *     is reported with the place that made the access:
+ *     "ntmm: x.lua:3: EXCEPTION_ACCESS_VIOLATION (0xc0000005) writing 0x00000000".
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "shell/shell.h"
+
+/* The error value as text; upvalue 1 says whether to add a traceback. */
+static int message_handler(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    if (!msg) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
+            const char *where = "";
+            if (lua_type(L, 1) == LUA_TTABLE && lua_getfield(L, 1, "where") == LUA_TSTRING)
+                where = lua_tostring(L, -1);
+            msg = lua_pushfstring(L, "%s%s", where, lua_tostring(L, -2));
+        } else {
+            msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+        }
+    }
+    if (lua_toboolean(L, lua_upvalueindex(1)))
+        luaL_traceback(L, L, msg, 1);
+    else
+        lua_pushstring(L, msg);
+    return 1;
+}
+
+int run_chunk(lua_State *L, int nargs, int nresults, bool traceback)
+{
+    int base = lua_gettop(L) - nargs;
+    lua_pushboolean(L, traceback);
+    lua_pushcclosure(L, message_handler, 1);
+    lua_insert(L, base);
+    int status = lua_pcall(L, nargs, nresults, base);
+    lua_remove(L, base);
+    return status;
+}
+
+void run_report(lua_State *L, int status)
+{
+    if (status == LUA_OK)
+        return;
+    const char *msg = lua_tostring(L, -1);
+    fflush(stdout);
+    fprintf(stderr, "ntmm: %s\n", msg ? msg : "(error object is not a string)");
+    fflush(stderr);
+    lua_pop(L, 1);
+}
+
+int run_string(lua_State *L, const char *code, const char *name)
+{
+    int status = luaL_loadbufferx(L, code, strlen(code), name, "t");
+    if (status == LUA_OK)
+        status = run_chunk(L, 0, 0, true);
+    run_report(L, status);
+    return status;
+}
+
+int run_script(lua_State *L, const char *path, int argc, char **argv)
+{
+    bool unsafe = shell_from_lua(L)->options->unsafe;
+    bool from_stdin = !strcmp(path, "-"); /* as lua(1): "-" is standard input */
+    int status = luaL_loadfilex(L, from_stdin ? NULL : path, unsafe ? "bt" : "t");
+    if (status == LUA_OK) {
+        if (!lua_checkstack(L, argc + 3)) {
+            lua_pop(L, 1);
+            lua_pushliteral(L, "too many arguments to the script");
+            status = LUA_ERRMEM;
+        }
+    }
+    if (status == LUA_OK) {
+        for (int i = 0; i < argc; i++)
+            lua_pushstring(L, argv[i]);
+        status = run_chunk(L, argc, 0, true);
+    }
+    run_report(L, status);
+    return status;
+}

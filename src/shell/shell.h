@@ -1,0 +1,93 @@
+/*
+ * shell.h — the ntmm program's internal interface: the parsed command line,
+ * the session (the machine, the Lua state) and the functions each shell file
+ * provides. The shell sits above tools/ and the public headers; it includes
+ * no mm/ or ke/ header.
+ *
+ * (1) Output is deterministic: nothing the shell prints depends on host
+ *     addresses, time or the environment; processes are named by pid and by
+ *     small handle values the shell assigns, never by host pointers.
+ * (2) Every Lua-facing function raises a Lua error for bad arguments and
+ *     never aborts the program.
+ */
+#ifndef NTMM_SHELL_H
+#define NTMM_SHELL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <lua.h>
+
+#include "ntmm/ntmm.h"
+
+enum { SHELL_MAX_CHUNKS = 64 };
+
+/* The command line, as options.c parses it. */
+struct shell_options {
+    struct ntmm_config config;          /* the machine to boot */
+    bool pagefile_given;                /* --pagefile seen (else 1.5 x RAM) */
+    bool unsafe;                        /* --unsafe: full standard libraries */
+    bool interactive;                   /* -i: the REPL after -e / the script */
+    const char *chunks[SHELL_MAX_CHUNKS]; /* -e code, in order */
+    int chunk_count;
+    int script_index;                   /* argv index of the script; 0: none */
+    int argc;                           /* the whole command line, for arg */
+    char **argv;
+};
+
+/* What parsing decided: run, or exit at once with a status. */
+enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };
+
+/* options.c */
+enum options_result options_parse(int argc, char **argv, struct shell_options *options);
+
+/* One session: a booted machine and the Lua state bound to it. */
+struct shell {
+    struct ntmm_machine *machine;
+    lua_State *L;
+    const struct shell_options *options;
+    int next_handle;                    /* the next process handle value to hand out */
+};
+
+/* lua_env.c: builds the Lua state (libraries, bindings, constants, arg). */
+bool shell_lua_open(struct shell *shell);
+struct shell *shell_from_lua(lua_State *L);
+
+/* sandbox.c: the standard libraries, restricted unless unsafe. */
+void sandbox_open(lua_State *L, bool unsafe, uint64_t seed);
+
+/* The binding modules (lua_*.c): each registers its globals. */
+void bind_constants(lua_State *L);
+void bind_win32(lua_State *L);
+void bind_sysinfo(lua_State *L);
+void bind_memory(lua_State *L);
+void bind_process(lua_State *L);
+void bind_debug(lua_State *L);
+
+/* process_object.c: the process userdata and handle conversions. */
+void process_object_register(lua_State *L);
+void process_object_push(lua_State *L, struct ntmm_process *process, bool laa);
+void process_object_terminate(lua_State *L, int index);
+struct ntmm_process *process_object_check(lua_State *L, int index);
+HANDLE process_object_handle(lua_State *L, int index);
+struct ntmm_process *process_object_current(lua_State *L);
+
+/* lua_debug.c: one debugger command on the current process; a command that
+ * switches process (.process) switches the current process too. */
+struct tool_output;
+NTSTATUS shell_command(struct shell *shell, const char *line, struct tool_output *out);
+
+/* lua_memory.c: raises the Lua error for an exception a process raised. */
+int memory_raise_exception(lua_State *L, struct ntmm_process *process, NTSTATUS status,
+                     uint64_t address, unsigned access);
+
+/* run.c: running chunks and reporting their errors. */
+int run_chunk(lua_State *L, int nargs, int nresults, bool traceback);
+void run_report(lua_State *L, int status);
+int run_string(lua_State *L, const char *code, const char *name);
+int run_script(lua_State *L, const char *path, int argc, char **argv);
+
+/* repl.c */
+void repl_run(struct shell *shell);
+
+#endif

@@ -1,0 +1,268 @@
+/*
+ * commands.c — the command table and dispatcher (WinDbg's command window:
+ * the first word names a built-in or an extension command) and the helpers
+ * every command shares: errors, arguments, address formatting, and memory
+ * reads that do not disturb the machine.
+ *
+ * (1) tools_run changes nothing unless the command is an edit (ed, eb …) or
+ *     .process, and then only when its arguments were all valid.
+ * (2) An unknown command prints "Unknown command 'foo'" and returns
+ *     STATUS_OBJECT_NAME_NOT_FOUND.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tools/tool_internal.h"
+
+const struct tool_command tool_commands[] = {
+    { "!vad", tool_vad, "!vad [Address 1]        the current process's VADs; one in detail" },
+    { "!pte", tool_pte, "!pte VA                 page-table entries that map VA" },
+    { "!vtop", tool_vtop, "!vtop DirBase VA        translate VA in the address space of DirBase" },
+    { "!pfn", tool_pfn, "!pfn PageFrame          one PFN database entry, decoded" },
+    { "!vm", tool_vm, "!vm                     virtual memory counters, commit per process" },
+    { "!memusage", tool_memusage, "!memusage               pages by list state" },
+    { "!address", tool_address, "!address [VA|-summary]  the current process's regions" },
+    { "!process", tool_process, "!process [0 0]          the current process, or all of them" },
+    { ".process", tool_dot_process, ".process [Cid|Process]  set the implicit process" },
+    { "dt", tool_dt, "dt Type [Address]       _MMPFN, _MMPFNLIST, _MMPFNENTRY, _MMPTE" },
+    { "db", tool_dump, "db Address [L Count]    bytes and ASCII" },
+    { "dw", tool_dump, "dw Address [L Count]    words" },
+    { "dd", tool_dump, "dd Address [L Count]    double words" },
+    { "dq", tool_dump, "dq Address [L Count]    quad words" },
+    { "!db", tool_dump_physical, "!db PhysAddr [L Count]  physical memory, bytes" },
+    { "!dd", tool_dump_physical, "!dd PhysAddr [L Count]  physical memory, double words" },
+    { "!dq", tool_dump_physical, "!dq PhysAddr [L Count]  physical memory, quad words" },
+    { "eb", tool_edit, "eb Address Value ...    write bytes" },
+    { "ew", tool_edit, "ew Address Value ...    write words" },
+    { "ed", tool_edit, "ed Address Value ...    write double words" },
+    { "eq", tool_edit, "eq Address Value ...    write quad words" },
+    { "x", tool_x, "x nt!Pattern            symbols matching a pattern (* and ?)" },
+    { "!verify", tool_verify, "!verify                 check the memory manager's invariants" },
+    { "vmmap", tool_vmmap, "vmmap                   VMMap: the current process by memory type" },
+    { "rammap", tool_rammap, "rammap                  RAMMap: physical memory by use and list" },
+    { "help", tool_help, "help                    this list" },
+    { ".help", tool_help, ".help                   this list" },
+};
+const size_t tool_command_count = sizeof tool_commands / sizeof tool_commands[0];
+
+/* The command named by the first word of line, with *rest after it. */
+static const struct tool_command *command_find(const char *line, const char **rest)
+{
+    while (*line && isspace((unsigned char)*line))
+        line++;
+    size_t n = 0;
+    while (line[n] && !isspace((unsigned char)line[n]))
+        n++;
+    for (size_t i = 0; i < tool_command_count; i++) {
+        const char *name = tool_commands[i].name;
+        if (strlen(name) == n && strncmp(name, line, n) == 0) {
+            if (rest)
+                *rest = line + n;
+            return &tool_commands[i];
+        }
+    }
+    return NULL;
+}
+
+bool tools_is_command(const char *line)
+{
+    return line && command_find(line, NULL) != NULL;
+}
+
+NTSTATUS tools_run(struct tool_context *context, const char *line, struct tool_output *out)
+{
+    if (!context || !context->machine || !line || !out)
+        return STATUS_INVALID_PARAMETER;
+    const char *rest = NULL;
+    const struct tool_command *command = command_find(line, &rest);
+    if (!command) {
+        while (*line && isspace((unsigned char)*line))
+            line++;
+        int n = 0;
+        while (line[n] && !isspace((unsigned char)line[n]) && n < 64)
+            n++;
+        return tool_fail(out, STATUS_OBJECT_NAME_NOT_FOUND, "Unknown command '%.*s'", n, line);
+    }
+    char args[512];
+    while (*rest && isspace((unsigned char)*rest))
+        rest++;
+    size_t n = strlen(rest);
+    while (n && isspace((unsigned char)rest[n - 1]))
+        n--;
+    if (n >= sizeof args)
+        return tool_fail(out, STATUS_INVALID_PARAMETER, "%s: the arguments are too long",
+                         command->name);
+    memcpy(args, rest, n);
+    args[n] = 0;
+    return command->run(context, command->name, args, out);
+}
+
+NTSTATUS tool_fail(struct tool_output *out, NTSTATUS status, const char *format, ...)
+{
+    char line[512];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(line, sizeof line, format, args);
+    va_end(args);
+    tool_printf(out, "%s\n", line);
+    return status;
+}
+
+bool tool_eval(struct tool_context *context, const char *name, const char *expression,
+               uint64_t *value, struct tool_output *out)
+{
+    char error[160];
+    if (tools_evaluate(context, expression, value, error, sizeof error))
+        return true;
+    tool_printf(out, "%s: %s\n", name, error);
+    return false;
+}
+
+size_t tool_split(const char *args, char *buffer, char **words, size_t max)
+{
+    strcpy(buffer, args);
+    size_t count = 0;
+    for (char *p = buffer; *p;) {
+        while (*p && isspace((unsigned char)*p))
+            *p++ = 0;
+        if (!*p)
+            break;
+        if (count == max)
+            return max + 1;
+        words[count++] = p;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+    }
+    return count;
+}
+
+bool tool_is_x64(const struct tool_context *context)
+{
+    return ntmm_machine_config(context->machine)->arch == NTMM_ARCH_X64;
+}
+
+unsigned tool_pointer_size(const struct tool_context *context)
+{
+    return tool_is_x64(context) ? 8 : 4;
+}
+
+struct tool_hex tool_address_text(const struct tool_context *context, uint64_t address, bool upper)
+{
+    struct tool_hex h;
+    if (!tool_is_x64(context))
+        snprintf(h.text, sizeof h.text, upper ? "%08llX" : "%08llx",
+                 (unsigned long long)(address & 0xffffffffu));
+    else
+        snprintf(h.text, sizeof h.text, upper ? "%08llX`%08llX" : "%08llx`%08llx",
+                 (unsigned long long)(address >> 32), (unsigned long long)(address & 0xffffffffu));
+    return h;
+}
+
+struct tool_hex tool_qword_text(uint64_t value)
+{
+    struct tool_hex h;
+    snprintf(h.text, sizeof h.text, "%08llx`%08llx", (unsigned long long)(value >> 32),
+             (unsigned long long)(value & 0xffffffffu));
+    return h;
+}
+
+struct tool_hex tool_grouped(uint64_t value)
+{
+    char digits[24];
+    struct tool_hex h;
+    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)value);
+    size_t o = 0;
+    for (int i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            h.text[o++] = ',';
+        h.text[o++] = digits[i];
+    }
+    h.text[o] = 0;
+    return h;
+}
+
+uint64_t tool_self_map_end(const struct tool_context *context)
+{
+    struct ntmm_machine_info info;
+    ntmm_machine_info(context->machine, &info);
+    return info.pte_base + (tool_is_x64(context) ? 1ull << 36 : 1ull << 20) * info.pte_size;
+}
+
+const struct ntmm_process *tool_space_of(const struct tool_context *context, uint64_t va)
+{
+    if (!context->process)
+        return NULL;
+    struct ntmm_process_info info;
+    struct ntmm_machine_info machine;
+    ntmm_process_info(context->process, &info);
+    ntmm_machine_info(context->machine, &machine);
+    bool self_map = va >= machine.pte_base && va < tool_self_map_end(context);
+    return va <= info.highest_user_address || self_map ? context->process : NULL;
+}
+
+bool tool_translate(const struct tool_context *context, uint64_t va, uint64_t *physical)
+{
+    if (!tool_is_x64(context) && va > 0xffffffffu)
+        return false;
+    struct ntmm_walk walk;
+    if (ntmm_pte_walk(context->machine, tool_space_of(context, va), va, &walk) != STATUS_SUCCESS ||
+        !walk.translated)
+        return false;
+    *physical = walk.physical;
+    return true;
+}
+
+bool tool_read(const struct tool_context *context, uint64_t va, void *buffer, size_t size,
+               bool *valid)
+{
+    uint8_t *bytes = buffer;
+    bool all = true;
+    for (size_t done = 0; done < size;) {
+        uint64_t at = va + done;
+        size_t chunk = NTMM_PAGE_SIZE - (size_t)(at & (NTMM_PAGE_SIZE - 1));
+        if (chunk > size - done)
+            chunk = size - done;
+        uint64_t pa;
+        bool ok = at >= va && tool_translate(context, at, &pa) &&
+                  ntmm_read_physical(context->machine, pa, bytes + done, chunk) == STATUS_SUCCESS;
+        if (!ok) {
+            memset(bytes + done, 0, chunk);
+            all = false;
+        }
+        if (valid)
+            memset(valid + done, ok, chunk);
+        done += chunk;
+    }
+    return all;
+}
+
+bool tool_read_value(const struct tool_context *context, uint64_t va, unsigned width,
+                     uint64_t *value)
+{
+    uint8_t bytes[8];
+    if (width > 8 || !tool_read(context, va, bytes, width, NULL))
+        return false;
+    uint64_t v = 0;
+    for (unsigned i = width; i-- > 0;)
+        v = v << 8 | bytes[i];
+    *value = v;
+    return true;
+}
+
+const char *tool_protection_name(unsigned protection, char *buffer, size_t size)
+{
+    static const char *const base[8] = { "NoAccess",  "ReadOnly",         "Execute",
+                                         "ExecuteRead", "ReadWrite",      "WriteCopy",
+                                         "ExecuteReadWrite", "ExecuteWriteCopy" };
+    static const char *const modifier[4] = { "", " NoCache", " Guard", " WriteCombine" };
+    unsigned p = protection & 0x1f;
+    if (p == 0x18)
+        snprintf(buffer, size, "%x - NoAccess", p);
+    else if (p == 0x10)
+        snprintf(buffer, size, "%x - Decommitted", p);
+    else
+        snprintf(buffer, size, "%x - %s%s", p, base[p & 7], modifier[p >> 3]);
+    return buffer;
+}

@@ -1,0 +1,239 @@
+/*
+ * pte.c — WinDbg's !pte and !vtop: the page-table walk of one virtual
+ * address, every level's entry (its self-map address and contents), the
+ * frame and flag columns of valid entries, and the software PTE kinds of an
+ * invalid one (demand zero, transition, prototype, pagefile).
+ *
+ * (1) The walk is ntmm_pte_walk's: no Accessed bit or TLB entry changes.
+ * (2) User addresses are walked in the context's process, kernel addresses
+ *     in the System's tables (tool_space_of).
+ * (3) PAE's PDPTE has no self-map address; like WinDbg, !pte shows the PDE
+ *     and PTE columns, and names the PDPTE only when the walk stops there.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "tools/tool_internal.h"
+
+#define PTE_COLUMN 27
+
+static void pte_contents_text(const struct tool_context *context, uint64_t raw, char *out,
+                              size_t size)
+{
+    struct ntmm_machine_info info;
+    ntmm_machine_info(context->machine, &info);
+    if (info.pte_size == 4)
+        snprintf(out, size, "contains %08llX", (unsigned long long)raw);
+    else
+        snprintf(out, size, "contains %016llX", (unsigned long long)raw);
+}
+
+static void pte_state_text(const struct ntmm_pte_info *pte, char *out, size_t size)
+{
+    if (pte->kind == NTMM_PTE_VALID) {
+        char flags[12];
+        ntmm_pte_flags_string(pte, flags);
+        snprintf(out, size, "pfn %-9llx %s", (unsigned long long)pte->pfn, flags);
+    } else {
+        snprintf(out, size, "not valid");
+    }
+}
+
+/* The lines under an invalid entry: its software kind, decoded. */
+static void pte_print_software(struct tool_output *out, const struct tool_context *context,
+                               const struct ntmm_pte_info *pte)
+{
+    char protect[48];
+    tool_protection_name(pte->protection, protect, sizeof protect);
+    switch (pte->kind) {
+    case NTMM_PTE_DEMAND_ZERO:
+        tool_printf(out, " DemandZero\n Protect: %s\n", protect);
+        break;
+    case NTMM_PTE_TRANSITION:
+        tool_printf(out, " Transition: %llx\n Protect: %s\n", (unsigned long long)pte->pfn,
+                    protect);
+        break;
+    case NTMM_PTE_PAGEFILE:
+        tool_printf(out, " PageFile:  %2u\n Offset: %llx\n Protect: %s\n", pte->page_file_number,
+                    (unsigned long long)pte->page_file_offset, protect);
+        break;
+    case NTMM_PTE_PROTOTYPE:
+        tool_printf(out, " Proto: %s\n",
+                    tool_address_text(context, pte->proto_address, true).text);
+        break;
+    case NTMM_PTE_SUBSECTION:
+        tool_printf(out, " Subsection: %s\n Protect: %s\n",
+                    tool_address_text(context, pte->subsection_address, true).text, protect);
+        break;
+    case NTMM_PTE_ZERO:
+    case NTMM_PTE_VALID:
+        break;
+    }
+}
+
+/* The self-map address of the entry one level up from entry_address
+ * (MiGetPdeAddress of a PTE address, and so on). */
+static uint64_t pte_parent_address(const struct tool_context *context, uint64_t entry_address)
+{
+    struct ntmm_machine_info info;
+    ntmm_machine_info(context->machine, &info);
+    uint64_t offset = entry_address & (tool_is_x64(context) ? 0xffffffffffffull : 0xffffffffull);
+    return info.pte_base + (offset >> 12) * info.pte_size;
+}
+
+/* Entry addresses of every self-mapped level, top first, including the
+ * levels the walk did not reach (as WinDbg names them). */
+static unsigned pte_level_addresses(const struct tool_context *context,
+                                    const struct ntmm_walk *walk, uint64_t address[4],
+                                    const char *name[4])
+{
+    static const char *const names[4] = { "PXE", "PPE", "PDE", "PTE" };
+    struct ntmm_machine_info info;
+    ntmm_machine_info(context->machine, &info);
+    unsigned mapped = info.arch == NTMM_ARCH_X64 ? 4 : 2;
+    uint64_t at = pte_parent_address(context, walk->va);
+    for (unsigned i = mapped; i-- > 0;) {
+        address[i] = at;
+        name[i] = names[4 - mapped + i];
+        at = pte_parent_address(context, at);
+    }
+    return mapped;
+}
+
+static void pte_print_walk(struct tool_output *out, const struct tool_context *context,
+                           const struct ntmm_walk *walk)
+{
+    char at[4][64], contains[4][64], state[4][64];
+    uint64_t address[4];
+    const char *name[4];
+    unsigned columns = pte_level_addresses(context, walk, address, name);
+    unsigned first = 0; /* walk levels without a self-map address (PAE's PDPTE) */
+    while (first < walk->levels && !walk->level[first].entry_address)
+        first++;
+    if (first == walk->levels && walk->levels) {
+        const struct ntmm_walk_level *l = &walk->level[walk->levels - 1];
+        tool_printf(out, "%s at physical %llX contains %016llX  not valid\n", l->name,
+                    (unsigned long long)l->entry_physical, (unsigned long long)l->pte.raw);
+    }
+    unsigned read = walk->levels - first;
+    for (unsigned c = 0; c < columns; c++) {
+        snprintf(at[c], sizeof at[0], tool_is_x64(context) ? "%s at %016llX" : "%s at %08llX",
+                 name[c], (unsigned long long)address[c]);
+        if (c < read) {
+            pte_contents_text(context, walk->level[first + c].pte.raw, contains[c],
+                              sizeof contains[0]);
+            pte_state_text(&walk->level[first + c].pte, state[c], sizeof state[0]);
+        }
+    }
+    char (*rows[3])[64] = { at, contains, state };
+    for (unsigned r = 0; r < 3; r++) {
+        unsigned shown = r == 0 ? columns : read;
+        for (unsigned c = 0; c < shown; c++)
+            tool_printf(out, "%-*s", c + 1 < shown ? PTE_COLUMN : 0, rows[r][c]);
+        if (shown)
+            tool_printf(out, "\n");
+    }
+    if (!walk->translated && walk->levels)
+        pte_print_software(out, context, &walk->level[walk->levels - 1].pte);
+}
+
+NTSTATUS tool_pte(struct tool_context *context, const char *name, const char *args,
+                  struct tool_output *out)
+{
+    uint64_t va;
+    if (!*args)
+        return tool_fail(out, STATUS_INVALID_PARAMETER, "%s: usage: !pte VirtualAddress", name);
+    if (!tool_eval(context, name, args, &va, out))
+        return STATUS_INVALID_PARAMETER;
+    struct ntmm_walk walk;
+    if (ntmm_pte_walk(context->machine, tool_space_of(context, va), va, &walk) != STATUS_SUCCESS ||
+        (!tool_is_x64(context) && va > 0xffffffffu))
+        return tool_fail(out, STATUS_INVALID_PARAMETER,
+                         "%s: %llx is not a valid address on this machine", name,
+                         (unsigned long long)va);
+    char text[24];
+    snprintf(text, sizeof text, tool_is_x64(context) ? "%016llx" : "%08llx",
+             (unsigned long long)va);
+    tool_printf(out, "%*sVA %s\n\n", tool_is_x64(context) ? 43 : 19, "", text);
+    pte_print_walk(out, context, &walk);
+    return STATUS_SUCCESS;
+}
+
+/* The process whose DirBase is dirbase (0: the context's), NULL for the
+ * System's; false if no address space has that DirBase. */
+static bool vtop_space(const struct tool_context *context, uint64_t dirbase,
+                       const struct ntmm_process **space)
+{
+    struct ntmm_machine_info info;
+    ntmm_machine_info(context->machine, &info);
+    *space = NULL;
+    if (dirbase == 0) {
+        *space = context->process;
+        return true;
+    }
+    if (dirbase == info.system_directory_table_base)
+        return true;
+    struct ntmm_process *p;
+    for (unsigned i = 0; ntmm_process_at(context->machine, i, &p); i++) {
+        struct ntmm_process_info pi;
+        ntmm_process_info(p, &pi);
+        if (pi.directory_table_base == dirbase) {
+            *space = p;
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint64_t vtop_dirbase(const struct tool_context *context, const struct ntmm_process *space)
+{
+    if (space) {
+        struct ntmm_process_info pi;
+        ntmm_process_info(space, &pi);
+        return pi.directory_table_base;
+    }
+    struct ntmm_machine_info info;
+    ntmm_machine_info(context->machine, &info);
+    return info.system_directory_table_base;
+}
+
+NTSTATUS tool_vtop(struct tool_context *context, const char *name, const char *args,
+                   struct tool_output *out)
+{
+    char buffer[512], *words[3];
+    uint64_t dirbase, va;
+    if (tool_split(args, buffer, words, 2) != 2)
+        return tool_fail(out, STATUS_INVALID_PARAMETER, "%s: usage: !vtop DirBase VirtualAddress",
+                         name);
+    if (!tool_eval(context, name, words[0], &dirbase, out) ||
+        !tool_eval(context, name, words[1], &va, out))
+        return STATUS_INVALID_PARAMETER;
+    const struct ntmm_process *space;
+    if (!vtop_space(context, dirbase, &space))
+        return tool_fail(out, STATUS_INVALID_PARAMETER,
+                         "%s: %llx is not the DirBase of any process", name,
+                         (unsigned long long)dirbase);
+    struct ntmm_walk walk;
+    if (ntmm_pte_walk(context->machine, space, va, &walk) != STATUS_SUCCESS)
+        return tool_fail(out, STATUS_INVALID_PARAMETER, "%s: %llx is not a canonical address",
+                         name, (unsigned long long)va);
+    struct ntmm_machine_info info;
+    ntmm_machine_info(context->machine, &info);
+    const char *prefix = info.arch == NTMM_ARCH_X64       ? "Amd64VtoP"
+                         : info.arch == NTMM_ARCH_X86_PAE ? "X86PaeVtoP"
+                                                          : "X86VtoP";
+    tool_printf(out, "%s: Virt %s, pagedir %s\n", prefix, tool_qword_text(va).text,
+                tool_qword_text(vtop_dirbase(context, space)).text);
+    for (unsigned l = 0; l < walk.levels; l++)
+        tool_printf(out, "%s: %s %s\n", prefix, walk.level[l].name,
+                    tool_qword_text(walk.level[l].entry_physical).text);
+    if (!walk.translated) {
+        tool_printf(out, "%s: %s\n", prefix, walk.stopped ? walk.stopped : "not valid");
+        tool_printf(out, "Virtual address %llx translation fails.\n", (unsigned long long)va);
+        return STATUS_SUCCESS;
+    }
+    tool_printf(out, "%s: Mapped phys %s\n", prefix, tool_qword_text(walk.physical).text);
+    tool_printf(out, "Virtual address %llx translates to physical address %llx.\n",
+                (unsigned long long)va, (unsigned long long)walk.physical);
+    return STATUS_SUCCESS;
+}

@@ -1,0 +1,94 @@
+/*
+ * vm.c — WinDbg's !vm: the system's virtual-memory counters in pages and KB
+ * (Physical Memory, Page File, Available Pages, Modified Pages, Committed
+ * pages, Commit limit) read from the kernel variables through their symbols
+ * (MmNumberOfPhysicalPages, MmAvailablePages, MmTotalCommittedPages,
+ * MmTotalCommitLimit) and the list heads, then each process's commit charge,
+ * largest first, as !vm lists them.
+ *
+ * (1) Values are the simulated bytes of the kernel variables, read with
+ *     tool_read: no side effects.
+ */
+#include <stdlib.h>
+
+#include "tools/tool_internal.h"
+
+static uint64_t vm_variable(const struct tool_context *context, const char *symbol)
+{
+    struct ntmm_symbol s;
+    uint64_t value = 0;
+    if (ntmm_symbol_lookup(context->machine, symbol, &s) == STATUS_SUCCESS)
+        tool_read_value(context, s.address, tool_pointer_size(context), &value);
+    return value;
+}
+
+static void vm_line(struct tool_output *out, const char *label, uint64_t pages)
+{
+    tool_printf(out, "\t%-20s%10llu (%10llu Kb)\n", label, (unsigned long long)pages,
+                (unsigned long long)pages * 4);
+}
+
+struct vm_row {
+    uint32_t cid;
+    const char *image;
+    uint64_t commit;
+};
+
+static int vm_row_order(const void *a, const void *b)
+{
+    const struct vm_row *x = a, *y = b;
+    if (x->commit != y->commit)
+        return x->commit < y->commit ? 1 : -1;
+    return x->cid < y->cid ? -1 : x->cid > y->cid;
+}
+
+static void vm_processes(struct tool_context *context, struct tool_output *out)
+{
+    unsigned count = 0;
+    struct ntmm_process *p;
+    while (ntmm_process_at(context->machine, count, &p))
+        count++;
+    struct vm_row *rows = calloc(count ? count : 1, sizeof *rows);
+    if (!rows) {
+        tool_printf(out, "\t(per-process commit omitted: out of host memory)\n");
+        return;
+    }
+    uint64_t total = 0;
+    for (unsigned i = 0; i < count; i++) {
+        struct ntmm_process_info info;
+        ntmm_process_at(context->machine, i, &p);
+        ntmm_process_info(p, &info);
+        rows[i] = (struct vm_row){ info.cid, info.image_name, info.commit_charge };
+        total += info.commit_charge;
+    }
+    qsort(rows, count, sizeof *rows, vm_row_order);
+    vm_line(out, "Total Private:", total);
+    for (unsigned i = 0; i < count; i++)
+        tool_printf(out, "\t%04x %-16s%10llu (%10llu Kb)\n", rows[i].cid, rows[i].image,
+                    (unsigned long long)rows[i].commit, (unsigned long long)rows[i].commit * 4);
+    free(rows);
+}
+
+NTSTATUS tool_vm(struct tool_context *context, const char *name, const char *args,
+                 struct tool_output *out)
+{
+    if (*args)
+        return tool_fail(out, STATUS_INVALID_PARAMETER, "%s: takes no arguments", name);
+    uint64_t pagefile_kb = ntmm_machine_config(context->machine)->pagefile_bytes / 1024;
+    struct ntmm_list_info modified;
+    ntmm_list_query(context->machine, NTMM_MODIFIED, &modified);
+    tool_printf(out, "\n*** Virtual Memory Usage ***\n");
+    vm_line(out, "Physical Memory:", vm_variable(context, "MmNumberOfPhysicalPages"));
+    tool_printf(out, "\tPage File: \\??\\C:\\pagefile.sys\n");
+    tool_printf(out, "\t  Current: %10llu Kb  Free Space: %10llu Kb\n",
+                (unsigned long long)pagefile_kb, (unsigned long long)pagefile_kb);
+    tool_printf(out, "\t  Minimum: %10llu Kb  Maximum:    %10llu Kb\n",
+                (unsigned long long)pagefile_kb, (unsigned long long)pagefile_kb);
+    vm_line(out, "Available Pages:", vm_variable(context, "MmAvailablePages"));
+    vm_line(out, "Modified Pages:", modified.total);
+    vm_line(out, "Committed pages:", vm_variable(context, "MmTotalCommittedPages"));
+    vm_line(out, "Commit limit:", vm_variable(context, "MmTotalCommitLimit"));
+    tool_printf(out, "\n");
+    vm_processes(context, out);
+    return STATUS_SUCCESS;
+}

@@ -1,0 +1,242 @@
+#!/bin/sh
+# The ntmm program (src/shell): command line, exit statuses, the Lua sandbox,
+# the Win32 bindings, exceptions caught with pcall, processes, the REPL fed
+# from a pipe, the debugger bridge and determinism. Prints TAP for
+# run-tests.sh. NTMM names the program (make check passes the sanitizer
+# build); by hand: make build/check/ntmm && NTMM=$PWD/build/check/ntmm sh tests/test_shell.sh
+top=$(cd "$(dirname "$0")/.." && pwd)
+NTMM=${NTMM:-$top/build/check/ntmm}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+n=0
+check() {
+    n=$((n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+# run ARGS...: stdout in $dir/out, stderr in $dir/err, exit status in $rc.
+run() {
+    "$NTMM" "$@" >"$dir/out" 2>"$dir/err" </dev/null
+    rc=$?
+}
+# repl TEXT [ARGS...]: feeds TEXT to the REPL through a pipe.
+repl() {
+    text=$1
+    shift
+    printf '%s\n' "$text" | "$NTMM" "$@" >"$dir/out" 2>"$dir/err"
+    rc=$?
+}
+out_is() { [ "$(cat "$dir/out")" = "$1" ]; }
+# usage_error: exit status 2 and one line "ntmm: ..." on stderr, nothing on stdout.
+usage_error() {
+    [ "$rc" -eq 2 ] && [ "$(wc -l <"$dir/err")" -eq 1 ] && grep -q '^ntmm: ' "$dir/err" &&
+        [ ! -s "$dir/out" ]
+}
+
+# ---- command line ----
+run --help
+[ "$rc" -eq 0 ] && grep -q '^usage: ntmm' "$dir/out" && grep -q -- '--arch' "$dir/out"
+check $? "--help prints the usage on stdout, exit 0"
+run --version
+[ "$rc" -eq 0 ] && out_is "ntmm $(sed -n 's/^#define NTMM_VERSION "\(.*\)"/\1/p' "$top/include/ntmm/ntmm.h")"
+check $? "--version prints ntmm and NTMM_VERSION, exit 0"
+run --frobnicate
+usage_error && grep -q -- "--frobnicate" "$dir/err"
+check $? "an unknown option: one line, exit 2"
+run --arch arm -e 'print(1)'
+usage_error && grep -q "arm" "$dir/err"
+check $? "--arch arm: one line, exit 2"
+run --ram 12X -e 'print(1)'
+usage_error && grep -q "12X" "$dir/err"
+check $? "--ram 12X: one line, exit 2"
+run --ram 0 -e 'print(1)'
+usage_error && grep -q "^ntmm: RAM of " "$dir/err"
+check $? "--ram 0: the configuration's reason, exit 2"
+run --arch x86 --ram 100G -e 'print(1)'
+usage_error && grep -q "^ntmm: RAM of 102400 MB" "$dir/err"
+check $? "--ram 100G on x86: the configuration's reason, exit 2"
+run --ram
+usage_error
+check $? "--ram without a value: exit 2"
+run --seed x1 -e 'print(1)'
+usage_error
+check $? "--seed x1: exit 2"
+run --arch x64 --increaseuserva 3072 -e 'print(1)'
+usage_error && grep -q increaseuserva "$dir/err"
+check $? "--increaseuserva on x64: the configuration's reason, exit 2"
+run --ram 16384K --pagefile 0 -e 'print(GlobalMemoryStatusEx().ullTotalPhys)'
+[ "$rc" -eq 0 ] && out_is 16777216
+check $? "--ram 16384K --pagefile 0 boots a 16 MB machine"
+run --ram=4G --arch=x86 -e 'print(GlobalMemoryStatusEx().ullTotalPhys, GetSystemInfo().wProcessorArchitecture)'
+[ "$rc" -eq 0 ] && out_is "$(printf '4294967296\t0')"
+check $? "--ram=4G --arch=x86"
+run -e 'print(1+1)'
+[ "$rc" -eq 0 ] && out_is 2
+check $? "-e \"print(1+1)\" prints 2"
+run -e 'x = 20' -e 'print(x + 1)'
+[ "$rc" -eq 0 ] && out_is 21
+check $? "-e may be repeated; chunks share the state"
+run -e 'local t = nil; print(t.x)'
+[ "$rc" -eq 1 ] && grep -q '^ntmm: (command line):1: attempt to index' "$dir/err"
+check $? "an error in -e: message with its line, exit 1"
+
+# ---- scripts ----
+printf 'print("before")\nlocal t = nil\nprint(t.field)\nprint("after")\n' >"$dir/bad.lua"
+run "$dir/bad.lua"
+[ "$rc" -eq 1 ] && out_is before && grep -q "^ntmm: $dir/bad.lua:3: " "$dir/err"
+check $? "a script error reports file:line, exit 1"
+printf 'print(\n' >"$dir/syntax.lua"
+run "$dir/syntax.lua"
+[ "$rc" -eq 1 ] && grep -q "^ntmm: $dir/syntax.lua:2: " "$dir/err"
+check $? "a syntax error reports file:line, exit 1"
+run "$dir/missing.lua"
+[ "$rc" -eq 1 ] && grep -q "^ntmm: cannot open $dir/missing.lua" "$dir/err"
+check $? "a missing script: exit 1"
+printf 'print(#arg, arg[0] == "%s", arg[1], arg[2], ...)\n' "$dir/args.lua" >"$dir/args.lua"
+run --seed 7 "$dir/args.lua" one "two words"
+[ "$rc" -eq 0 ] && out_is "$(printf '2\ttrue\tone\ttwo words\tone\ttwo words')"
+check $? "script arguments in arg[1..n] and ..., the script in arg[0]"
+printf 'write32(0, 1)\n' >"$dir/av.lua"
+run "$dir/av.lua"
+[ "$rc" -eq 1 ] &&
+    grep -q "^ntmm: $dir/av.lua:1: EXCEPTION_ACCESS_VIOLATION (0xc0000005) writing 0x00000000" "$dir/err"
+check $? "an uncaught access violation: file:line and the exception, exit 1"
+
+# ---- the sandbox ----
+run -e 'print(io, os, require, loadfile, dofile, package, debug)'
+out_is "$(printf 'nil\tnil\tnil\tnil\tnil\tnil\tnil')"
+check $? "sandbox: io, os, require, loadfile, dofile, package, debug are nil"
+run --unsafe -e 'print(type(io), type(os), type(require), type(loadfile))'
+out_is "$(printf 'table\ttable\tfunction\tfunction')"
+check $? "--unsafe opens io, os, require, loadfile"
+run -e 'print(load("return 6*7")(), load(string.dump(function() end)))'
+out_is "$(printf "42\tnil\tattempt to load a binary chunk (mode is 't')")"
+check $? "sandbox: load takes text chunks only"
+run -e 'print(collectgarbage("count") > 0, (pcall(collectgarbage, "stop")))'
+out_is "$(printf 'true\tfalse')"
+check $? "sandbox: collectgarbage answers count only"
+
+# ---- E1 and the Win32 bindings, typed at the REPL ----
+repl 'VirtualAlloc(nil, 0x2000, MEM_COMMIT, PAGE_READWRITE)'
+[ "$rc" -eq 0 ] && grep -Eq '^[1-9][0-9]*$' "$dir/out" && [ "$(wc -l <"$dir/out")" -eq 1 ] && [ ! -s "$dir/err" ]
+check $? "REPL: VirtualAlloc(nil, 0x2000, MEM_COMMIT, PAGE_READWRITE) prints an address"
+repl 'a = VirtualAlloc(nil, 0x2000, MEM_COMMIT, PAGE_READWRITE)
+write32(a + 0x1000, 0x12345678)
+hex(read32(a + 0x1000)), read32(a), VirtualQuery(a).State == MEM_COMMIT, VirtualQuery(a).RegionSize'
+out_is "$(printf '12345678\t0\ttrue\t8192')"
+check $? "REPL: write32, read32 and VirtualQuery on the committed pages"
+repl 'a = VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD)
+ok, e = pcall(read8, a)
+ok, e.code == STATUS_GUARD_PAGE_VIOLATION, e.name, e.address == a, e.access
+read8(a)'
+out_is "$(printf 'false\ttrue\tEXCEPTION_GUARD_PAGE\ttrue\t0\n0')"
+check $? "a guard page: pcall catches STATUS_GUARD_PAGE_VIOLATION once, then the page reads"
+repl 'a = VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READONLY)
+ok, e = pcall(write16, a + 2, 7)
+ok, e.code == EXCEPTION_ACCESS_VIOLATION, hex(e.code), e.address - a, e.access, e.name
+tostring(e) == "EXCEPTION_ACCESS_VIOLATION (0xc0000005) writing " .. string.format("0x%08x", a + 2)'
+out_is "$(printf 'false\ttrue\tc0000005\t2\t1\tEXCEPTION_ACCESS_VIOLATION\ntrue')"
+check $? "an access violation: code, address, access, name and its text"
+repl 'print(VirtualFree(0x12340000, 0, MEM_RELEASE), GetLastError())
+a = VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READWRITE)
+print(VirtualFree(a, 0x1000, MEM_RELEASE), GetLastError())
+print(VirtualFree(a, 0, MEM_RELEASE), VirtualQuery(a).State == MEM_FREE)'
+out_is "$(printf 'false\t487\nfalse\t87\ntrue\ttrue')"
+check $? "GetLastError after a failed VirtualFree: 487, 87 as Windows"
+repl 'a = VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READWRITE)
+VirtualProtect(a, 0x1000, PAGE_READONLY)
+VirtualProtect(a, 0x1000, PAGE_READONLY)
+VirtualProtect(0, 0x1000, PAGE_READONLY)'
+out_is "$(printf 'true\t4\ntrue\t2\nfalse\tnil')"
+check $? "VirtualProtect returns ok and the old protection"
+repl 'GetSystemInfo().dwPageSize, GetSystemInfo().dwAllocationGranularity, GetCurrentProcess()
+GetProcessMemoryInfo().PrivateUsage
+VirtualAlloc(nil, 0x3000, MEM_COMMIT, PAGE_READWRITE) ~= nil
+GetProcessMemoryInfo(GetCurrentProcess()).PrivateUsage'
+out_is "$(printf '4096\t65536\t-1\n0\ntrue\n12288')"
+check $? "GetSystemInfo, GetCurrentProcess, GetProcessMemoryInfo"
+repl 'print(1)
+read8(0)
+print(2)
+)
+print(3)
+q
+print(4)'
+[ "$rc" -eq 0 ] && out_is "$(printf '1\n2\n3')" && [ "$(wc -l <"$dir/err")" -eq 2 ] &&
+    grep -q '^ntmm: stdin:1: EXCEPTION_ACCESS_VIOLATION' "$dir/err"
+check $? "REPL: errors print and the loop goes on; q leaves"
+repl 'for i = 1, 2 do
+  print(i)
+end
+x = 5
+x, x * 2'
+out_is "$(printf '1\n2\n5\t10')"
+check $? "REPL: statements continue over lines; x = 5 is Lua, not the x command"
+
+# ---- processes ----
+repl 'a = VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READWRITE)
+write32(a, 0x11111111)
+first = GetCurrentProcessObject()
+p = CreateProcess{name = "other.exe", bits = 32, laa = true}
+p.name, p.pid ~= first.pid, p.laa, p.bits, #Processes()
+SetCurrentProcess(p)
+GetCurrentProcessObject() == p, VirtualQuery(a).State == MEM_FREE, (pcall(read32, a))
+b = VirtualAlloc(a, 0x1000, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE)
+b == a, read32(b)
+SetCurrentProcess(first)
+hex(read32(a))
+VirtualQueryEx(p.handle, a).State == MEM_COMMIT, VirtualQueryEx(GetCurrentProcess(), a).State == MEM_COMMIT
+TerminateProcess(p), p.alive, #Processes(), (pcall(SetCurrentProcess, p))'
+out_is "$(printf 'other.exe\ttrue\ttrue\t32\t2\ntrue\ttrue\tfalse\ntrue\t0\n11111111\ntrue\ttrue\ntrue\tfalse\t1\tfalse')"
+check $? "CreateProcess and SetCurrentProcess: address spaces are isolated"
+run -e 'print(CreateProcess{bits = 64})'
+[ "$rc" -eq 0 ] && grep -q '^nil	CreateProcess: STATUS_NOT_SUPPORTED' "$dir/out"
+check $? "CreateProcess{bits = 64} on PAE fails with a reason"
+run --arch x64 -e 'a = VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READWRITE)
+print(GetCurrentProcessObject().bits, hex(a), hex(0x390000))
+print(pcall(execute, a))'
+out_is "$(printf '64\t00000000`00010000\t00000000`00390000\nfalse\tEXCEPTION_ACCESS_VIOLATION (0xc0000005) executing 0x00010000')"
+check $? "x64: a 64-bit first process, hex with the backtick, NX"
+
+# ---- determinism ----
+cat >"$dir/det.lua" <<'LUA'
+local p = CreateProcess{name = "det.exe"}
+for i = 1, 20 do
+    local a = VirtualAlloc(nil, 0x1000 * i, MEM_COMMIT, PAGE_READWRITE)
+    write32(a, math.random(1 << 30))
+    print(hex(a), read32(a), VirtualQuery(a).RegionSize)
+end
+for k, v in pairs(GetSystemInfo()) do print(k, v) end
+for k, v in pairs(GlobalMemoryStatusEx()) do print(k, v) end
+print(p, idle())
+LUA
+run --seed 5 "$dir/det.lua"
+cp "$dir/out" "$dir/det1"
+run --seed 5 "$dir/det.lua"
+[ "$rc" -eq 0 ] && [ -s "$dir/out" ] && cmp -s "$dir/out" "$dir/det1"
+check $? "the same script and seed twice: byte-identical output"
+
+# ---- the debugger ----
+run -e 'local text, ok = dbg("!verify") print(type(text), #text > 0, ok)'
+out_is "$(printf 'string\ttrue\ttrue')"
+check $? "dbg(\"!verify\") returns text and true"
+repl '!verify'
+[ "$rc" -eq 0 ] && [ -s "$dir/out" ]
+check $? "REPL: a debugger command line prints its output"
+
+repl '!nosuchcommand'
+[ "$rc" -eq 0 ] && grep -q "nosuchcommand" "$dir/out" && ! grep -q "unexpected symbol" "$dir/err"
+check $? "REPL: an unknown !command goes to the debugger, not to Lua"
+run -e 'local text, ok = dbg("!nosuchcommand") print(ok)'
+out_is false
+check $? "dbg of an unknown command returns false"
+repl 'a = VirtualAlloc(nil, 0x2000, MEM_COMMIT, PAGE_READWRITE)
+!vad'
+[ "$rc" -eq 0 ] && grep -q 'READWRITE' "$dir/out"
+check $? "REPL: !vad after VirtualAlloc shows the READWRITE VAD"
+run -e 'p = CreateProcess{name = "b.exe"}
+dbg(string.format(".process %x", p.pid))
+print(GetCurrentProcessObject() == p)'
+out_is true
+check $? ".process switches the scripts' current process too"
+
+[ "$n" -eq 43 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"

@@ -1,0 +1,504 @@
+/*
+ * test_tools.c — the debugger commands and tools (src/tools): each command's
+ * key lines for a known machine state (PAE, 32 MB, one process, a 0x2000-byte
+ * VirtualAlloc and a write: seed experiments E1 and E2), WinDbg expressions,
+ * bad arguments (one line, STATUS_INVALID_PARAMETER, nothing changed), and
+ * determinism.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "testing.h"
+
+#include "ntmm/win32.h"
+#include "tools/tools.h"
+
+struct fixture {
+    struct ntmm_machine *machine;
+    struct ntmm_process *process;
+    struct tool_context context;
+    uint64_t base; /* the VirtualAlloc'd 0x2000 bytes */
+};
+
+static void fixture_boot(struct fixture *f, enum ntmm_arch arch, bool write)
+{
+    f->machine = test_boot(arch, 32ull << 20);
+    assert_int_equal(ntmm_process_create(f->machine, NULL, &f->process), STATUS_SUCCESS);
+    ntmm_set_current_process(f->process);
+    f->context = (struct tool_context){ f->machine, f->process };
+    f->base = (uintptr_t)VirtualAlloc(NULL, 0x2000, MEM_COMMIT, PAGE_READWRITE);
+    assert_true(f->base != 0);
+    uint32_t value = 0x12345678;
+    if (write)
+        assert_int_equal(ntmm_write(f->process, f->base, &value, 4), STATUS_SUCCESS);
+}
+
+static void fixture_free(struct fixture *f)
+{
+    ntmm_set_current_process(NULL);
+    ntmm_machine_destroy(f->machine);
+}
+
+/* Runs a command; returns its text (caller frees) and checks its status. */
+static char *run(struct fixture *f, NTSTATUS expected, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+static char *run(struct fixture *f, NTSTATUS expected, const char *format, ...)
+{
+    char line[256];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(line, sizeof line, format, args);
+    va_end(args);
+    struct tool_output out = { 0 };
+    NTSTATUS status = tools_run(&f->context, line, &out);
+    if (status != expected)
+        fail_msg("'%s' returned %08x, expected %08x:\n%s", line, (unsigned)status,
+                 (unsigned)expected, out.text ? out.text : "");
+    char *text = out.text ? out.text : calloc(1, 1);
+    return text;
+}
+
+static void assert_contains(const char *text, const char *needle)
+{
+    if (!strstr(text, needle))
+        fail_msg("expected \"%s\" in:\n%s", needle, text);
+}
+
+static void test_output_grows(void **state)
+{
+    (void)state;
+    struct tool_output out = { 0 };
+    for (int i = 0; i < 10000; i++)
+        tool_printf(&out, "%05d\n", i);
+    assert_int_equal(out.length, 60000);
+    assert_int_equal(strlen(out.text), out.length);
+    assert_memory_equal(out.text + 59994, "09999\n", 6);
+    tool_output_free(&out);
+    assert_null(out.text);
+    tool_output_free(&out);
+}
+
+/* E1: the new VAD, commit 2, Private, READWRITE. */
+static void test_vad(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, false);
+    char *text = run(&f, STATUS_SUCCESS, "!vad");
+    assert_contains(text, "VAD      level      start      end    commit\n");
+    assert_contains(text, "        10       11         2 Private      READWRITE\n");
+    assert_contains(text, "Total VADs:     2");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!vad 10000 1");
+    assert_contains(text, "Start VPN:           10  End VPN:       11");
+    free(text);
+    fixture_free(&f);
+}
+
+/* E2: the PTE is zero until the first write, then valid with a frame. */
+static void test_pte_before_after_write(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, false);
+    char *text = run(&f, STATUS_SUCCESS, "!pte %llx", (unsigned long long)f.base);
+    assert_contains(text, "VA 00010000\n");
+    assert_contains(text, "PDE at C0600000            PTE at C0000080\n");
+    assert_contains(text, "not valid");
+    free(text);
+    uint32_t value = 1;
+    assert_int_equal(ntmm_write(f.process, f.base, &value, 4), STATUS_SUCCESS);
+    struct ntmm_walk walk;
+    ntmm_pte_walk(f.machine, f.process, f.base, &walk);
+    char expected[64];
+    snprintf(expected, sizeof expected, "pfn %-9llx ---DA--UW-V", (unsigned long long)(walk.physical >> 12));
+    text = run(&f, STATUS_SUCCESS, "!pte %llx", (unsigned long long)f.base);
+    assert_contains(text, expected);
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!pte %llx", (unsigned long long)f.base + 0x1000);
+    assert_contains(text, "PTE at C0000088");
+    assert_contains(text, "contains 0000000000000000\n");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!vtop 0 %llx", (unsigned long long)f.base + 4);
+    snprintf(expected, sizeof expected, "translates to physical address %llx.",
+             (unsigned long long)walk.physical + 4);
+    assert_contains(text, expected);
+    free(text);
+    fixture_free(&f);
+}
+
+static void test_pfn(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, true);
+    struct ntmm_walk walk;
+    ntmm_pte_walk(f.machine, f.process, f.base, &walk);
+    uint64_t pfn = walk.physical >> 12;
+    char *text = run(&f, STATUS_SUCCESS, "!pfn %llx", (unsigned long long)pfn);
+    assert_contains(text, "blink / share count 00000001  pteaddress C0000080");
+    assert_contains(text, "Active");
+    assert_contains(text, "reference count 0001");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!pfn 0n%llu", (unsigned long long)pfn); /* decimal */
+    free(text);
+    fixture_free(&f);
+}
+
+/* E8: dd of the zeroed list head shows what ntmm_list_query reads. */
+static void test_dd_list_head(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, true);
+    struct ntmm_list_info list;
+    ntmm_list_query(f.machine, NTMM_ZEROED, &list);
+    char expected[96];
+    snprintf(expected, sizeof expected, "%08llx  %08llx %08x %08llx %08llx\n",
+             (unsigned long long)list.address, (unsigned long long)list.total, list.list_name,
+             (unsigned long long)list.flink, (unsigned long long)list.blink);
+    char *text = run(&f, STATUS_SUCCESS, "dd nt!MmZeroedPageListHead L4");
+    assert_string_equal(text, expected);
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "db %llx L4", (unsigned long long)f.base);
+    assert_string_equal(text, "00010000  78 56 34 12                                      xV4.\n");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "dq %llx L1", (unsigned long long)f.base);
+    assert_string_equal(text, "00010000  00000000`12345678\n");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "dd 20000 L2");
+    assert_string_equal(text, "00020000  ???????? ????????\n");
+    free(text);
+    struct ntmm_walk walk;
+    ntmm_pte_walk(f.machine, f.process, f.base, &walk);
+    text = run(&f, STATUS_SUCCESS, "!dd %llx L1", (unsigned long long)walk.physical);
+    assert_contains(text, " 12345678\n");
+    free(text);
+    fixture_free(&f);
+}
+
+static void test_edit(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, true);
+    free(run(&f, STATUS_SUCCESS, "ed %llx cafebabe 0n16", (unsigned long long)f.base));
+    uint32_t values[2];
+    assert_int_equal(ntmm_read(f.process, f.base, values, 8), STATUS_SUCCESS);
+    assert_int_equal(values[0], 0xcafebabe);
+    assert_int_equal(values[1], 16);
+    free(run(&f, STATUS_SUCCESS, "eb %llx 1 2", (unsigned long long)f.base));
+    assert_int_equal(ntmm_read(f.process, f.base, values, 4), STATUS_SUCCESS);
+    assert_int_equal(values[0], 0xcafe0201);
+    test_verify(f.machine);
+    fixture_free(&f);
+}
+
+static void test_dt(void **state)
+{
+    (void)state;
+    static const struct {
+        enum ntmm_arch arch;
+        const char *original_pte, *u4, *blink;
+    } cases[] = {
+        { NTMM_ARCH_X86, "+0x010 OriginalPte", "+0x014 u4", "+0x00c Blink" },
+        { NTMM_ARCH_X86_PAE, "+0x010 OriginalPte", "+0x018 u4", "+0x00c Blink" },
+        { NTMM_ARCH_X64, "+0x020 OriginalPte", "+0x028 u4", "+0x018 Blink" },
+    };
+    for (size_t i = 0; i < 3; i++) {
+        struct fixture f;
+        fixture_boot(&f, cases[i].arch, true);
+        char *text = run(&f, STATUS_SUCCESS, "dt _MMPFN");
+        assert_contains(text, "nt!_MMPFN\n   +0x000 u1 ");
+        assert_contains(text, cases[i].original_pte);
+        assert_contains(text, cases[i].u4);
+        free(text);
+        text = run(&f, STATUS_SUCCESS, "dt _MMPFNLIST");
+        assert_contains(text, cases[i].blink);
+        free(text);
+        text = run(&f, STATUS_SUCCESS, "dt _MMPFNENTRY");
+        assert_contains(text, "   +0x000 PageLocation     : Pos 8, 3 Bits\n");
+        assert_contains(text, "   +0x000 DontUse          : Pos 16, 16 Bits\n");
+        free(text);
+        text = run(&f, STATUS_SUCCESS, "dt nt!_MMPFNLIST MmZeroedPageListHead");
+        assert_contains(text, "+0x000 Total            : 0x");
+        free(text);
+        text = run(&f, STATUS_OBJECT_NAME_NOT_FOUND, "dt _FOO");
+        assert_string_equal(text, "Symbol _FOO not found\n");
+        free(text);
+        fixture_free(&f);
+    }
+}
+
+static void check_value(struct fixture *f, const char *expression, uint64_t expected)
+{
+    uint64_t value = 0;
+    char error[128];
+    if (!tools_evaluate(&f->context, expression, &value, error, sizeof error))
+        fail_msg("'%s': %s", expression, error);
+    if (value != expected)
+        fail_msg("'%s' = %llx, expected %llx", expression, (unsigned long long)value,
+                 (unsigned long long)expected);
+}
+
+static void check_error(struct fixture *f, const char *expression, const char *message)
+{
+    uint64_t value = 0;
+    char error[128];
+    assert_false(tools_evaluate(&f->context, expression, &value, error, sizeof error));
+    assert_string_equal(error, message);
+}
+
+static void test_expressions(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, true);
+    struct ntmm_machine_info info;
+    ntmm_machine_info(f.machine, &info);
+    struct ntmm_symbol database;
+    ntmm_symbol_lookup(f.machine, "MmPfnDatabase", &database);
+    check_value(&f, "390000", 0x390000);
+    check_value(&f, "0x390000", 0x390000);
+    check_value(&f, "fffff680`00001c80", 0xfffff68000001c80ull);
+    check_value(&f, "0n123", 123);
+    check_value(&f, "0y101", 5);
+    check_value(&f, "MmPfnDatabase", database.address);
+    check_value(&f, "nt!MmPfnDatabase", database.address);
+    check_value(&f, "poi(MmPfnDatabase)", info.pfn_database);
+    check_value(&f, "poi(MmPfnDatabase) + 0x1c * 5", info.pfn_database + 0x1c * 5);
+    check_value(&f, "(1 + 2) * 3", 9);
+    check_value(&f, "10 / 4 - 1", 3);
+    check_value(&f, "-1", ~0ull);
+    check_value(&f, "-(2)*-(3)", 6);
+    check_value(&f, "poi(10000)", 0x12345678);
+    check_error(&f, "MmFoo + 1", "Couldn't resolve error at 'MmFoo'");
+    check_error(&f, "(1 + 2", "Syntax error at ''");
+    check_error(&f, "1 +", "Syntax error at ''");
+    check_error(&f, "12g", "Syntax error at '12g'");
+    check_error(&f, "1 2", "Syntax error at '2'");
+    check_error(&f, "4 / 0", "Divide by zero error at '/ 0'");
+    check_error(&f, "poi(20000)", "Memory access error at ')'");
+    fixture_free(&f);
+}
+
+static void test_symbols_verify_help(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, true);
+    char *text = run(&f, STATUS_SUCCESS, "x nt!Mm*");
+    unsigned lines = 0;
+    for (const char *p = text; (p = strchr(p, '\n')); p++)
+        lines++;
+    assert_int_equal(lines, 14);
+    assert_contains(text, "80401000          nt!MmPfnDatabase = 0x81000000 <Ptr32 _MMPFN>\n");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "x nt!Mm*PageListHead");
+    assert_contains(text, "nt!MmZeroedPageListHead <_MMPFNLIST>");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!verify");
+    assert_string_equal(text, "!verify: ok (every invariant holds)\n");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "help");
+    assert_contains(text, "!pte VA");
+    free(text);
+    text = run(&f, STATUS_OBJECT_NAME_NOT_FOUND, "!foo 1");
+    assert_string_equal(text, "Unknown command '!foo'\n");
+    free(text);
+    assert_true(tools_is_command("!vad"));
+    assert_true(tools_is_command("  dd 1000"));
+    assert_true(tools_is_command("vmmap"));
+    assert_false(tools_is_command("print(1)"));
+    assert_false(tools_is_command("ddd"));
+    fixture_free(&f);
+}
+
+static void test_counters(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, true);
+    char *text = run(&f, STATUS_SUCCESS, "!vm");
+    assert_contains(text, "\tPhysical Memory:          8192 (     32768 Kb)\n");
+    assert_contains(text, "\t0008 process.exe              2 (         8 Kb)\n");
+    free(text);
+    uint64_t counts[8];
+    ntmm_memusage(f.machine, counts);
+    char expected[64];
+    snprintf(expected, sizeof expected, "             Zeroed: %6llu",
+             (unsigned long long)counts[NTMM_ZEROED]);
+    text = run(&f, STATUS_SUCCESS, "!memusage");
+    assert_contains(text, expected);
+    assert_contains(text, "              TOTAL:   8192 (   32768 kb)\n");
+    assert_false(strstr(text, "differs"));
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "rammap");
+    assert_contains(text, "32,768 K\n"); /* the Total row: all of RAM */
+    assert_contains(text, "Process Private");
+    free(text);
+    fixture_free(&f);
+}
+
+static void test_address_vmmap(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, true);
+    char *text = run(&f, STATUS_SUCCESS, "!address");
+    assert_contains(text, "+ 00010000 00012000 00002000 MEM_PRIVATE MEM_COMMIT  PAGE_READWRITE");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!address 10fff");
+    assert_contains(text, "Region Size:            00002000\n");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!address -summary");
+    assert_contains(text, "--- Largest Region by Usage");
+    free(text);
+    /* Private Data: the 8 K allocation plus KUSER_SHARED_DATA's committed,
+     * uncharged page (Committed 12 K, Private 8 K); Largest free block. */
+    text = run(&f, STATUS_SUCCESS, "vmmap");
+    assert_contains(text, "Private Data          72 K         12 K          8 K");
+    assert_contains(text, "Free           2,096,960 K");
+    assert_contains(text, "2  2,096,896 K\n");
+    assert_contains(text, "00010000 Private Data            8 K           8 K           4 K  PAGE_READWRITE\n");
+    free(text);
+    assert_ptr_equal(ntmm_current_process(), f.process);
+    fixture_free(&f);
+}
+
+static void test_process(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, true);
+    struct ntmm_process *second;
+    struct ntmm_process_options options = { .image_name = "notepad.exe" };
+    assert_int_equal(ntmm_process_create(f.machine, &options, &second), STATUS_SUCCESS);
+    char *text = run(&f, STATUS_SUCCESS, "!process 0 0");
+    assert_contains(text, "Image: System\n");
+    assert_contains(text, "Cid: 0008");
+    assert_contains(text, "Image: notepad.exe\n");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!process");
+    assert_contains(text, "Image: process.exe\n");
+    assert_contains(text, "Vads 2");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, ".process c");
+    assert_contains(text, "Implicit process is now ");
+    free(text);
+    assert_ptr_equal(f.context.process, second);
+    assert_ptr_equal(ntmm_current_process(), second);
+    text = run(&f, STATUS_SUCCESS, "!vad");
+    assert_contains(text, "Total VADs:     1");
+    free(text);
+    fixture_free(&f);
+}
+
+/* Every command's bad arguments: one line, the status, nothing changed. */
+static void test_bad_arguments(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {
+        "!pfn 0x99999999", "!pfn", "!pfn MmFoo", "!pte", "!pte (1", "!vtop 1234 10000",
+        "!vtop 0", "!vad 10000 2", "!vad 12345678 1", "!vad a b c", "!vm 1", "!memusage x",
+        "!address -bogus", "!address 1 2", "!address 90000000", "!process 1 2 3",
+        "!process 1", ".process 999", ".process a b", "dt", "dt _MMPFN MmFoo",
+        "dd", "dd MmFoo", "dd 10000 L0", "dd 10000 L1000000", "db 10000 Lx", "!dd", "!db L",
+        "ed 20000 1", "ed 10000", "eb 10000 100", "ew 10000 MmFoo", "eq", "x", "x a b",
+        "vmmap 1", "rammap 1", "!verify 1",
+    };
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, true);
+    struct ntmm_machine_info before, after;
+    uint8_t page_before[0x2000], page_after[0x2000];
+    assert_int_equal(ntmm_read(f.process, f.base, page_before, sizeof page_before),
+                     STATUS_SUCCESS);
+    ntmm_machine_info(f.machine, &before);
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        char *text = run(&f, STATUS_INVALID_PARAMETER, "%s", lines[i]);
+        if (!text[0] || strchr(text, '\n') != text + strlen(text) - 1)
+            fail_msg("'%s' printed not one line:\n%s", lines[i], text);
+        free(text);
+    }
+    char *text = run(&f, STATUS_OBJECT_NAME_NOT_FOUND, "dt _FOO 0");
+    free(text);
+    ntmm_machine_info(f.machine, &after);
+    assert_memory_equal(&before, &after, sizeof before);
+    assert_ptr_equal(f.context.process, f.process);
+    assert_int_equal(ntmm_read(f.process, f.base, page_after, sizeof page_after), STATUS_SUCCESS);
+    assert_memory_equal(page_before, page_after, sizeof page_before);
+    test_verify(f.machine);
+    /* Without a process, the user-space commands say so. */
+    f.context.process = NULL;
+    free(run(&f, STATUS_INVALID_PARAMETER, "!vad"));
+    free(run(&f, STATUS_INVALID_PARAMETER, "vmmap"));
+    free(run(&f, STATUS_INVALID_PARAMETER, "!address"));
+    fixture_free(&f);
+}
+
+/* The same commands print identical text twice and on an identical machine;
+ * the commands built on the introspection views move no TLB counter.
+ * (!address and vmmap go through NtQueryVirtualMemory, whose self-map reads
+ * use the TLB: they are left out of the counter check.) */
+static void test_deterministic(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {
+        "!vad", "!pte 10000", "!pfn 6", "!vm", "!memusage",
+        "!process 0 0", "!process", "dt _MMPFN poi(MmPfnDatabase)+1c", "dd MmZeroedPageListHead L8",
+        "db 10000", "dq 10000", "!db 6000 L20", "x nt!*", "rammap", "!vtop 0 10000",
+    };
+    for (enum ntmm_arch arch = NTMM_ARCH_X86; arch <= NTMM_ARCH_X64; arch++) {
+        struct fixture a, b;
+        fixture_boot(&a, arch, true);
+        struct ntmm_tlb_stats tlb_before, tlb_after;
+        ntmm_tlb_stats(a.machine, &tlb_before);
+        for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+            char *first = run(&a, STATUS_SUCCESS, "%s", lines[i]);
+            char *second = run(&a, STATUS_SUCCESS, "%s", lines[i]);
+            assert_string_equal(first, second);
+            free(first);
+            free(second);
+        }
+        ntmm_tlb_stats(a.machine, &tlb_after);
+        assert_int_equal(tlb_before.hits, tlb_after.hits);
+        assert_int_equal(tlb_before.misses, tlb_after.misses);
+        assert_int_equal(tlb_before.flushes, tlb_after.flushes);
+        fixture_boot(&b, arch, true);
+        static const char *const regions[] = { "!address", "!address -summary", "vmmap" };
+        for (size_t i = 0; i < 3; i++) {
+            char *first = run(&a, STATUS_SUCCESS, "%s", regions[i]);
+            char *second = run(&a, STATUS_SUCCESS, "%s", regions[i]);
+            char *other = run(&b, STATUS_SUCCESS, "%s", regions[i]);
+            assert_string_equal(first, second);
+            assert_string_equal(first, other);
+            free(first);
+            free(second);
+            free(other);
+        }
+        test_verify(a.machine);
+        fixture_free(&a);
+        fixture_free(&b);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_output_grows),
+        cmocka_unit_test(test_vad),
+        cmocka_unit_test(test_pte_before_after_write),
+        cmocka_unit_test(test_pfn),
+        cmocka_unit_test(test_dd_list_head),
+        cmocka_unit_test(test_edit),
+        cmocka_unit_test(test_dt),
+        cmocka_unit_test(test_expressions),
+        cmocka_unit_test(test_symbols_verify_help),
+        cmocka_unit_test(test_counters),
+        cmocka_unit_test(test_address_vmmap),
+        cmocka_unit_test(test_process),
+        cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_deterministic),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
