@@ -172,6 +172,12 @@ struct ntmm_vad_info {
 };
 bool ntmm_vad_at(const struct ntmm_process *process, unsigned index, struct ntmm_vad_info *info);
 
+/* The region of the process's address space holding va, as VirtualQueryEx
+ * reports it, without changing anything (no Accessed bit, TLB entry or last
+ * error). STATUS_INVALID_PARAMETER past the user address space. */
+NTSTATUS ntmm_region_query(struct ntmm_process *process, uint64_t va,
+                           MEMORY_BASIC_INFORMATION *info);
+
 /* A process as !process shows it. */
 struct ntmm_process_info {
     uint32_t cid;                   /* UniqueProcessId */

@@ -40,6 +40,18 @@ bool ntmm_vad_at(const struct ntmm_process *process, unsigned index, struct ntmm
     return true;
 }
 
+NTSTATUS ntmm_region_query(struct ntmm_process *process, uint64_t va,
+                           MEMORY_BASIC_INFORMATION *info)
+{
+    if (!process || !info)
+        return STATUS_INVALID_PARAMETER;
+    struct mm_region region;
+    NTSTATUS st = mm_query(&process->machine->mm, &process->as, va, &region);
+    if (NT_SUCCESS(st))
+        mm_basic_information(&region, info);
+    return st;
+}
+
 void ntmm_process_info(const struct ntmm_process *process, struct ntmm_process_info *info)
 {
     *info = (struct ntmm_process_info){

@@ -166,6 +166,7 @@ struct mm {
     uint64_t shared_user_data_pfn;       /* the KUSER_SHARED_DATA frame */
     struct mm_address_space *spaces;     /* process address spaces, newest first */
     bool pdpt_used[MM_PDPT_SLOTS];       /* PAE: which PDPT slots are taken */
+    const struct mm_address_space *quiet; /* non-NULL: PTE reads walk this space without the MMU (queries) */
 };
 
 /* Little-endian fields of simulated memory, 2, 4 or 8 bytes wide; fixed-size
@@ -409,9 +410,17 @@ void mm_delete_virtual_memory(struct mm *mm, struct mm_address_space *as);
  * STATUS_WAS_UNLOCKED (a success) when a locked page became no-access or guard. */
 NTSTATUS mm_protect(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size,
                     unsigned protection, unsigned *old);
-/* Windows: NtQueryVirtualMemory(MemoryBasicInformation) */
+/* Windows: NtQueryVirtualMemory(MemoryBasicInformation). Changes nothing:
+ * it reads the space's PTEs by walking its tables, not through the MMU. */
 NTSTATUS mm_query(struct mm *mm, struct mm_address_space *as, uint64_t va,
                   struct mm_region *region);
+/* A region as MEMORY_BASIC_INFORMATION reports it. */
+void mm_basic_information(const struct mm_region *region, MEMORY_BASIC_INFORMATION *info);
+/* Windows: MiMakeProtectionMask — the MM_* value of a PAGE_* protection, or
+ * false for an invalid one. */
+bool mi_make_protection_mask(ULONG protect, unsigned *protection);
+/* The PAGE_* value of an MM_* protection. */
+ULONG mi_page_protection(unsigned protection);
 
 /* ---- lock.c: pages locked in the working set ---- */
 /* Windows: MiLockVirtualMemory — faults each page in and locks it;

@@ -15,6 +15,60 @@
  */
 #include "mm/mm.h"
 
+#define PAGE_BASE_MASK 0xffull
+#define PAGE_MODIFIERS (PAGE_GUARD | PAGE_NOCACHE | PAGE_WRITECOMBINE)
+
+/* Windows: MiMakeProtectionMask — the MM_* value of a PAGE_* protection, or
+ * false for an invalid one (no or several base values, two modifiers, a
+ * modifier on PAGE_NOACCESS, unknown bits). */
+bool mi_make_protection_mask(ULONG protect, unsigned *mm_protection)
+{
+    static const struct {
+        ULONG page;
+        unsigned mm;
+    } bases[] = {
+        { PAGE_NOACCESS, MM_NOACCESS },
+        { PAGE_READONLY, MM_READONLY },
+        { PAGE_EXECUTE, MM_EXECUTE },
+        { PAGE_EXECUTE_READ, MM_EXECUTE_READ },
+        { PAGE_READWRITE, MM_READWRITE },
+        { PAGE_WRITECOPY, MM_WRITECOPY },
+        { PAGE_EXECUTE_READWRITE, MM_EXECUTE_READWRITE },
+        { PAGE_EXECUTE_WRITECOPY, MM_EXECUTE_WRITECOPY },
+    };
+    ULONG modifier = protect & PAGE_MODIFIERS;
+    if (protect & ~(PAGE_BASE_MASK | PAGE_MODIFIERS))
+        return false;
+    if (modifier && modifier != PAGE_GUARD && modifier != PAGE_NOCACHE &&
+        modifier != PAGE_WRITECOMBINE)
+        return false;
+    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+        if ((protect & PAGE_BASE_MASK) != bases[i].page)
+            continue;
+        if (modifier && bases[i].page == PAGE_NOACCESS)
+            return false;
+        *mm_protection = bases[i].mm | (modifier == PAGE_GUARD     ? MM_GUARD_PAGE
+                                        : modifier == PAGE_NOCACHE ? MM_NOCACHE
+                                        : modifier ? MM_WRITECOMBINE : 0);
+        return true;
+    }
+    return false;
+}
+
+/* The PAGE_* value of an MM_* protection. */
+ULONG mi_page_protection(unsigned protection)
+{
+    static const ULONG bases[8] = { PAGE_NOACCESS, PAGE_READONLY, PAGE_EXECUTE,
+                                    PAGE_EXECUTE_READ, PAGE_READWRITE, PAGE_WRITECOPY,
+                                    PAGE_EXECUTE_READWRITE, PAGE_EXECUTE_WRITECOPY };
+    unsigned base = protection & 7, high = protection & MM_NOACCESS;
+    if (base == 0)
+        return PAGE_NOACCESS;
+    return bases[base] | (high == MM_GUARD_PAGE ? PAGE_GUARD
+                          : high == MM_NOCACHE  ? PAGE_NOCACHE
+                          : high ? PAGE_WRITECOMBINE : 0);
+}
+
 static bool expressible_as_valid(unsigned protection)
 {
     unsigned high = protection & MM_NOACCESS;

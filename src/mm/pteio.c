@@ -10,11 +10,26 @@
  * (2) A user page table is Active, mapped by its PDE (PteAddress), counted
  *     in its parent table's ShareCount and in the working set; it is freed
  *     only when all its entries are zero.
+ * (3) While mm->quiet is set (a query), PTEs are read by a walk of that
+ *     space that changes nothing, and nothing may write one.
  */
 #include "mm/mm.h"
 
+/* (3) A query reads without the MMU: a walk that sets no Accessed bit and
+ * fills no TLB entry, in the space being queried. */
+static uint64_t read_pte_quietly(struct mm *mm, uint64_t pte_va)
+{
+    struct walk w;
+    walk_translate(mm->cpu->fmt, &mm->cpu->phys, mm->quiet->directory_table_base, pte_va, ACCESS_READ, MODE_KERNEL,
+                   false, &w);
+    return w.status == WALK_OK ? mm_load(phys_address(&mm->cpu->phys, w.pa), mm->cpu->fmt->pte_size)
+                               : 0;
+}
+
 uint64_t mi_read_pte(struct mm *mm, uint64_t pte_va)
 {
+    if (mm->quiet)
+        return read_pte_quietly(mm, pte_va);
     struct cpu_fault fault;
     uint64_t v = 0;
     cpu_read(mm->cpu, pte_va, &v, mm->cpu->fmt->pte_size, MODE_KERNEL, &fault);

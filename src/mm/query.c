@@ -6,7 +6,8 @@
  * share state and protection: inside one VAD for allocated memory, between
  * two VADs (or up to the end of user space) for free memory.
  *
- * (1) Queries change nothing: no page table is created, no page touched.
+ * (1) Queries change nothing: no page table is created, no page touched, no
+ *     Accessed bit set and no TLB entry filled (pteio.c (3)).
  */
 #include "mm/mm.h"
 
@@ -32,10 +33,11 @@ NTSTATUS mm_query(struct mm *mm, struct mm_address_space *as, uint64_t va,
 {
     if (va > as->highest_user_address)
         return STATUS_INVALID_PARAMETER;
-    mm_attach(mm, as);
+    mm->quiet = as;
     struct vad *vad = vad_find(&as->vads, va >> PAGE_SHIFT);
     if (!vad) {
         free_region(as, va, region);
+        mm->quiet = NULL;
         return STATUS_SUCCESS;
     }
     uint64_t end = (vad->EndingVpn + 1) << PAGE_SHIFT;
@@ -52,5 +54,23 @@ NTSTATUS mm_query(struct mm *mm, struct mm_address_space *as, uint64_t va,
         at = absent ? absent_table_end(mm, at) : at + PAGE_SIZE;
     }
     region->size = (at < end ? at : end) - region->base;
+    mm->quiet = NULL;
     return STATUS_SUCCESS;
+}
+
+void mm_basic_information(const struct mm_region *r, MEMORY_BASIC_INFORMATION *info)
+{
+    *info = (MEMORY_BASIC_INFORMATION){
+        .BaseAddress = (PVOID)(uintptr_t)r->base,
+        .RegionSize = (SIZE_T)r->size,
+        .State = r->state == MM_STATE_FREE ? MEM_FREE
+                 : r->state == MM_STATE_RESERVE ? MEM_RESERVE : MEM_COMMIT,
+        .Protect = r->state == MM_STATE_COMMIT ? mi_page_protection(r->protection)
+                   : r->state == MM_STATE_FREE ? PAGE_NOACCESS : 0,
+    };
+    if (r->vad) {
+        info->AllocationBase = (PVOID)(uintptr_t)(r->vad->StartingVpn << PAGE_SHIFT);
+        info->AllocationProtect = r->vad->allocation_protect;
+        info->Type = MEM_PRIVATE;
+    }
 }

@@ -9,8 +9,6 @@
 #include "ntmm/nt.h"
 #include "ps/process.h"
 
-bool nt_protection_to_mm(ULONG protect, unsigned *mm_protection);
-ULONG nt_protection_from_mm(unsigned protection);
 
 /* What GlobalMemoryStatusEx reports beyond SystemBasicInformation (the
  * counters Windows gives through SystemPerformanceInformation), in pages. */

@@ -15,60 +15,6 @@
 
 #include "nt/nt_internal.h"
 
-#define PAGE_BASE_MASK 0xffull
-#define PAGE_MODIFIERS (PAGE_GUARD | PAGE_NOCACHE | PAGE_WRITECOMBINE)
-
-/* Windows: MiMakeProtectionMask — the MM_* value of a PAGE_* protection, or
- * false for an invalid one (no or several base values, two modifiers, a
- * modifier on PAGE_NOACCESS, unknown bits). */
-bool nt_protection_to_mm(ULONG protect, unsigned *mm_protection)
-{
-    static const struct {
-        ULONG page;
-        unsigned mm;
-    } bases[] = {
-        { PAGE_NOACCESS, MM_NOACCESS },
-        { PAGE_READONLY, MM_READONLY },
-        { PAGE_EXECUTE, MM_EXECUTE },
-        { PAGE_EXECUTE_READ, MM_EXECUTE_READ },
-        { PAGE_READWRITE, MM_READWRITE },
-        { PAGE_WRITECOPY, MM_WRITECOPY },
-        { PAGE_EXECUTE_READWRITE, MM_EXECUTE_READWRITE },
-        { PAGE_EXECUTE_WRITECOPY, MM_EXECUTE_WRITECOPY },
-    };
-    ULONG modifier = protect & PAGE_MODIFIERS;
-    if (protect & ~(PAGE_BASE_MASK | PAGE_MODIFIERS))
-        return false;
-    if (modifier && modifier != PAGE_GUARD && modifier != PAGE_NOCACHE &&
-        modifier != PAGE_WRITECOMBINE)
-        return false;
-    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
-        if ((protect & PAGE_BASE_MASK) != bases[i].page)
-            continue;
-        if (modifier && bases[i].page == PAGE_NOACCESS)
-            return false;
-        *mm_protection = bases[i].mm | (modifier == PAGE_GUARD     ? MM_GUARD_PAGE
-                                        : modifier == PAGE_NOCACHE ? MM_NOCACHE
-                                        : modifier ? MM_WRITECOMBINE : 0);
-        return true;
-    }
-    return false;
-}
-
-/* The PAGE_* value of an MM_* protection. */
-ULONG nt_protection_from_mm(unsigned protection)
-{
-    static const ULONG bases[8] = { PAGE_NOACCESS, PAGE_READONLY, PAGE_EXECUTE,
-                                    PAGE_EXECUTE_READ, PAGE_READWRITE, PAGE_WRITECOPY,
-                                    PAGE_EXECUTE_READWRITE, PAGE_EXECUTE_WRITECOPY };
-    unsigned base = protection & 7, high = protection & MM_NOACCESS;
-    if (base == 0)
-        return PAGE_NOACCESS;
-    return bases[base] | (high == MM_GUARD_PAGE ? PAGE_GUARD
-                          : high == MM_NOCACHE  ? PAGE_NOCACHE
-                          : high ? PAGE_WRITECOMBINE : 0);
-}
-
 static bool is_copy_on_write(unsigned protection)
 {
     return (protection & 7) == MM_WRITECOPY || (protection & 7) == MM_EXECUTE_WRITECOPY;
@@ -121,7 +67,7 @@ NTSTATUS NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG
         ((kind & (MEM_RESET | MEM_RESET_UNDO)) && (!reset || AllocationType != kind)))
         return STATUS_INVALID_PARAMETER_5;
     unsigned protection;
-    if (!nt_protection_to_mm(Protect, &protection) || is_copy_on_write(protection))
+    if (!mi_make_protection_mask(Protect, &protection) || is_copy_on_write(protection))
         return STATUS_INVALID_PAGE_PROTECTION;
     uint64_t base = (uint64_t)(uintptr_t)*BaseAddress, size = *RegionSize;
     if (base > p->as.highest_user_address || (base && base < MM_LOWEST_USER_ADDRESS))
@@ -190,7 +136,7 @@ NTSTATUS NtProtectVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_
     if (!BaseAddress || !RegionSize || !OldProtect)
         return STATUS_ACCESS_VIOLATION;
     unsigned protection, old;
-    if (!nt_protection_to_mm(NewProtect, &protection))
+    if (!mi_make_protection_mask(NewProtect, &protection))
         return STATUS_INVALID_PAGE_PROTECTION;
     uint64_t base = (uint64_t)(uintptr_t)*BaseAddress, start, end;
     if (base > p->as.highest_user_address)
@@ -203,7 +149,7 @@ NTSTATUS NtProtectVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_
     NTSTATUS st = mm_protect(&p->machine->mm, &p->as, start, end + 1 - start, protection, &old);
     if (!NT_SUCCESS(st))
         return st;
-    *OldProtect = nt_protection_from_mm(old);
+    *OldProtect = mi_page_protection(old);
     return write_back(BaseAddress, RegionSize, start, end, st);
 }
 
@@ -226,19 +172,8 @@ NTSTATUS NtQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress,
     NTSTATUS st = mm_query(&p->machine->mm, &p->as, (uint64_t)(uintptr_t)BaseAddress, &r);
     if (!NT_SUCCESS(st))
         return st;
-    MEMORY_BASIC_INFORMATION info = {
-        .BaseAddress = (PVOID)(uintptr_t)r.base,
-        .RegionSize = (SIZE_T)r.size,
-        .State = r.state == MM_STATE_FREE ? MEM_FREE
-                 : r.state == MM_STATE_RESERVE ? MEM_RESERVE : MEM_COMMIT,
-        .Protect = r.state == MM_STATE_COMMIT ? nt_protection_from_mm(r.protection)
-                   : r.state == MM_STATE_FREE ? PAGE_NOACCESS : 0,
-    };
-    if (r.vad) {
-        info.AllocationBase = (PVOID)(uintptr_t)(r.vad->StartingVpn << PAGE_SHIFT);
-        info.AllocationProtect = r.vad->allocation_protect;
-        info.Type = MEM_PRIVATE;
-    }
+    MEMORY_BASIC_INFORMATION info;
+    mm_basic_information(&r, &info);
     memcpy(MemoryInformation, &info, sizeof info);
     if (ReturnLength)
         *ReturnLength = sizeof info;

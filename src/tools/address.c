@@ -1,6 +1,6 @@
 /*
  * address.c — WinDbg's !address: the current process's user-mode regions
- * (NtQueryVirtualMemory, the service under VirtualQueryEx) with their usage,
+ * (ntmm_region_query: what VirtualQueryEx reports) with their usage,
  * type, state and protection; "!address Address" for the region holding one
  * address; "-summary" totals by usage, type, state and protection and the
  * largest region of each usage (the largest free one is the fragmentation
@@ -11,9 +11,8 @@
  * data of no known use: WinDbg's "Other/VAR"). Image, MappedFile, Stack,
  * Heap come with sections, threads and heaps.
  *
- * (1) Querying changes nothing: the Nt service is used (not VirtualQueryEx,
- *     which would set the TEB's last error at the end of the address space),
- *     and the current process is restored.
+ * (1) Querying changes nothing: ntmm_region_query gives what VirtualQueryEx
+ *     would, without setting the last error, an Accessed bit or a TLB entry.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,20 +77,15 @@ bool tool_query_regions(struct tool_context *context, const char *name,
     }
     struct ntmm_process_info info;
     ntmm_process_info(context->process, &info);
-    struct ntmm_process *previous = ntmm_current_process();
-    ntmm_set_current_process(context->process);
-    HANDLE handle = ntmm_process_handle(context->process);
     size_t capacity = 0;
     bool ok = true;
     for (uint64_t at = 0; ok && at <= info.highest_user_address;) {
         MEMORY_BASIC_INFORMATION mbi;
-        if (NtQueryVirtualMemory(handle, (PVOID)(uintptr_t)at, MemoryBasicInformation, &mbi,
-                                 sizeof mbi, NULL) != STATUS_SUCCESS || !mbi.RegionSize)
+        if (ntmm_region_query(context->process, at, &mbi) != STATUS_SUCCESS || !mbi.RegionSize)
             break;
         ok = region_append(regions, count, &capacity, &mbi);
         at = (uintptr_t)mbi.BaseAddress + mbi.RegionSize;
     }
-    ntmm_set_current_process(previous);
     if (!ok) {
         free(*regions);
         *regions = NULL;

@@ -14,7 +14,7 @@
  * (ntmm_pte_walk) reaches a valid leaf. Locked WS is 0: introspect.h does not
  * say which pages are locked. Total adds every type but Free, as VMMap does.
  *
- * (1) Nothing changes: regions come from NtQueryVirtualMemory, residence from
+ * (1) Nothing changes: regions come from ntmm_region_query, residence from
  *     ntmm_pte_walk.
  */
 #include <stdlib.h>
