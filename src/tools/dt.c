@@ -153,10 +153,16 @@ static void dt_print_field(struct tool_output *out, const struct dt_field *f, bo
 NTSTATUS tool_dt(struct tool_context *context, const char *name, const char *args,
                  struct tool_output *out)
 {
-    char buffer[512], *words[3];
-    size_t n = tool_split(args, buffer, words, 2);
-    if (n == 0 || n > 2)
+    /* the type, then the rest of the line as one expression, spaces and all
+     * ("dt _MMPFN poi(MmPfnDatabase) + 0x1c * 6"), as WinDbg reads it */
+    char buffer[512], *words[2];
+    const char *rest = args + strspn(args, " \t");
+    rest += strcspn(rest, " \t");
+    rest += strspn(rest, " \t");
+    size_t n = tool_split(args, buffer, words, 1) == 0 ? 0 : *rest ? 2 : 1;
+    if (n == 0)
         return tool_fail(out, STATUS_INVALID_PARAMETER, "%s: usage: dt Type [Address]", name);
+    words[1] = (char *)rest;
     struct dt_type t;
     if (!dt_lookup(context, words[0], &t))
         return tool_fail(out, STATUS_OBJECT_NAME_NOT_FOUND, "Symbol %s not found", words[0]);
