@@ -78,7 +78,7 @@ $(CHK)/tests/%: tests/%.c tests/testing.h $(CHK)/libntmm.a $(HEADERS)
 	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $< $(CHK)/libntmm.a -lcmocka $(CHECK_LDFLAGS) -o $@
 
 demo: deps all
-	@$(REL)/examples/demo
+	@scripts/tour.sh $(REL)/ntmm
 
 check: deps
 	@$(MAKE) -s --no-print-directory $(TESTS) $(CHK)/examples-built $(SHELL_BIN:%=$(CHK)/%)

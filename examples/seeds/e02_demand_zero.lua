@@ -23,6 +23,18 @@ local function pte_contents(text)
   for v in text:gmatch("contains (%x+)") do last = v end
   return tonumber(last, 16)
 end
+-- The numbers a dd/dq dump shows, in order (the address at each line start skipped).
+local function values(text)
+  local v = {}
+  for line in text:gmatch("[^\n]+") do
+    for word in (line:match("^%S+%s+(.*)$") or ""):gmatch("[%x`]+") do
+      v[#v + 1] = tonumber((word:gsub("`", "")), 16)
+    end
+  end
+  return v
+end
+-- The list head is four pointer-sized fields: dq on x64, dd on x86 and PAE.
+local dump = dbg("!vtop 0 0"):match("^Amd64") and "dq" or "dd"
 local function faults() return GetProcessMemoryInfo(GetCurrentProcess()).PageFaultCount end
 
 print("E2 - the first write to committed memory: a demand-zero fault (seed 004, 1.3.3)")
@@ -43,9 +55,8 @@ local pte = kd("!pte " .. hex(p))
 if pte_contents(pte) ~= 0 then fail("the PTE is not zero before the first write") end
 local vtop = kd("!vtop " .. dirbase .. " " .. hex(p))
 if not vtop:find("translation fails") then fail("translated before the first write") end
-local head = kd("dd nt!MmZeroedPageListHead L4")
-local total, flink = head:match("^%x+%s+(%x+)%s+%x+%s+(%x+)")
-total, flink = tonumber(total, 16), tonumber(flink, 16)
+local head = values(kd(dump .. " nt!MmZeroedPageListHead L4"))
+local total, flink = head[1], head[3]
 local faults_before = faults()
 print("PageFaultCount: " .. faults_before)
 
@@ -63,8 +74,7 @@ if not vtop:find(("translates to physical address %x%%."):format(pfn << 12)) the
 end
 kd("!pfn " .. ("%x"):format(pfn))
 kd("dd " .. hex(p) .. " L4")
-local head2 = kd("dd nt!MmZeroedPageListHead L4")
-local total2 = tonumber(head2:match("^%x+%s+(%x+)"), 16)
+local total2 = values(kd(dump .. " nt!MmZeroedPageListHead L4"))[1]
 local faults_after = faults()
 print("PageFaultCount: " .. faults_after)
 kd("!pte " .. hex(p + 0x1000))

@@ -69,7 +69,7 @@ while pfn ~= LIST_HEAD do
   if show then print() end
   local e = entry(pfn, show)
   if show then
-    kd(("dt _MMPFN poi(MmPfnDatabase)+0x%x*0x%x"):format(size, pfn))
+    kd(("dt _MMPFN poi(MmPfnDatabase) + 0x%x * 0x%x"):format(size, pfn))
     print(("PageLocation = (u3 >> 8) & 7 = %d; Flink %x; Blink %x"):format(e.location, e.flink, e.blink))
   end
   if e.location ~= 0 then fail(("pfn %x has PageLocation %d, not 0 (zeroed)"):format(pfn, e.location)) end

@@ -41,6 +41,6 @@ if expect then
 end
 local limit = ({ X86 = 4, X86Pae = 64, Amd64 = 128 })[paging]
 print()
-print(("E18 holds: MmNumberOfPhysicalPages 0x%x x 4 KB = %d MB, the machine's RAM (%s paging:"):format(
-  pages, bytes >> 20, paging))
-print(("at most %d GB)"):format(limit))
+print(("E18 holds: MmNumberOfPhysicalPages 0x%x x 4 KB = %d MB, the machine's RAM;"):format(
+  pages, bytes >> 20))
+print(("%s paging addresses at most %d GB here"):format(paging, limit))

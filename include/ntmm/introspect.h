@@ -160,6 +160,7 @@ NTSTATUS ntmm_verify(struct ntmm_machine *machine, char *message, size_t size);
 
 /* One VAD (!vad), in address order; false past the last. */
 struct ntmm_vad_info {
+    uint64_t node_address;      /* where !vad shows the node: a stable pseudo address in nonpaged pool */
     uint64_t starting_vpn;      /* StartingVpn */
     uint64_t ending_vpn;        /* EndingVpn (inclusive) */
     unsigned level;             /* depth in the tree, the root at 1 */

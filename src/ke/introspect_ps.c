@@ -17,6 +17,16 @@ static const char *protection_name(unsigned protection)
     return names[protection & 7];
 }
 
+/* ntmm's VAD nodes live in host memory; the debugger shows each at a pseudo
+ * nonpaged-pool address made of its process's id and its serial, stable for
+ * the node's life and the same for the same script and seed. */
+static uint64_t vad_node_address(const struct ntmm_process *process, const struct vad *v)
+{
+    if (process->machine->config.arch == NTMM_ARCH_X64)
+        return 0xfffffa8003000000ull + ((uint64_t)process->cid << 20) + v->serial * 0x50;
+    return 0x8a000000ull + ((uint64_t)process->cid << 16) + v->serial * 0x28;
+}
+
 bool ntmm_vad_at(const struct ntmm_process *process, unsigned index, struct ntmm_vad_info *info)
 {
     if (!process || !info)
@@ -27,6 +37,7 @@ bool ntmm_vad_at(const struct ntmm_process *process, unsigned index, struct ntmm
     if (!v)
         return false;
     *info = (struct ntmm_vad_info){
+        .node_address = vad_node_address(process, v),
         .starting_vpn = v->StartingVpn,
         .ending_vpn = v->EndingVpn,
         .level = vad_level(v),

@@ -4,11 +4,12 @@
  * the boot built, puts every other frame on the zeroed list and writes the
  * kernel variables.
  *
- * Physical layout: frames from MM_BOOT_FIRST_PFN upward hold, in order, the
- * kernel image (MM_KERNEL_IMAGE_PAGES; its page MM_KERNEL_DATA_PAGE holds the
+ * Physical layout: frames from 0 upward hold, in order, the kernel image (MM_KERNEL_IMAGE_PAGES; its page MM_KERNEL_DATA_PAGE holds the
  * kernel variables, its page MM_KERNEL_PDPT_PAGE the PAE PDPT), the top-level
  * table (x86, x64), the PFN database (contiguous) and then the page tables
- * the mappings need. All other frames start on the zeroed list: the host
+ * the mappings need (so no process's page directory is ever frame 0, which
+ * !vtop's DirBase 0 means "the current process"). All other frames start on
+ * the zeroed list: the host
  * hands the machine zero-filled RAM, the state Windows' zero page thread
  * brings free memory to soon after boot.
  *
@@ -21,7 +22,6 @@
 
 #include "mm/mm.h"
 
-#define MM_BOOT_FIRST_PFN 0x100u /* boot allocations start at 1 MB, above the legacy area */
 
 /* The kernel's place in system space. With increaseuserva the user space
  * grows past 2 GB and ntmm moves the kernel image and the PFN database above
@@ -278,7 +278,7 @@ NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, const struct ntmm_config *confi
     mm_system_layout_for(config, &mm->layout);
     mm->frames = cpu->phys.frames;
     uint64_t pfn_db_pages = (mm->frames * mm->pfn_layout->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
-    struct boot b = { mm, MM_BOOT_FIRST_PFN };
+    struct boot b = { mm, 0 };
     uint64_t image = 0, pfn_db = 0;
     NTSTATUS st = boot_address_space(&b, &image, &pfn_db, pfn_db_pages);
     if (!NT_SUCCESS(st))
@@ -286,10 +286,10 @@ NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, const struct ntmm_config *confi
     mm->pfn_host = phys_frame(&cpu->phys, pfn_db);
     mm->data_host = phys_frame(&cpu->phys, image + MM_KERNEL_DATA_PAGE);
     mm->data_va = mm->layout.kernel_base + MM_KERNEL_DATA_PAGE * PAGE_SIZE;
-    mm->boot_frames = b.next_pfn - MM_BOOT_FIRST_PFN;
+    mm->boot_frames = b.next_pfn;
     mm->system_range_start = mm->layout.system_range_start;
     mm->pdpt_used[0] = true;
-    st = boot_account(mm, MM_BOOT_FIRST_PFN, b.next_pfn);
+    st = boot_account(mm, 0, b.next_pfn);
     if (!NT_SUCCESS(st))
         return st;
     boot_symbols(mm, arch);
@@ -297,9 +297,8 @@ NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, const struct ntmm_config *confi
     mm_set_symbol_word(mm, SYM_MmPfnDatabase, mm->layout.pfn_database);
     mm_set_symbol_word(mm, SYM_MmNumberOfPhysicalPages, mm->frames);
     mm_set_symbol_word(mm, SYM_MmHighestPhysicalPage, mm->frames - 1);
-    for (uint64_t pfn = 0; pfn < mm->frames; pfn++)
-        if (pfn < MM_BOOT_FIRST_PFN || pfn >= b.next_pfn)
-            pagelist_insert_tail(mm, ZeroedPageList, pfn);
+    for (uint64_t pfn = b.next_pfn; pfn < mm->frames; pfn++)
+        pagelist_insert_tail(mm, ZeroedPageList, pfn);
     boot_shared_user_data(mm, arch);
     /* Windows: RAM available after boot plus the pagefiles */
     mm_set_symbol_word(mm, SYM_MmTotalCommitLimit, mm_available_pages(mm) + pagefile_pages);

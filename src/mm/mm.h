@@ -138,6 +138,7 @@ struct mm_address_space {
     uint64_t page_fault_count;       /* Vm.PageFaultCount */
     uint64_t virtual_bytes;          /* reserved address space (VirtualSize) */
     uint64_t peak_virtual_bytes;     /* PeakVirtualSize */
+    uint64_t next_vad_serial;        /* the serial the next VAD gets */
     uint64_t *locked;                /* VPNs locked in the working set, ascending (WSLE LockedInWs) */
     uint64_t locked_count;           /* entries used in locked */
     uint64_t locked_capacity;        /* entries allocated */

@@ -45,6 +45,7 @@ struct vad {
     struct vad *RightChild;    /* higher addresses */
     struct vad_flags u;        /* u.VadFlags */
     unsigned allocation_protect; /* the PAGE_* value given at allocation (VirtualQuery's AllocationProtect) */
+    uint64_t serial;           /* ntmm: the node's number in its process, for its pseudo kernel address */
     /* tree bookkeeping, not in Windows' MMVAD */
     int height;                /* 1 for a leaf */
     uint64_t subtree_low;      /* lowest StartingVpn in this subtree */

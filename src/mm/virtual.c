@@ -117,6 +117,7 @@ NTSTATUS mm_reserve(struct mm *mm, struct mm_address_space *as, uint64_t *base, 
     vad->u = (struct vad_flags){ .CommitCharge = commit ? pages : 0, .Protection = protection,
                                  .PrivateMemory = true, .MemCommit = commit };
     vad->allocation_protect = allocation_protect;
+    vad->serial = as->next_vad_serial++;
     vad_insert(&as->vads, vad);
     add_virtual(as, (int64_t)size);
     *base = start << PAGE_SHIFT;

@@ -224,11 +224,20 @@ NTSTATUS tool_vtop(struct tool_context *context, const char *name, const char *a
                                                           : "X86VtoP";
     tool_printf(out, "%s: Virt %s, pagedir %s\n", prefix, tool_qword_text(va).text,
                 tool_qword_text(vtop_dirbase(context, space)).text);
-    for (unsigned l = 0; l < walk.levels; l++)
-        tool_printf(out, "%s: %s %s\n", prefix, walk.level[l].name,
-                    tool_qword_text(walk.level[l].entry_physical).text);
+    /* WinDbg's lines: each entry's physical address, then its contents; a
+     * walk that stops at an empty entry says "zero PTE" (or PDE ...) */
+    for (unsigned l = 0; l < walk.levels; l++) {
+        bool pdpte = info.arch == NTMM_ARCH_X86_PAE && l == 0;
+        tool_printf(out, "%s: %s %s - %s\n", prefix, pdpte ? "PDPE" : walk.level[l].name,
+                    tool_qword_text(walk.level[l].entry_physical).text,
+                    tool_qword_text(walk.level[l].pte.raw).text);
+    }
     if (!walk.translated) {
-        tool_printf(out, "%s: %s\n", prefix, walk.stopped ? walk.stopped : "not valid");
+        const struct ntmm_walk_level *last = &walk.level[walk.levels ? walk.levels - 1 : 0];
+        if (walk.levels && last->pte.raw == 0)
+            tool_printf(out, "%s: zero %s\n", prefix, last->name);
+        else
+            tool_printf(out, "%s: %s\n", prefix, walk.stopped ? walk.stopped : "not valid");
         tool_printf(out, "Virtual address %llx translation fails.\n", (unsigned long long)va);
         return STATUS_SUCCESS;
     }

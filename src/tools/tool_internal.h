@@ -71,7 +71,6 @@ uint64_t tool_self_map_end(const struct tool_context *context);
 
 /* !vad's pseudo address of the VAD at index (address order) and of the
  * tree's root (VadRoot); see vad.c. */
-uint64_t tool_vad_address(const struct tool_context *context, unsigned index);
 uint64_t tool_vad_root_address(const struct tool_context *context);
 
 /* Physical address of va, or false when no valid leaf maps it. */
