@@ -73,7 +73,7 @@ $(REL)/bench/%: bench/%.c bench/bench.h $(REL)/libntmm.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(RELEASE_CFLAGS) $< $(REL)/libntmm.a -o $@
 
-$(CHK)/tests/%: tests/%.c tests/testing.h $(CHK)/libntmm.a $(HEADERS)
+$(CHK)/tests/%: tests/%.c $(wildcard tests/*.h) $(CHK)/libntmm.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $< $(CHK)/libntmm.a -lcmocka $(CHECK_LDFLAGS) -o $@
 
