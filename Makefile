@@ -77,7 +77,10 @@ $(CHK)/tests/%: tests/%.c $(wildcard tests/*.h) $(CHK)/libntmm.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $< $(CHK)/libntmm.a -lcmocka $(CHECK_LDFLAGS) -o $@
 
-demo: deps all
+# deps first, then a new make: the shell's flags come from pkg-config, which
+# only knows Lua and libedit once deps.sh has installed them.
+demo: deps
+	@$(MAKE) -s --no-print-directory all
 	@scripts/tour.sh $(REL)/ntmm
 
 check: deps
@@ -92,7 +95,8 @@ $(CHK)/examples-built: $(EXAMPLE_SRC) $(CHK)/libntmm.a $(HEADERS)
 			-o $(CHK)/examples/$$(basename $$e .c) || exit 1; done
 	@touch $@
 
-bench: deps $(BENCHES)
+bench: deps
+	@$(MAKE) -s --no-print-directory $(BENCHES)
 	@for b in $(BENCHES); do $$b || exit 1; done
 
 install: $(REL)/libntmm.a $(SHELL_BIN:%=$(REL)/%)
