@@ -63,6 +63,26 @@ const struct ntmm_config *ntmm_machine_config(const struct ntmm_machine *machine
  * nothing left to do. Returns the number of pages they processed. */
 uint64_t ntmm_machine_idle(struct ntmm_machine *machine);
 
+/* ---- fault injection (tests) ----
+ * SQLite-style fault simulation: make the nth next allocation of one kind
+ * fail, run a scenario, and check that every call returned a status Windows
+ * returns when memory runs out (STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES,
+ * STATUS_COMMITMENT_LIMIT; their Win32 errors 8, 1450, 1455) and that the
+ * machine still passes ntmm_verify. Faults are one-shot: one is pending per
+ * kind, and it is gone once it fired. */
+enum ntmm_fault_kind {
+    NTMM_FAULT_FRAME = 1,           /* a frame taken off the zeroed or free list after boot */
+    NTMM_FAULT_HOST_ALLOCATION = 2, /* host memory for a VAD, a process or a lock array */
+};
+
+/* The nth next allocation of kind fails (nth 1: the very next); nth 0
+ * cancels the pending fault of that kind. A failed frame allocation behaves
+ * as if RAM were exhausted, a failed host allocation as if malloc failed. */
+void ntmm_inject_fault(struct ntmm_machine *machine, enum ntmm_fault_kind kind, uint64_t nth);
+/* Allocations of kind since the machine booted, failed ones included: run a
+ * scenario once to learn how far N must go. 0 for an unknown kind. */
+uint64_t ntmm_fault_count(const struct ntmm_machine *machine, enum ntmm_fault_kind kind);
+
 /* Physical memory, byte-addressed (the debugger's !db / !dd view). */
 NTSTATUS ntmm_read_physical(struct ntmm_machine *machine, uint64_t address,
                             void *buffer, size_t size);
@@ -90,7 +110,8 @@ struct ntmm_process_options {
 /* NULL options: a 32-bit process on x86 and PAE machines, a 64-bit one on
  * x64, named "process.exe". STATUS_NOT_SUPPORTED for a 64-bit process on a
  * 32-bit machine; STATUS_INSUFFICIENT_RESOURCES when no frame is left for
- * its page directory. */
+ * its page directory or its shared user data page tables, STATUS_NO_MEMORY
+ * when the host has no memory for it; a failed creation leaves nothing. */
 NTSTATUS ntmm_process_create(struct ntmm_machine *machine,
                              const struct ntmm_process_options *options,
                              struct ntmm_process **process);
@@ -110,7 +131,9 @@ HANDLE ntmm_process_handle(struct ntmm_process *process);
 /* Memory access by the process in user mode through the MMU, resolving page
  * faults as Windows does. An access Windows would turn into an exception
  * returns its code (STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION);
- * ntmm_last_exception tells the address and the kind of access. Accesses may
+ * ntmm_last_exception tells the address and the kind of access. A demand-zero
+ * fault that finds no free frame fails with STATUS_INSUFFICIENT_RESOURCES
+ * (recorded like an exception; the page stays as it was). Accesses may
  * cross pages; on an exception the bytes before the faulting page have been
  * transferred. */
 NTSTATUS ntmm_read(struct ntmm_process *process, uint64_t address, void *buffer, size_t size);

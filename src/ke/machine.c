@@ -1,12 +1,15 @@
 /*
  * machine.c — the machine's life cycle (configuration, boot, teardown), its
- * explicit moments (idle time) and kernel-mode memory access.
+ * explicit moments (idle time), kernel-mode memory access and the fault
+ * injector's controls (the injector itself is the memory manager's, mm/inject.c).
  *
  * (1) ntmm_machine_create either returns a booted machine that passes the
  *     verifier or frees everything and returns the reason.
  * (2) Configuration limits: RAM a multiple of 4 KB, at least 16 MB, at most
  *     what the paging mode addresses (4 GB x86, 64 GB PAE, the x64 limit of
  *     the modelled Windows).
+ * (3) Faults injected with ntmm_inject_fault count allocations from boot on:
+ *     the boot's own frames and the machine structure are never counted.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -117,6 +120,17 @@ void ntmm_machine_destroy(struct ntmm_machine *machine)
 const struct ntmm_config *ntmm_machine_config(const struct ntmm_machine *machine)
 {
     return &machine->config;
+}
+
+void ntmm_inject_fault(struct ntmm_machine *machine, enum ntmm_fault_kind kind, uint64_t nth)
+{
+    if (machine)
+        mm_inject_fault(&machine->mm, kind, nth);
+}
+
+uint64_t ntmm_fault_count(const struct ntmm_machine *machine, enum ntmm_fault_kind kind)
+{
+    return machine ? mm_fault_count(&machine->mm, kind) : 0;
 }
 
 uint64_t ntmm_machine_idle(struct ntmm_machine *machine)

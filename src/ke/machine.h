@@ -16,7 +16,7 @@
 struct ntmm_machine {
     struct ntmm_config config;       /* as given to ntmm_machine_create */
     struct cpu cpu;                  /* processor, RAM, TLB */
-    struct mm mm;                    /* memory manager state */
+    struct mm mm;                    /* memory manager state, with the fault injector (mm.faults) */
     struct ntmm_process *processes;  /* PsActiveProcessHead, newest first */
     uint32_t next_cid;               /* the next UniqueProcessId */
 };

@@ -16,6 +16,8 @@
  *     those page tables once.
  * (3) A space is on mm->spaces from creation to deletion; it is deleted only
  *     once its VADs and user page tables are gone.
+ * (4) A creation that fails (no frame for a top-level table, no PAE PDPT
+ *     slot) returns every frame it took to the free list and joins nothing.
  */
 #include "mm/mm.h"
 

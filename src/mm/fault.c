@@ -15,6 +15,11 @@
  *     Active, ShareCount 1, OriginalPte the software PTE it replaced; the page
  *     and every table created for it are in the working set.
  * (2) A fault that raises an exception changes nothing but the guard bit.
+ * (3) A demand-zero fault that finds no frame (RAM exhausted, or an
+ *     injected frame fault) fails with STATUS_INSUFFICIENT_RESOURCES, the
+ *     status Windows gives an allocation of a page it cannot wait for; its
+ *     PTE is unchanged and only the page tables made for it remain, empty
+ *     and accounted (pteio.c (4)), as Windows keeps them.
  */
 #include "mm/mm.h"
 

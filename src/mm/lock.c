@@ -9,6 +9,11 @@
  * (2) locked holds each VPN at most once, ascending; at most
  *     MM_MINIMUM_WORKING_SET - MM_LOCK_OVERHEAD of them.
  * (3) Decommitting or releasing a page forgets its lock.
+ * (4) A failed mm_lock locks nothing: the array grows (the only host
+ *     allocation, STATUS_NO_MEMORY when it fails) before any page is
+ *     faulted in, and a fault that finds no frame
+ *     (STATUS_INSUFFICIENT_RESOURCES) leaves the pages faulted in before it
+ *     valid but unlocked, as an ordinary touch would.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +67,13 @@ NTSTATUS mm_lock(struct mm *mm, struct mm_address_space *as, uint64_t base, uint
     uint64_t added = count_unlocked(as, first, last);
     if (added > limit - as->locked_count)
         return STATUS_WORKING_SET_QUOTA;
+    if (as->locked_count + added > as->locked_capacity) { /* (4) before any fault */
+        uint64_t *grown = mm_host_realloc(mm, as->locked, limit * sizeof *grown);
+        if (!grown)
+            return STATUS_NO_MEMORY;
+        as->locked = grown;
+        as->locked_capacity = limit;
+    }
     for (uint64_t vpn = first; vpn <= last; vpn++) {
         const struct pte_format *fmt = mm->cpu->fmt;
         uint64_t va = vpn << PAGE_SHIFT;
@@ -70,13 +82,6 @@ NTSTATUS mm_lock(struct mm *mm, struct mm_address_space *as, uint64_t base, uint
         NTSTATUS st = valid ? STATUS_SUCCESS : mm_access_fault(mm, as, va, ACCESS_READ);
         if (!NT_SUCCESS(st))
             return st;
-    }
-    if (as->locked_count + added > as->locked_capacity) {
-        uint64_t *grown = realloc(as->locked, limit * sizeof *grown);
-        if (!grown)
-            return STATUS_NO_MEMORY;
-        as->locked = grown;
-        as->locked_capacity = limit;
     }
     for (uint64_t vpn = first; vpn <= last; vpn++)
         insert(as, vpn);

@@ -25,6 +25,7 @@
 #define NTMM_MM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -152,6 +153,16 @@ struct mm_address_space {
 
 #define MM_PDPT_SLOTS 1024u    /* PAE PDPTs the kernel's PDPT pages hold (slot 0: System) */
 
+/* Fault injection (design.md section 5, SQLite's one-shot fault simulator):
+ * the nth next allocation of a kind fails as if the machine or the host were
+ * out of memory. Frames are counted in mm_remove_zero_page and
+ * mm_remove_any_page, host memory in mm_host_alloc and mm_host_realloc. */
+#define MM_FAULT_KINDS 3 /* indexed by enum ntmm_fault_kind (1, 2); 0 unused */
+struct mm_fault_injector {
+    uint64_t count[MM_FAULT_KINDS];   /* allocations of each kind since boot */
+    uint64_t fail_at[MM_FAULT_KINDS]; /* the count of the one that fails; 0: none pending */
+};
+
 struct mm {
     struct cpu *cpu;                     /* the processor and RAM */
     const struct pfn_layout *pfn_layout; /* _MMPFN layout of this architecture */
@@ -168,6 +179,7 @@ struct mm {
     struct mm_address_space *spaces;     /* process address spaces, newest first */
     bool pdpt_used[MM_PDPT_SLOTS];       /* PAE: which PDPT slots are taken */
     const struct mm_address_space *quiet; /* non-NULL: PTE reads walk this space without the MMU (queries) */
+    struct mm_fault_injector faults;     /* pending injected faults and allocation counts */
 };
 
 /* Little-endian fields of simulated memory, 2, 4 or 8 bytes wide; fixed-size
@@ -261,6 +273,20 @@ uint64_t mm_remove_any_page(struct mm *mm);
 /* Windows: MiInsertPageInFreeList — a frame no one uses any more. */
 void mm_insert_page_in_free_list(struct mm *mm, uint64_t pfn);
 
+/* ---- inject.c: injected faults and host memory ---- */
+/* The nth next allocation of kind fails (1: the very next); 0 cancels. */
+void mm_inject_fault(struct mm *mm, enum ntmm_fault_kind kind, uint64_t nth);
+/* Allocations of kind since boot. */
+uint64_t mm_fault_count(const struct mm *mm, enum ntmm_fault_kind kind);
+/* Counts one allocation of kind; true if it is the one that must fail. */
+bool mm_fault_fires(struct mm *mm, enum ntmm_fault_kind kind);
+/* Host memory for the memory manager's and the process manager's own
+ * structures (VADs, processes, lock arrays): zeroed like calloc; NULL when
+ * the host is out of memory or an injected fault fires. */
+void *mm_host_alloc(struct mm *mm, size_t size);
+/* realloc under the same rule; on failure ptr is untouched. */
+void *mm_host_realloc(struct mm *mm, void *ptr, size_t size);
+
 /* ---- zero.c: the zero page thread ---- */
 /* Windows: MmZeroPageThread — zeroes up to budget frames from the free list
  * onto the zeroed list; returns how many it zeroed. */
@@ -327,6 +353,10 @@ bool mi_pte_exists(struct mm *mm, uint64_t va);
  * va's PTE (counted in as's working set); STATUS_INSUFFICIENT_RESOURCES if no
  * frame is left. */
 NTSTATUS mi_make_tables(struct mm *mm, struct mm_address_space *as, uint64_t va);
+/* mi_make_tables for every page of [base, base + size); on failure the
+ * empty tables of the range are freed again, so nothing has changed. */
+NTSTATUS mi_make_tables_for_range(struct mm *mm, struct mm_address_space *as, uint64_t base,
+                                  uint64_t size);
 /* Frees the page tables covering [start, end] whose entries are all zero,
  * then the tables above them that became empty. */
 void mi_free_empty_tables(struct mm *mm, struct mm_address_space *as, uint64_t start,

@@ -21,6 +21,10 @@
  *     that change links.
  * (3) MmAvailablePages == Total(Zeroed) + Total(Free) + Total(Standby).
  * (4) Every frame on the zeroed list holds only zero bytes.
+ * (5) mm_remove_zero_page and mm_remove_any_page are the only ways a frame
+ *     is taken after boot; each counts as one frame allocation for the fault
+ *     injector (inject.c), and an injected fault makes it return
+ *     MM_EMPTY_LIST with every list unchanged, as if RAM were exhausted.
  */
 #include <string.h>
 
@@ -113,9 +117,17 @@ uint64_t pagelist_remove_head(struct mm *mm, enum mm_list list)
     return pfn;
 }
 
+/* (5) An injected frame fault: RAM looks exhausted for this one call. */
+static bool frame_fault(struct mm *mm)
+{
+    return mm_fault_fires(mm, NTMM_FAULT_FRAME);
+}
+
 /* Windows: MiRemoveZeroPage */
 uint64_t mm_remove_zero_page(struct mm *mm)
 {
+    if (frame_fault(mm))
+        return MM_EMPTY_LIST(mm);
     uint64_t pfn = pagelist_remove_head(mm, ZeroedPageList);
     if (pfn != mm->pfn_layout->empty) {
         phys_commit(&mm->cpu->phys, pfn);
@@ -130,6 +142,8 @@ uint64_t mm_remove_zero_page(struct mm *mm)
 /* Windows: MiRemoveAnyPage */
 uint64_t mm_remove_any_page(struct mm *mm)
 {
+    if (frame_fault(mm))
+        return MM_EMPTY_LIST(mm);
     uint64_t pfn = pagelist_remove_head(mm, FreePageList);
     if (pfn == mm->pfn_layout->empty)
         pfn = pagelist_remove_head(mm, ZeroedPageList);

@@ -12,6 +12,10 @@
  * (2) A transition page's frame is on the modified list with ReferenceCount
  *     0, PteAddress and PteFrame naming its PTE, which points back at it;
  *     its page table's ShareCount still counts it.
+ * (3) mm_protect changes all the pages or none: it creates the page tables
+ *     the range lacks before changing any protection, and fails (frames
+ *     exhausted, or an injected frame fault) only there, with the empty
+ *     tables freed again (pteio.c (4)).
  */
 #include "mm/mm.h"
 
@@ -161,14 +165,14 @@ NTSTATUS mm_protect(struct mm *mm, struct mm_address_space *as, uint64_t base, u
         if (va == base)
             *old = p.protection;
     }
-    NTSTATUS result = STATUS_SUCCESS;
+    /* (3) the page tables first: once they exist no page can fail */
+    NTSTATUS result = mi_make_tables_for_range(mm, as, base, size);
+    if (!NT_SUCCESS(result))
+        return result;
     for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
         mi_read_page(mm, vad, va, &p);
-        NTSTATUS st = mi_set_page_protection(mm, as, &p, protection);
-        if (!NT_SUCCESS(st))
-            return st;
-        if (st == STATUS_WAS_UNLOCKED)
-            result = st;
+        if (mi_set_page_protection(mm, as, &p, protection) == STATUS_WAS_UNLOCKED)
+            result = STATUS_WAS_UNLOCKED;
     }
     return result;
 }

@@ -12,6 +12,12 @@
  *     only when all its entries are zero.
  * (3) While mm->quiet is set (a query), PTEs are read by a walk of that
  *     space that changes nothing, and nothing may write one.
+ * (4) Running out of frames (or an injected frame fault) in mi_make_tables
+ *     may leave the upper tables it created, empty but fully accounted
+ *     (Active, ShareCount 1 for their PDE, in the working set), as Windows
+ *     keeps them; a later release or decommit of the range frees them.
+ *     mi_make_tables_for_range, which operations that must change nothing
+ *     on failure call before changing any PTE, frees them at once.
  */
 #include "mm/mm.h"
 
@@ -89,6 +95,22 @@ NTSTATUS mi_make_tables(struct mm *mm, struct mm_address_space *as, uint64_t va)
         mi_write_pte(mm, entry_va, (pfn << PAGE_SHIFT) | PTE_HW_VALID | PTE_HW_WRITE |
                                        PTE_HW_OWNER | PTE_HW_ACCESSED | PTE_HW_DIRTY);
         mi_count_in_working_set(as, 1);
+    }
+    return STATUS_SUCCESS;
+}
+
+/* (4): every table of the range, or none of those it created. */
+NTSTATUS mi_make_tables_for_range(struct mm *mm, struct mm_address_space *as, uint64_t base,
+                                  uint64_t size)
+{
+    const struct pte_format *fmt = mm->cpu->fmt;
+    uint64_t span = 1ull << fmt->level_shift[fmt->levels - 2]; /* bytes a page table maps */
+    for (uint64_t va = base; va < base + size; va = (va | (span - 1)) + 1) {
+        NTSTATUS st = mi_make_tables(mm, as, va);
+        if (!NT_SUCCESS(st)) {
+            mi_free_empty_tables(mm, as, base, base + size - 1);
+            return st;
+        }
     }
     return STATUS_SUCCESS;
 }

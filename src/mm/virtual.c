@@ -21,6 +21,11 @@
  *     space's commit charge their sum (commit.c (2)).
  * (2) virtual_bytes is the total size of the space's VADs.
  * (3) Page tables no PTE needs any more are freed (pteio.c (2)).
+ * (4) An operation that fails for want of a frame or of host memory changes
+ *     nothing: reserve takes its VAD before charging commit; commit, decommit
+ *     (and protect.c's mm_protect) create every page table the range needs
+ *     (mi_make_tables_for_range) before changing a PTE, so the failure comes
+ *     before any change; a failed shared user data mapping deletes its VAD.
  */
 #include <stdlib.h>
 
@@ -102,7 +107,7 @@ NTSTATUS mm_reserve(struct mm *mm, struct mm_address_space *as, uint64_t *base, 
     } else if (vad_first_overlap(&as->vads, start, start + pages - 1)) {
         return STATUS_CONFLICTING_ADDRESSES;
     }
-    struct vad *vad = calloc(1, sizeof *vad);
+    struct vad *vad = mm_host_alloc(mm, sizeof *vad);
     if (!vad)
         return STATUS_NO_MEMORY;
     if (commit) {
@@ -143,24 +148,22 @@ NTSTATUS mm_commit(struct mm *mm, struct mm_address_space *as, uint64_t base, ui
     NTSTATUS st = mi_charge_commit(mm, as, missing);
     if (!NT_SUCCESS(st))
         return st;
-    for (uint64_t va = base; NT_SUCCESS(st) && va < base + size; va += PAGE_SIZE) {
+    st = mi_make_tables_for_range(mm, as, base, size); /* (4) */
+    if (!NT_SUCCESS(st)) {
+        mi_return_commit(mm, as, missing);
+        return st;
+    }
+    for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
         mi_read_page(mm, vad, va, &p);
         if (p.committed) {
-            st = mi_set_page_protection(mm, as, &p, protection);
-            if (st == STATUS_WAS_UNLOCKED)
-                st = STATUS_SUCCESS;
+            /* cannot fail: its page table exists */
+            (void)mi_set_page_protection(mm, as, &p, protection);
             continue;
         }
-        st = mi_make_tables(mm, as, va);
-        if (NT_SUCCESS(st)) {
-            mi_write_pte(mm, p.pte_va, mi_software_pte(mm, protection));
-            vad->u.CommitCharge++;
-            missing--;
-        }
+        mi_write_pte(mm, p.pte_va, mi_software_pte(mm, protection));
+        vad->u.CommitCharge++;
     }
-    if (!NT_SUCCESS(st))
-        mi_return_commit(mm, as, missing); /* what could not be committed */
-    return st;
+    return STATUS_SUCCESS;
 }
 
 /* Windows: MiDecommitPages */
@@ -174,14 +177,18 @@ NTSTATUS mm_decommit(struct mm *mm, struct mm_address_space *as, uint64_t base, 
         return STATUS_UNABLE_TO_FREE_VM;
     if (vad->u.NoChange)
         return STATUS_INVALID_PARAMETER;
+    /* (4) a MemCommit VAD records decommitted pages in PTEs: their tables first */
+    if (vad->u.MemCommit) {
+        NTSTATUS st = mi_make_tables_for_range(mm, as, base, size);
+        if (!NT_SUCCESS(st))
+            return st;
+    }
     uint64_t released = 0;
     struct mm_page p;
     for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
         mi_read_page(mm, vad, va, &p);
         if (!p.committed)
             continue;
-        if (vad->u.MemCommit && mi_make_tables(mm, as, va) != STATUS_SUCCESS)
-            return STATUS_INSUFFICIENT_RESOURCES;
         mi_delete_page(mm, as, &p, vad->u.MemCommit ? mi_software_pte(mm, MM_DECOMMIT) : 0);
         released++;
     }
@@ -265,10 +272,13 @@ NTSTATUS mm_map_shared_user_data(struct mm *mm, struct mm_address_space *as)
     struct vad *vad = vad_find(&as->vads, base >> PAGE_SHIFT);
     vad->u.NoChange = true;
     st = mi_make_tables(mm, as, base);
-    if (NT_SUCCESS(st))
-        mi_write_pte(mm, pte_address(mm->cpu->fmt, base, 0),
-                     mi_valid_pte(mm, mm->shared_user_data_pfn, MM_READONLY));
-    return st;
+    if (!NT_SUCCESS(st)) {
+        delete_vad(mm, as, vad); /* (4): its tables and the VAD go again */
+        return st;
+    }
+    mi_write_pte(mm, pte_address(mm->cpu->fmt, base, 0),
+                 mi_valid_pte(mm, mm->shared_user_data_pfn, MM_READONLY));
+    return STATUS_SUCCESS;
 }
 
 void mm_delete_virtual_memory(struct mm *mm, struct mm_address_space *as)

@@ -12,6 +12,10 @@
  *
  * (1) Terminating a process returns every frame and every page of commit it
  *     held: the verifier sees the machine as if it had never existed.
+ * (2) So does a failed creation: the process structure (host memory, through
+ *     the fault injector: STATUS_NO_MEMORY), the address space's top-level
+ *     tables and the shared user data mapping (frames:
+ *     STATUS_INSUFFICIENT_RESOURCES) are each undone when a later one fails.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +49,7 @@ NTSTATUS ntmm_process_create(struct ntmm_machine *machine,
         options = &defaults;
     if (options->is_64bit && !x64)
         return STATUS_NOT_SUPPORTED;
-    struct ntmm_process *p = calloc(1, sizeof *p);
+    struct ntmm_process *p = mm_host_alloc(&machine->mm, sizeof *p);
     if (!p)
         return STATUS_NO_MEMORY;
     p->machine = machine;
