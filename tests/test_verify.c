@@ -176,6 +176,17 @@ static void test_process_corruptions(void **state)
     mm_set_symbol_word(&m->mm, SYM_MmTotalCommittedPages,
                        mm_symbol_word(&m->mm, SYM_MmTotalCommittedPages) - 1);
     struct vad *v = vad_find(&p->as.vads, base >> 12);
+    /* a VAD charging one page more than it has committed, with every sum
+     * agreeing: only the per-VAD count catches it */
+    v->u.CommitCharge++;
+    p->as.commit_charge++;
+    mm_set_symbol_word(&m->mm, SYM_MmTotalCommittedPages,
+                       mm_symbol_word(&m->mm, SYM_MmTotalCommittedPages) + 1);
+    expect_broken(m, "pages are committed");
+    v->u.CommitCharge--;
+    p->as.commit_charge--;
+    mm_set_symbol_word(&m->mm, SYM_MmTotalCommittedPages,
+                       mm_symbol_word(&m->mm, SYM_MmTotalCommittedPages) - 1);
     v->max_gap++;
     expect_broken(m, "VAD tree");
     v->max_gap--;

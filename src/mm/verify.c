@@ -19,9 +19,10 @@
  *     (protect.c (2));
  *  7. each process's VAD tree keeps vad.h's invariants;
  *  8. every page locked in a working set is resident (lock.c (1));
- *  9. a space's working set counts its valid user pages and page tables, its
- *     commit charge is its VADs' CommitCharge, MmTotalCommittedPages is the
- *     sum over spaces (commit.c (1), (2)).
+ *  9. a space's working set counts its valid user pages and page tables;
+ *     each VAD's CommitCharge is the number of its committed pages
+ *     (virtual.c (1)), the space's commit charge their sum,
+ *     MmTotalCommittedPages the sum over spaces (commit.c (1), (2)).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -206,14 +207,32 @@ static void check_locked_pages(struct checker *c, const struct mm_address_space 
 
 /* Check 9: a space's working set and commit charge are what its tables and
  * VADs hold (commit.c (2)). */
-static void check_space_counters(struct checker *c, const struct mm_address_space *as)
+/* Pages of a VAD its PTEs and flags say are committed, region by region
+ * (mm_query reads without changing anything). */
+static uint64_t committed_pages(struct checker *c, struct mm_address_space *as,
+                                const struct vad *v)
+{
+    uint64_t pages = 0, end = (v->EndingVpn + 1) << PAGE_SHIFT;
+    struct mm_region r;
+    for (uint64_t va = v->StartingVpn << PAGE_SHIFT; va < end; va = r.base + r.size) {
+        if (!NT_SUCCESS(mm_query(c->mm, as, va, &r)) || !r.size)
+            break;
+        if (r.state == MM_STATE_COMMIT)
+            pages += r.size >> PAGE_SHIFT;
+    }
+    return pages;
+}
+
+static void check_space_counters(struct checker *c, struct mm_address_space *as)
 {
     uint64_t commit = 0;
-    for (const struct vad *v = vad_first(&as->vads); v; v = vad_next(v)) {
-        if (v->u.CommitCharge > v->EndingVpn + 1 - v->StartingVpn)
-            fail(c, "VAD %llx charges %llu pages of commit for %llu pages",
+    for (const struct vad *v = vad_first(&as->vads); v && !c->failed; v = vad_next(v)) {
+        /* the shared user data page is the kernel's: its VAD charges nothing */
+        uint64_t expected = v->u.NoChange ? 0 : committed_pages(c, as, v);
+        if (v->u.CommitCharge != expected)
+            fail(c, "VAD %llx charges %llu pages of commit, %llu pages are committed",
                  (unsigned long long)v->StartingVpn, (unsigned long long)v->u.CommitCharge,
-                 (unsigned long long)(v->EndingVpn + 1 - v->StartingVpn));
+                 (unsigned long long)expected);
         commit += v->u.CommitCharge;
     }
     c->committed += commit;
