@@ -54,6 +54,8 @@ static NTSTATUS resolve_demand_zero(struct mm *mm, struct mm_address_space *as, 
     uint64_t pte_va = pte_address(fmt, va, 0);
     pfn_initialize_active(mm, pfn, pte_va, mi_holding_table(mm, va, fmt->levels - 1),
                           mi_software_pte(mm, protection));
+    /* no copy of it exists anywhere: Windows marks a new demand-zero page modified */
+    pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
     mi_write_pte(mm, pte_va, mi_valid_pte(mm, pfn, protection));
     mi_count_in_working_set(as, 1);
     as->page_fault_count++;

@@ -349,6 +349,10 @@ uint64_t mi_read_pte(struct mm *mm, uint64_t pte_va);
 void mi_write_pte(struct mm *mm, uint64_t pte_va, uint64_t value);
 /* True if every table above va's PTE exists in the attached space. */
 bool mi_pte_exists(struct mm *mm, uint64_t va);
+/* Where the span of va with no page table ends (the first address a present
+ * upper entry could cover), or va itself if va's PTE exists: loops over
+ * pages skip whole absent tables, 2 MB, 1 GB or 512 GB at a time. */
+uint64_t mi_absent_span_end(struct mm *mm, uint64_t va);
 /* Windows: MiMakePdeExistAndMakeValid — creates the missing tables above
  * va's PTE (counted in as's working set); STATUS_INSUFFICIENT_RESOURCES if no
  * frame is left. */

@@ -4,14 +4,14 @@
  * and the transition state a valid page enters when it becomes a guard or
  * no-access page, which a valid PTE cannot express.
  *
- *   valid --(guard, no access)--> transition (frame on the modified list)
+ *   valid --(guard, no access)--> transition (frame on the modified or standby list)
  *   transition --(fault or new readable protection: mi_resolve_transition)--> valid
  *
  * (1) A valid page's protection lives in its PFN's OriginalPte (a software
  *     PTE carrying it), and its PTE's hardware bits follow it.
- * (2) A transition page's frame is on the modified list with ReferenceCount
- *     0, PteAddress and PteFrame naming its PTE, which points back at it;
- *     its page table's ShareCount still counts it.
+ * (2) A transition page's frame is on the modified list (the standby list if
+ *     it was clean) with ReferenceCount 0, PteAddress and PteFrame naming its
+ *     PTE, which points back at it; its page table's ShareCount still counts it.
  * (3) mm_protect changes all the pages or none: it creates the page tables
  *     the range lacks before changing any protection, and fails (frames
  *     exhausted, or an injected frame fault) only there, with the empty
@@ -105,10 +105,14 @@ static void make_transition(struct mm *mm, struct mm_address_space *as, const st
     uint64_t raw = 0;
     fmt->encode(&t, &raw);
     mi_write_pte(mm, p->pte_va, raw);
+    /* a page written since it was last clean goes to the modified list (it
+     * would have to be written out before reuse), a clean one (MEM_RESET
+     * cleaned it) to the standby list */
+    bool modified = p->f.dirty || pfn_e1(mm, pfn, PFN_E1_MODIFIED, 1);
     pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
     pfn_set_reference_count(mm, pfn, 0);
-    pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
-    pagelist_insert_tail(mm, ModifiedPageList, pfn);
+    pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, modified);
+    pagelist_insert_tail(mm, modified ? ModifiedPageList : StandbyPageList, pfn);
     mi_count_in_working_set(as, -1);
 }
 

@@ -63,6 +63,18 @@ bool mi_pte_exists(struct mm *mm, uint64_t va)
     return true;
 }
 
+uint64_t mi_absent_span_end(struct mm *mm, uint64_t va)
+{
+    const struct pte_format *fmt = mm->cpu->fmt;
+    for (unsigned l = first_checked_level(fmt); l + 1 < fmt->levels; l++) {
+        if (mi_read_pte(mm, pte_address(fmt, va, fmt->levels - 1 - l)) & PTE_HW_VALID)
+            continue;
+        uint64_t end = (va | ((1ull << fmt->level_shift[l]) - 1)) + 1;
+        return end < va ? UINT64_MAX : end; /* the top of the address space */
+    }
+    return va;
+}
+
 /* The frame of the table holding the entry of va at level l. */
 uint64_t mi_holding_table(struct mm *mm, uint64_t va, unsigned l)
 {

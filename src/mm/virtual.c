@@ -139,11 +139,19 @@ NTSTATUS mm_commit(struct mm *mm, struct mm_address_space *as, uint64_t base, ui
         return STATUS_CONFLICTING_ADDRESSES;
     if (vad->u.NoChange)
         return STATUS_INVALID_PARAMETER;
-    uint64_t missing = 0;
+    uint64_t missing = 0, end = base + size;
     struct mm_page p;
-    for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
+    for (uint64_t va = base; va < end;) {
+        uint64_t skip = mi_absent_span_end(mm, va);
+        if (skip > va) { /* no tables: committed only if the VAD says so */
+            uint64_t stop = skip < end ? skip : end;
+            missing += vad->u.MemCommit ? 0 : (stop - va) >> PAGE_SHIFT;
+            va = stop;
+            continue;
+        }
         mi_read_page(mm, vad, va, &p);
         missing += !p.committed;
+        va += PAGE_SIZE;
     }
     NTSTATUS st = mi_charge_commit(mm, as, missing);
     if (!NT_SUCCESS(st))
@@ -183,9 +191,14 @@ NTSTATUS mm_decommit(struct mm *mm, struct mm_address_space *as, uint64_t base, 
         if (!NT_SUCCESS(st))
             return st;
     }
-    uint64_t released = 0;
+    uint64_t released = 0, end = base + size;
     struct mm_page p;
-    for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
+    for (uint64_t va = base; va < end; va += PAGE_SIZE) {
+        uint64_t skip = mi_absent_span_end(mm, va);
+        if (skip > va) { /* only reserved pages (a MemCommit VAD has its tables by now) */
+            va = (skip < end ? skip : end) - PAGE_SIZE;
+            continue;
+        }
         mi_read_page(mm, vad, va, &p);
         if (!p.committed)
             continue;
@@ -207,8 +220,15 @@ NTSTATUS mm_reset(struct mm *mm, struct mm_address_space *as, uint64_t base, uin
     struct vad *vad = vad_holding(as, base, size);
     if (!vad)
         return STATUS_CONFLICTING_ADDRESSES;
+    if (vad->u.NoChange)
+        return STATUS_INVALID_PARAMETER;
     struct mm_page p;
     for (uint64_t va = base; !undo && va < base + size; va += PAGE_SIZE) {
+        uint64_t skip = mi_absent_span_end(mm, va);
+        if (skip > va) { /* no tables: no resident page to reset */
+            va = (skip < base + size ? skip : base + size) - PAGE_SIZE;
+            continue;
+        }
         mi_read_page(mm, vad, va, &p);
         uint64_t pfn = p.f.page_frame_number;
         if (p.f.kind == PTE_KIND_VALID) {

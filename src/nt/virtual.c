@@ -58,7 +58,10 @@ NTSTATUS NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG
         return STATUS_INVALID_HANDLE;
     if (!BaseAddress || !RegionSize)
         return STATUS_ACCESS_VIOLATION;
-    if (ZeroBits > 21)
+    /* ZeroBits: how many high bits of the address must be zero (at most 21),
+     * or, from a 64-bit process, a mask of the bits that may be set */
+    bool mask = p->is_64bit && ZeroBits > 32;
+    if (ZeroBits > 21 && !mask)
         return STATUS_INVALID_PARAMETER_3;
     ULONG known = MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_RESET_UNDO | MEM_TOP_DOWN;
     ULONG kind = AllocationType & (MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_RESET_UNDO);
@@ -77,11 +80,13 @@ NTSTATUS NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG
     if (!round_range(p, base, size ? size : 0, reserve ? NTMM_ALLOCATION_GRANULARITY : PAGE_SIZE,
                      &start, &end))
         return STATUS_INVALID_PARAMETER_4;
+    /* ZeroBits limits only where Mm places a reservation: with a base given
+     * it does not apply (Wine's tests record Windows reporting the conflict) */
     uint64_t highest = p->as.highest_user_address;
-    if (ZeroBits && (0xffffffffull >> ZeroBits) < highest)
-        highest = 0xffffffffull >> ZeroBits;
-    if (ZeroBits && base && end > highest)
-        return STATUS_INVALID_PARAMETER_2;
+    uint64_t limit = mask ? (2ull << (63 - __builtin_clzll(ZeroBits))) - 1
+                          : ZeroBits ? 0xffffffffull >> ZeroBits : highest;
+    if (limit < highest)
+        highest = limit;
     struct mm *mm = &p->machine->mm;
     NTSTATUS st;
     uint64_t bytes = end + 1 - start; /* start moves when Mm picks the address */

@@ -31,9 +31,12 @@ static NTSTATUS access(struct ntmm_process *process, uint64_t va, void *buffer, 
                                            : cpu_fetch(mm->cpu, va, MODE_USER, &fault);
         if (done)
             return STATUS_SUCCESS;
-        /* a fault the handler calls resolved that recurs at once is a
-         * protection the PTE cannot grant: an access violation */
-        bool again = fault.va == last_fault && retries > 2;
+        /* a fault the handler calls resolved that recurs at the same place
+         * again and again is a protection the PTE cannot grant: an access
+         * violation (a new place starts the count afresh) */
+        if (fault.va != last_fault)
+            retries = 0;
+        bool again = retries > 2;
         last_fault = fault.va;
         NTSTATUS st = fault.walk.status == WALK_NON_CANONICAL || again
                           ? STATUS_ACCESS_VIOLATION

@@ -20,10 +20,11 @@ static int message_handler(lua_State *L)
     const char *msg = lua_tostring(L, 1);
     if (!msg) {
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
+            int text = lua_gettop(L);
             const char *where = "";
             if (lua_type(L, 1) == LUA_TTABLE && lua_getfield(L, 1, "where") == LUA_TSTRING)
                 where = lua_tostring(L, -1);
-            msg = lua_pushfstring(L, "%s%s", where, lua_tostring(L, -2));
+            msg = lua_pushfstring(L, "%s%s", where, lua_tostring(L, text));
         } else {
             msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
         }

@@ -40,7 +40,8 @@ static unsigned unit_of(const char *name)
 static NTSTATUS dump_parse(struct tool_context *context, const char *name, const char *args,
                            struct dump_request *request, struct tool_output *out)
 {
-    char buffer[512], *words[16], address[512] = "";
+    /* the address words joined with spaces: never longer than args itself */
+    char buffer[512], *words[16], address[sizeof buffer + 1] = "";
     size_t n = tool_split(args, buffer, words, 16);
     const char *count = NULL;
     if (n == 0 || n > 16)

@@ -58,24 +58,30 @@ static int digit_value(char c)
 }
 
 /* Digits of word (length n) in radix; backticks are separators. */
-static bool digits_value(const char *word, size_t n, unsigned radix, uint64_t *value)
+enum number { NOT_A_NUMBER, NUMBER, NUMBER_OVERFLOWS };
+
+/* A number that does not fit 64 bits is WinDbg's "Numeric overflow", not a
+ * value wrapped around. */
+static enum number digits_value(const char *word, size_t n, unsigned radix, uint64_t *value)
 {
     uint64_t v = 0;
     size_t digits = 0;
+    bool overflow = false;
     for (size_t i = 0; i < n; i++) {
         if (word[i] == '`')
             continue;
         int d = digit_value(word[i]);
         if (d >= (int)radix)
-            return false;
+            return NOT_A_NUMBER;
+        overflow |= v > (UINT64_MAX - (unsigned)d) / radix;
         v = v * radix + (unsigned)d;
         digits++;
     }
     *value = v;
-    return digits > 0;
+    return !digits ? NOT_A_NUMBER : overflow ? NUMBER_OVERFLOWS : NUMBER;
 }
 
-static bool number_value(const char *word, size_t n, uint64_t *value)
+static enum number number_value(const char *word, size_t n, uint64_t *value)
 {
     if (n > 2 && word[0] == '0') {
         char prefix = (char)tolower((unsigned char)word[1]);
@@ -131,7 +137,10 @@ static bool parse_word(struct parser *ps, uint64_t *value)
         if (*ps->p == '(')
             return parse_poi(ps, value);
     }
-    if (number_value(word, n, value))
+    enum number kind = number_value(word, n, value);
+    if (kind == NUMBER_OVERFLOWS)
+        return fail_at(ps, "Numeric overflow", word, n);
+    if (kind == NUMBER)
         return true;
     if (isdigit((unsigned char)word[0]))
         return fail_at(ps, "Syntax", word, 0);

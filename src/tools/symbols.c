@@ -12,17 +12,34 @@
 
 #include "tools/tool_internal.h"
 
+static bool same_char(char p, char t)
+{
+    return p == '?' || tolower((unsigned char)p) == tolower((unsigned char)t);
+}
+
+/* * and ? matching, case-insensitive, without recursion: on a mismatch it
+ * backtracks only to the last star, so the time stays linear in practice
+ * whatever the number of stars. */
 static bool wildcard_match(const char *pattern, const char *text)
 {
-    if (!*pattern)
-        return !*text;
-    if (*pattern == '*')
-        return wildcard_match(pattern + 1, text) || (*text && wildcard_match(pattern, text + 1));
-    if (!*text)
-        return false;
-    if (*pattern != '?' && tolower((unsigned char)*pattern) != tolower((unsigned char)*text))
-        return false;
-    return wildcard_match(pattern + 1, text + 1);
+    const char *star = NULL, *resume = NULL;
+    while (*text) {
+        if (*pattern == '*') {
+            star = pattern++;
+            resume = text;
+        } else if (*pattern && same_char(*pattern, *text)) {
+            pattern++;
+            text++;
+        } else if (star) {
+            pattern = star + 1;
+            text = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (*pattern == '*')
+        pattern++;
+    return !*pattern;
 }
 
 NTSTATUS tool_x(struct tool_context *context, const char *name, const char *args,
