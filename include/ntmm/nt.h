@@ -20,6 +20,8 @@ typedef int32_t NTSTATUS;
 
 /* Success and informational. */
 #define STATUS_SUCCESS ((NTSTATUS)0x00000000L)
+#define STATUS_PENDING ((NTSTATUS)0x00000103L)        /* ExitStatus of a running process (STILL_ACTIVE) */
+#define STATUS_OBJECT_NAME_EXISTS ((NTSTATUS)0x40000000L) /* OBJ_OPENIF opened an existing name */
 #define STATUS_WAS_UNLOCKED ((NTSTATUS)0x40000017L)  /* protection change unlocked a locked page */
 #define STATUS_WAS_LOCKED ((NTSTATUS)0x40000019L)    /* a page to lock was already locked */
 
@@ -36,6 +38,7 @@ typedef int32_t NTSTATUS;
 #define STATUS_IN_PAGE_ERROR ((NTSTATUS)0xC0000006L)
 #define STATUS_PAGEFILE_QUOTA ((NTSTATUS)0xC0000007L)
 #define STATUS_INVALID_HANDLE ((NTSTATUS)0xC0000008L)
+#define STATUS_INVALID_CID ((NTSTATUS)0xC000000BL)
 #define STATUS_INVALID_PARAMETER ((NTSTATUS)0xC000000DL)
 #define STATUS_NO_MEMORY ((NTSTATUS)0xC0000017L)
 #define STATUS_CONFLICTING_ADDRESSES ((NTSTATUS)0xC0000018L)
@@ -51,7 +54,9 @@ typedef int32_t NTSTATUS;
 #define STATUS_UNABLE_TO_DECOMMIT_VM ((NTSTATUS)0xC000002CL)
 #define STATUS_NOT_COMMITTED ((NTSTATUS)0xC000002DL)
 #define STATUS_INVALID_PARAMETER_MIX ((NTSTATUS)0xC0000030L)
+#define STATUS_OBJECT_NAME_INVALID ((NTSTATUS)0xC0000033L)
 #define STATUS_OBJECT_NAME_NOT_FOUND ((NTSTATUS)0xC0000034L)
+#define STATUS_OBJECT_NAME_COLLISION ((NTSTATUS)0xC0000035L)
 #define STATUS_INVALID_PAGE_PROTECTION ((NTSTATUS)0xC0000045L)
 #define STATUS_SECTION_PROTECTION ((NTSTATUS)0xC000004EL)
 #define STATUS_PRIVILEGE_NOT_HELD ((NTSTATUS)0xC0000061L)
@@ -80,6 +85,63 @@ typedef int32_t NTSTATUS;
 #define STATUS_INVALID_ADDRESS ((NTSTATUS)0xC0000141L)
 
 /* ---- System services (ntifs.h, winternl.h) ---- */
+
+/* ---- Objects and handles (winternl.h) ---- */
+
+typedef struct _UNICODE_STRING {
+    USHORT Length;          /* bytes, without a terminator */
+    USHORT MaximumLength;   /* bytes */
+    WCHAR *Buffer;
+} UNICODE_STRING, *PUNICODE_STRING;
+
+/* OBJECT_ATTRIBUTES.Attributes */
+#define OBJ_INHERIT 0x00000002L
+#define OBJ_PERMANENT 0x00000010L
+#define OBJ_EXCLUSIVE 0x00000020L
+#define OBJ_CASE_INSENSITIVE 0x00000040L
+#define OBJ_OPENIF 0x00000080L
+
+typedef struct _OBJECT_ATTRIBUTES {
+    ULONG Length;                  /* sizeof (OBJECT_ATTRIBUTES) */
+    HANDLE RootDirectory;
+    PUNICODE_STRING ObjectName;
+    ULONG Attributes;              /* OBJ_* */
+    PVOID SecurityDescriptor;
+    PVOID SecurityQualityOfService;
+} OBJECT_ATTRIBUTES, *POBJECT_ATTRIBUTES;
+
+#define InitializeObjectAttributes(p, n, a, r, s) \
+    do {                                          \
+        (p)->Length = sizeof(OBJECT_ATTRIBUTES);  \
+        (p)->RootDirectory = (r);                 \
+        (p)->Attributes = (a);                    \
+        (p)->ObjectName = (n);                    \
+        (p)->SecurityDescriptor = (s);            \
+        (p)->SecurityQualityOfService = NULL;     \
+    } while (0)
+
+typedef struct _CLIENT_ID {
+    HANDLE UniqueProcess;  /* the process id, as a HANDLE-sized value */
+    HANDLE UniqueThread;
+} CLIENT_ID, *PCLIENT_ID;
+
+/* Closes a handle of the current process's table (the pseudo-handle and
+ * ntmm_process_handle's handles: success, no effect). STATUS_INVALID_HANDLE. */
+NTSTATUS NtClose(HANDLE Handle);
+/* Copies SourceHandle of SourceProcessHandle's table into
+ * TargetProcessHandle's (both need PROCESS_DUP_HANDLE). Options:
+ * DUPLICATE_SAME_ACCESS, DUPLICATE_CLOSE_SOURCE (TargetProcessHandle may
+ * then be NULL). SourceHandle NtCurrentProcess() gives a real handle to the
+ * source process. */
+NTSTATUS NtDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle,
+                           HANDLE TargetProcessHandle, PHANDLE TargetHandle,
+                           ACCESS_MASK DesiredAccess, ULONG HandleAttributes, ULONG Options);
+/* Opens the process ClientId->UniqueProcess names with DesiredAccess (at most
+ * PROCESS_ALL_ACCESS, or MAXIMUM_ALLOWED); STATUS_INVALID_CID for no such
+ * process, STATUS_INVALID_PARAMETER_MIX for an ObjectName or no ClientId,
+ * STATUS_ACCESS_DENIED for access a process does not have. */
+NTSTATUS NtOpenProcess(PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess,
+                       POBJECT_ATTRIBUTES ObjectAttributes, PCLIENT_ID ClientId);
 
 /* The pseudo-handle of the current process, as NtCurrentProcess() is. */
 #define NtCurrentProcess() ((HANDLE)(LONG_PTR)-1)
@@ -110,8 +172,21 @@ NTSTATUS NtUnlockVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T
                                ULONG MapType);
 
 typedef enum _PROCESSINFOCLASS {
+    ProcessBasicInformation = 0,
     ProcessVmCounters = 3,
 } PROCESSINFOCLASS;
+
+/* ProcessBasicInformation (ntddk.h's PROCESS_BASIC_INFORMATION; winternl.h
+ * names most fields Reserved). ExitStatus is STATUS_PENDING while the process
+ * runs; PebBaseAddress is 0 (no PEB yet). */
+typedef struct _PROCESS_BASIC_INFORMATION {
+    NTSTATUS ExitStatus;
+    PVOID PebBaseAddress;
+    ULONG_PTR AffinityMask;
+    LONG BasePriority;
+    ULONG_PTR UniqueProcessId;
+    ULONG_PTR InheritedFromUniqueProcessId;
+} PROCESS_BASIC_INFORMATION, *PPROCESS_BASIC_INFORMATION;
 
 typedef enum _SYSTEM_INFORMATION_CLASS {
     SystemBasicInformation = 0,

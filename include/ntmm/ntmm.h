@@ -115,8 +115,11 @@ struct ntmm_process_options {
 NTSTATUS ntmm_process_create(struct ntmm_machine *machine,
                              const struct ntmm_process_options *options,
                              struct ntmm_process **process);
-/* Releases every page, page table, VAD and byte of commit the process holds
- * and frees it; the process pointer is invalid afterwards. */
+/* Releases every page, page table, VAD and byte of commit the process holds,
+ * closes every handle in its handle table and drops the process's own
+ * reference; the process pointer is invalid afterwards. Handles to it that
+ * other processes hold keep the process object (not its memory) until they
+ * are closed: services given one fail with STATUS_PROCESS_IS_TERMINATING. */
 void ntmm_process_terminate(struct ntmm_process *process);
 
 /* The process on whose behalf the Win32 and Nt calls of this host thread run
@@ -125,7 +128,11 @@ void ntmm_set_current_process(struct ntmm_process *process);
 struct ntmm_process *ntmm_current_process(void);
 
 /* A handle to the process for the *Ex functions and the Nt services, valid in
- * any process of the same machine until the process terminates. */
+ * any process of the same machine until the process terminates, with
+ * PROCESS_ALL_ACCESS. It is the library's own handle, not an entry of a
+ * handle table: it needs no CloseHandle (which accepts it and does nothing)
+ * and calling this again costs nothing. For a table handle with chosen
+ * access use OpenProcess (win32.h) or NtOpenProcess (nt.h). */
 HANDLE ntmm_process_handle(struct ntmm_process *process);
 
 /* Memory access by the process in user mode through the MMU, resolving page

@@ -3,14 +3,16 @@
  * kernelbase that sits over the Nt* virtual-memory services (VirtualAlloc,
  * VirtualFree, VirtualProtect, VirtualQuery, VirtualLock and their *Ex forms,
  * GetSystemInfo, GlobalMemoryStatusEx, GetProcessMemoryInfo, the last-error
- * value) and ntdll's RtlNtStatusToDosError, with the Windows SDK's names,
+ * value), the handle functions (CloseHandle, DuplicateHandle, OpenProcess,
+ * GetProcessId, GetCurrentProcessId) and ntdll's RtlNtStatusToDosError, with the Windows SDK's names,
  * types, constant values and structure layouts for a 64-bit (_WIN64) build.
  *
  * Pointers these functions take and return (lpAddress, BaseAddress, the
  * application address range…) are addresses in the simulated address space
  * of the current process, the one set with ntmm_set_current_process
  * (ntmm.h). They are not host pointers: never dereference one on the host.
- * HANDLEs name simulated processes.
+ * HANDLEs are entries of the current process's handle table (or
+ * GetCurrentProcess()'s pseudo-handle, or ntmm_process_handle's).
  *
  * Code from Microsoft's documentation pages that uses these functions
  * compiles unchanged against this header, once <windows.h> (or <psapi.h>)
@@ -55,6 +57,7 @@
 #define ERROR_UNEXP_NET_ERR 59
 #define ERROR_INVALID_PARAMETER 87
 #define ERROR_INSUFFICIENT_BUFFER 122
+#define ERROR_INVALID_NAME 123
 #define ERROR_NOT_LOCKED 158
 #define ERROR_ALREADY_EXISTS 183
 #define ERROR_PARTIAL_COPY 299
@@ -62,6 +65,7 @@
 #define ERROR_INVALID_ADDRESS 487
 #define ERROR_WAS_UNLOCKED 715
 #define ERROR_WAS_LOCKED 717
+#define ERROR_IO_PENDING 997
 #define ERROR_NOACCESS 998
 #define ERROR_SWAPERROR 999
 #define ERROR_STACK_OVERFLOW 1001
@@ -174,6 +178,20 @@ BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer);
 BOOL WINAPI GetProcessMemoryInfo(HANDLE Process, PPROCESS_MEMORY_COUNTERS ppsmemCounters,
                                  DWORD cb);
 HANDLE WINAPI GetCurrentProcess(void);
+
+/* handleapi.h, processthreadsapi.h (win32/handle.c). Handles are entries of
+ * the current process's handle table (4, 8, 12 …) with the access they were
+ * opened with; OpenProcess with an unknown id fails with
+ * ERROR_INVALID_PARAMETER, a handle without the access a call needs (for
+ * instance VirtualAllocEx without PROCESS_VM_OPERATION) with
+ * ERROR_ACCESS_DENIED, a closed or unknown handle with ERROR_INVALID_HANDLE. */
+BOOL WINAPI CloseHandle(HANDLE hObject);
+BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
+                            HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
+                            DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwOptions);
+HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwProcessId);
+DWORD WINAPI GetProcessId(HANDLE Process);
+DWORD WINAPI GetCurrentProcessId(void);
 
 /* ntdll: the Win32 error Windows gives for a status (win32/error.c). */
 ULONG WINAPI RtlNtStatusToDosError(NTSTATUS Status);

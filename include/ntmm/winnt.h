@@ -1,6 +1,7 @@
 /*
  * winnt.h — the Windows SDK's basic types and the memory constants and
- * structures that both the Nt* services (nt.h) and the Win32 API (win32.h)
+ * structures, access rights (PROCESS_*, the standard rights) and DUPLICATE_*
+ * options that both the Nt* services (nt.h) and the Win32 API (win32.h)
  * use, with the SDK's names and values for a 64-bit (_WIN64) build.
  *
  * (1) Every type has the SDK's width (LLP64: LONG and DWORD are 32 bits,
@@ -53,7 +54,7 @@ typedef void *PVOID;
 typedef void *LPVOID;
 typedef const void *LPCVOID;
 typedef void *HANDLE;
-typedef HANDLE *PHANDLE;
+typedef HANDLE *PHANDLE, *LPHANDLE;
 typedef HANDLE HMODULE;
 typedef uint16_t WCHAR;               /* UTF-16 code unit, as wchar_t is on Windows */
 typedef CHAR *LPSTR;
@@ -124,6 +125,38 @@ typedef LPCSTR LPCTSTR;
 #define PROCESSOR_AMD_X8664 8664
 #define PROCESSOR_ARCHITECTURE_INTEL 0
 #define PROCESSOR_ARCHITECTURE_AMD64 9
+
+/* ---- Access rights and handles (winnt.h) ---- */
+
+typedef DWORD ACCESS_MASK;
+typedef ACCESS_MASK *PACCESS_MASK;
+
+#define DELETE 0x00010000
+#define READ_CONTROL 0x00020000
+#define WRITE_DAC 0x00040000
+#define WRITE_OWNER 0x00080000
+#define SYNCHRONIZE 0x00100000
+#define STANDARD_RIGHTS_REQUIRED 0x000F0000
+#define MAXIMUM_ALLOWED 0x02000000
+
+#define PROCESS_TERMINATE 0x0001
+#define PROCESS_CREATE_THREAD 0x0002
+#define PROCESS_SET_SESSIONID 0x0004
+#define PROCESS_VM_OPERATION 0x0008
+#define PROCESS_VM_READ 0x0010
+#define PROCESS_VM_WRITE 0x0020
+#define PROCESS_DUP_HANDLE 0x0040
+#define PROCESS_CREATE_PROCESS 0x0080
+#define PROCESS_SET_QUOTA 0x0100
+#define PROCESS_SET_INFORMATION 0x0200
+#define PROCESS_QUERY_INFORMATION 0x0400
+#define PROCESS_SUSPEND_RESUME 0x0800
+/* The value of the modelled Windows (XP / Server 2003; _WIN32_WINNT < 0x0600):
+ * Vista's SDK widens it to 0x1FFFFF. */
+#define PROCESS_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFF)
+
+#define DUPLICATE_CLOSE_SOURCE 0x00000001
+#define DUPLICATE_SAME_ACCESS 0x00000002
 
 /* ---- Structures ---- */
 

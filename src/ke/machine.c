@@ -2,6 +2,8 @@
  * machine.c — the machine's life cycle (configuration, boot, teardown), its
  * explicit moments (idle time), kernel-mode memory access and the fault
  * injector's controls (the injector itself is the memory manager's, mm/inject.c).
+ * Teardown terminates every process, which closes every handle and so
+ * empties the object namespace before it is freed.
  *
  * (1) ntmm_machine_create either returns a booted machine that passes the
  *     verifier or frees everything and returns the reason.
@@ -113,6 +115,7 @@ void ntmm_machine_destroy(struct ntmm_machine *machine)
         return;
     while (machine->processes)
         ntmm_process_terminate(machine->processes);
+    ob_namespace_destroy(&machine->names);
     phys_destroy(&machine->cpu.phys);
     free(machine);
 }

@@ -1,16 +1,20 @@
 /*
  * machine.h — one simulated computer: its configuration, processor (with RAM
- * and TLB) and memory manager. Upper layers reach it through ntmm.h and
+ * and TLB), memory manager, process list and object namespace
+ * (\BaseNamedObjects, ob/ob.h). Upper layers reach it through ntmm.h and
  * introspect.h; this header is for the library's own files.
  *
  * (1) cpu.cr3 is the System process's directory table base whenever no
  *     other address space is attached.
+ * (2) names lists exactly the named objects with open handles (ob.h (3));
+ *     it is empty once every process has terminated.
  */
 #ifndef NTMM_MACHINE_H
 #define NTMM_MACHINE_H
 
 #include "arch/cpu.h"
 #include "mm/mm.h"
+#include "ob/ob.h"
 #include "ntmm/ntmm.h"
 
 struct ntmm_machine {
@@ -19,6 +23,7 @@ struct ntmm_machine {
     struct mm mm;                    /* memory manager state, with the fault injector (mm.faults) */
     struct ntmm_process *processes;  /* PsActiveProcessHead, newest first */
     uint32_t next_cid;               /* the next UniqueProcessId */
+    struct ob_namespace names;       /* \BaseNamedObjects */
 };
 
 #endif

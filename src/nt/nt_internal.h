@@ -1,6 +1,7 @@
 /*
  * nt_internal.h — what the system-service files of src/nt share: the process
- * lookup, the memory manager, and the protection translation.
+ * lookup (ps/process.h, over the object manager ob/ob.h), the memory
+ * manager, and the protection translation.
  */
 #ifndef NTMM_NT_INTERNAL_H
 #define NTMM_NT_INTERNAL_H

@@ -1,25 +1,57 @@
 /*
  * query.c — information services (Windows: NtQueryInformationProcess with
- * ProcessVmCounters, NtQuerySystemInformation with SystemBasicInformation)
- * and the memory status GlobalMemoryStatusEx reads.
+ * ProcessBasicInformation and ProcessVmCounters, NtQuerySystemInformation
+ * with SystemBasicInformation) and the memory status GlobalMemoryStatusEx
+ * reads.
  *
  * (1) Counters are the memory manager's own, converted to bytes where the
  *     structure says bytes; nothing here keeps a copy.
+ * (2) Both process classes need PROCESS_QUERY_INFORMATION on the handle.
+ *     ProcessBasicInformation works on a terminated process (its id and exit
+ *     status stay with the body); ProcessVmCounters gives
+ *     STATUS_PROCESS_IS_TERMINATING there (its address space is gone).
  */
 #include <string.h>
 
 #include "nt/nt_internal.h"
 
-/* Windows: NtQueryInformationProcess (ProcessVmCounters) */
+static NTSTATUS query_basic(HANDLE ProcessHandle, PVOID ProcessInformation,
+                            ULONG ProcessInformationLength, PULONG ReturnLength)
+{
+    struct ntmm_process *p;
+    NTSTATUS st = ps_process_object_from_handle(ntmm_current_process(), ProcessHandle,
+                                                PROCESS_QUERY_INFORMATION, &p);
+    if (!NT_SUCCESS(st))
+        return st;
+    if (ProcessInformationLength != sizeof(PROCESS_BASIC_INFORMATION))
+        return STATUS_INFO_LENGTH_MISMATCH;
+    if (!ProcessInformation)
+        return STATUS_ACCESS_VIOLATION;
+    PROCESS_BASIC_INFORMATION b = {
+        .ExitStatus = p->terminated ? STATUS_SUCCESS : STATUS_PENDING,
+        .UniqueProcessId = p->cid,
+    };
+    memcpy(ProcessInformation, &b, sizeof b);
+    if (ReturnLength)
+        *ReturnLength = sizeof b;
+    return STATUS_SUCCESS;
+}
+
+/* Windows: NtQueryInformationProcess (ProcessBasicInformation,
+ * ProcessVmCounters) */
 NTSTATUS NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
                                    PVOID ProcessInformation, ULONG ProcessInformationLength,
                                    PULONG ReturnLength)
 {
+    if (ProcessInformationClass == ProcessBasicInformation)
+        return query_basic(ProcessHandle, ProcessInformation, ProcessInformationLength,
+                           ReturnLength);
     if (ProcessInformationClass != ProcessVmCounters)
         return STATUS_INVALID_INFO_CLASS;
-    struct ntmm_process *p = ps_process_from_handle(ProcessHandle);
-    if (!p)
-        return STATUS_INVALID_HANDLE;
+    struct ntmm_process *p;
+    NTSTATUS handle_status = ps_process_from_handle(ProcessHandle, PROCESS_QUERY_INFORMATION, &p);
+    if (!NT_SUCCESS(handle_status))
+        return handle_status;
     if (ProcessInformationLength != sizeof(VM_COUNTERS) &&
         ProcessInformationLength != sizeof(VM_COUNTERS_EX))
         return STATUS_INFO_LENGTH_MISMATCH;
@@ -53,9 +85,10 @@ NTSTATUS NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClas
         return STATUS_INVALID_INFO_CLASS;
     if (SystemInformationLength != sizeof(SYSTEM_BASIC_INFORMATION))
         return STATUS_INFO_LENGTH_MISMATCH;
-    struct ntmm_process *p = ps_process_from_handle(NtCurrentProcess());
-    if (!p)
-        return STATUS_INVALID_HANDLE;
+    struct ntmm_process *p;
+    NTSTATUS handle_status = ps_process_from_handle(NtCurrentProcess(), 0, &p);
+    if (!NT_SUCCESS(handle_status))
+        return handle_status;
     if (!SystemInformation)
         return STATUS_ACCESS_VIOLATION;
     const struct mm *mm = &p->machine->mm;
@@ -87,9 +120,10 @@ static uint64_t free_user_bytes(const struct mm_address_space *as)
 
 NTSTATUS nt_query_memory_status(struct nt_memory_status *status)
 {
-    struct ntmm_process *p = ps_process_from_handle(NtCurrentProcess());
-    if (!p)
-        return STATUS_INVALID_HANDLE;
+    struct ntmm_process *p;
+    NTSTATUS handle_status = ps_process_from_handle(NtCurrentProcess(), 0, &p);
+    if (!NT_SUCCESS(handle_status))
+        return handle_status;
     const struct mm *mm = &p->machine->mm;
     *status = (struct nt_memory_status){
         .available_pages = mm_available_pages(mm),

@@ -10,6 +10,9 @@
  *
  * (1) A call that fails changes nothing and writes nothing back.
  * (2) Statuses are Windows': INVALID_PARAMETER_n names the bad argument.
+ * (3) The process handle is resolved first (ps_process_from_handle): the
+ *     query needs PROCESS_QUERY_INFORMATION, every other service
+ *     PROCESS_VM_OPERATION (else STATUS_ACCESS_DENIED).
  */
 #include <string.h>
 
@@ -53,9 +56,10 @@ static NTSTATUS reset_pages(struct ntmm_process *p, uint64_t start, uint64_t end
 NTSTATUS NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
                                  PSIZE_T RegionSize, ULONG AllocationType, ULONG Protect)
 {
-    struct ntmm_process *p = ps_process_from_handle(ProcessHandle);
-    if (!p)
-        return STATUS_INVALID_HANDLE;
+    struct ntmm_process *p;
+    NTSTATUS handle_status = ps_process_from_handle(ProcessHandle, PROCESS_VM_OPERATION, &p);
+    if (!NT_SUCCESS(handle_status))
+        return handle_status;
     if (!BaseAddress || !RegionSize)
         return STATUS_ACCESS_VIOLATION;
     /* ZeroBits: how many high bits of the address must be zero (at most 21),
@@ -104,9 +108,10 @@ NTSTATUS NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG
 NTSTATUS NtFreeVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
                              ULONG FreeType)
 {
-    struct ntmm_process *p = ps_process_from_handle(ProcessHandle);
-    if (!p)
-        return STATUS_INVALID_HANDLE;
+    struct ntmm_process *p;
+    NTSTATUS handle_status = ps_process_from_handle(ProcessHandle, PROCESS_VM_OPERATION, &p);
+    if (!NT_SUCCESS(handle_status))
+        return handle_status;
     if (!BaseAddress || !RegionSize)
         return STATUS_ACCESS_VIOLATION;
     if (FreeType != MEM_DECOMMIT && FreeType != MEM_RELEASE)
@@ -135,9 +140,10 @@ NTSTATUS NtFreeVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T R
 NTSTATUS NtProtectVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
                                 ULONG NewProtect, PULONG OldProtect)
 {
-    struct ntmm_process *p = ps_process_from_handle(ProcessHandle);
-    if (!p)
-        return STATUS_INVALID_HANDLE;
+    struct ntmm_process *p;
+    NTSTATUS handle_status = ps_process_from_handle(ProcessHandle, PROCESS_VM_OPERATION, &p);
+    if (!NT_SUCCESS(handle_status))
+        return handle_status;
     if (!BaseAddress || !RegionSize || !OldProtect)
         return STATUS_ACCESS_VIOLATION;
     unsigned protection, old;
@@ -164,9 +170,10 @@ NTSTATUS NtQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress,
                               PVOID MemoryInformation, SIZE_T MemoryInformationLength,
                               PSIZE_T ReturnLength)
 {
-    struct ntmm_process *p = ps_process_from_handle(ProcessHandle);
-    if (!p)
-        return STATUS_INVALID_HANDLE;
+    struct ntmm_process *p;
+    NTSTATUS handle_status = ps_process_from_handle(ProcessHandle, PROCESS_QUERY_INFORMATION, &p);
+    if (!NT_SUCCESS(handle_status))
+        return handle_status;
     if (MemoryInformationClass != MemoryBasicInformation)
         return STATUS_INVALID_INFO_CLASS;
     if (MemoryInformationLength < sizeof(MEMORY_BASIC_INFORMATION))
@@ -190,9 +197,9 @@ static NTSTATUS lock_range(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T Reg
                            ULONG MapType, struct ntmm_process **process, uint64_t *start,
                            uint64_t *end)
 {
-    *process = ps_process_from_handle(ProcessHandle);
-    if (!*process)
-        return STATUS_INVALID_HANDLE;
+    NTSTATUS handle_status = ps_process_from_handle(ProcessHandle, PROCESS_VM_OPERATION, process);
+    if (!NT_SUCCESS(handle_status))
+        return handle_status;
     if (!BaseAddress || !RegionSize)
         return STATUS_ACCESS_VIOLATION;
     if (MapType & ~(ULONG)(MAP_PROCESS | MAP_SYSTEM) || !MapType)

@@ -16,6 +16,9 @@
  *     the fault injector: STATUS_NO_MEMORY), the address space's top-level
  *     tables and the shared user data mapping (frames:
  *     STATUS_INSUFFICIENT_RESOURCES) are each undone when a later one fails.
+ * (3) A process is a Process object (process.h (3), (4)): created with
+ *     ob_create_object, its body freed by the object manager when the last
+ *     reference goes; handles to it are resolved here for the Nt services.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,8 +52,8 @@ NTSTATUS ntmm_process_create(struct ntmm_machine *machine,
         options = &defaults;
     if (options->is_64bit && !x64)
         return STATUS_NOT_SUPPORTED;
-    struct ntmm_process *p = mm_host_alloc(&machine->mm, sizeof *p);
-    if (!p)
+    struct ntmm_process *p;
+    if (!NT_SUCCESS(ob_create_object(machine, &ps_process_type, sizeof *p, (void **)&p)))
         return STATUS_NO_MEMORY;
     p->machine = machine;
     p->is_64bit = options->is_64bit;
@@ -60,14 +63,14 @@ NTSTATUS ntmm_process_create(struct ntmm_machine *machine,
     p->as.highest_user_address = highest_user_address(machine, p);
     NTSTATUS st = mm_create_address_space(&machine->mm, &p->as);
     if (!NT_SUCCESS(st)) {
-        free(p);
+        ob_dereference_object(p);
         return st;
     }
     st = mm_map_shared_user_data(&machine->mm, &p->as);
     if (!NT_SUCCESS(st)) {
         mm_delete_virtual_memory(&machine->mm, &p->as);
         mm_delete_address_space(&machine->mm, &p->as);
-        free(p);
+        ob_dereference_object(p);
         return st;
     }
     p->cid = machine->next_cid += 4;
@@ -90,7 +93,9 @@ void ntmm_process_terminate(struct ntmm_process *process)
     *link = process->next;
     if (current == process)
         current = NULL;
-    free(process);
+    process->terminated = true;
+    ob_close_handle_table(&process->handles);
+    ob_dereference_object(process); /* (3): the creation reference */
 }
 
 void ntmm_set_current_process(struct ntmm_process *process)
@@ -108,19 +113,70 @@ HANDLE ntmm_process_handle(struct ntmm_process *process)
     return (HANDLE)process;
 }
 
-/* Windows: ObReferenceObjectByHandle for a process: the pseudo-handle names
- * the current process; another handle must name a live process of the
- * current process's machine. */
-struct ntmm_process *ps_process_from_handle(HANDLE handle)
+/* The body outlives the process only while handles hold it (process.h
+ * (3)); by then its memory and handle table are gone, so deleting it needs
+ * no procedure of its own. */
+const struct ob_type ps_process_type = {
+    .name = "Process",
+    .valid_access = PROCESS_ALL_ACCESS,
+    .delete_procedure = NULL,
+};
+
+struct ntmm_process *ps_lookup_process_by_id(struct ntmm_machine *machine, uint32_t cid)
 {
-    if (!current)
-        return NULL;
+    for (struct ntmm_process *p = machine->processes; p; p = p->next)
+        if (p->cid == cid)
+            return p;
+    return NULL;
+}
+
+struct ntmm_process *ps_special_handle(struct ntmm_process *owner, HANDLE handle)
+{
     if (handle == NtCurrentProcess())
-        return current;
-    for (struct ntmm_process *p = current->machine->processes; p; p = p->next)
+        return owner;
+    for (struct ntmm_process *p = owner->machine->processes; p; p = p->next)
         if ((HANDLE)p == handle)
             return p;
     return NULL;
+}
+
+NTSTATUS ps_process_object_from_handle(struct ntmm_process *owner, HANDLE handle,
+                                       ACCESS_MASK desired_access,
+                                       struct ntmm_process **process)
+{
+    *process = NULL;
+    if (!owner)
+        return STATUS_INVALID_HANDLE;
+    struct ntmm_process *p = ps_special_handle(owner, handle);
+    if (p) {
+        *process = p;
+        return STATUS_SUCCESS;
+    }
+    void *body;
+    NTSTATUS st = ob_reference_object_by_handle(owner, handle, desired_access,
+                                                &ps_process_type, &body, NULL);
+    if (!NT_SUCCESS(st))
+        return st;
+    /* Borrowed (process.h): the handle keeps the body alive. */
+    ob_dereference_object(body);
+    *process = body;
+    return STATUS_SUCCESS;
+}
+
+/* Windows: ObReferenceObjectByHandle for a process, then the check every
+ * memory service makes that the process has not exited. */
+NTSTATUS ps_process_from_handle(HANDLE handle, ACCESS_MASK desired_access,
+                                struct ntmm_process **process)
+{
+    struct ntmm_process *p;
+    *process = NULL;
+    NTSTATUS st = ps_process_object_from_handle(current, handle, desired_access, &p);
+    if (!NT_SUCCESS(st))
+        return st;
+    if (p->terminated)
+        return STATUS_PROCESS_IS_TERMINATING;
+    *process = p;
+    return STATUS_SUCCESS;
 }
 
 bool ntmm_last_exception(const struct ntmm_process *process, struct ntmm_exception *exception)
