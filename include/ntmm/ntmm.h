@@ -35,6 +35,11 @@ struct ntmm_config {
     uint64_t pagefile_bytes; /* pagefile size, counted in the commit limit; a multiple of 4 KB */
     bool user_space_128tb; /* x64: 64-bit processes get 128 TB (Windows 8.1+), else 8 TB */
     uint32_t increase_user_va; /* x86, PAE: the increaseuserva boot option, MB (2048-3072; 0: off) */
+    /* The host directory that is the C: drive (win32.h's files). NULL: a
+     * fresh directory made with mkdtemp under $TMPDIR (or /tmp), removed with
+     * its contents by ntmm_machine_destroy; a given directory must exist and
+     * is never removed. */
+    const char *root_directory;
 };
 
 struct ntmm_machine;

@@ -47,17 +47,21 @@
 #define NO_ERROR 0
 #define ERROR_INVALID_FUNCTION 1
 #define ERROR_FILE_NOT_FOUND 2
+#define ERROR_PATH_NOT_FOUND 3
 #define ERROR_ACCESS_DENIED 5
 #define ERROR_INVALID_HANDLE 6
 #define ERROR_NOT_ENOUGH_MEMORY 8
 #define ERROR_OUTOFMEMORY 14
 #define ERROR_BAD_LENGTH 24
 #define ERROR_GEN_FAILURE 31
+#define ERROR_SHARING_VIOLATION 32
 #define ERROR_NOT_SUPPORTED 50
 #define ERROR_UNEXP_NET_ERR 59
+#define ERROR_FILE_EXISTS 80
 #define ERROR_INVALID_PARAMETER 87
 #define ERROR_INSUFFICIENT_BUFFER 122
 #define ERROR_INVALID_NAME 123
+#define ERROR_NEGATIVE_SEEK 131
 #define ERROR_NOT_LOCKED 158
 #define ERROR_ALREADY_EXISTS 183
 #define ERROR_PARTIAL_COPY 299
@@ -192,6 +196,46 @@ BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
 HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwProcessId);
 DWORD WINAPI GetProcessId(HANDLE Process);
 DWORD WINAPI GetCurrentProcessId(void);
+
+/* fileapi.h (win32/file.c): files on the machine's C: drive, a host
+ * directory (ntmm_config.root_directory; io/io.h has the rules). Paths are
+ * host strings ("C:\\dir\\f.txt", "\\f.txt", "f.txt"; / or \\), used as given
+ * (the host's case-sensitive names: "A.TXT" and "a.txt" are two files).
+ * ReadFile / WriteFile's buffer and *lpNumberOfBytesRead / Written are
+ * addresses in the current process's simulated memory (a buffer that faults
+ * gives ERROR_NOACCESS after the bytes before the faulting page moved);
+ * lpOverlapped must be NULL. The other out-parameters are host pointers. */
+#define CREATE_NEW 1
+#define CREATE_ALWAYS 2
+#define OPEN_EXISTING 3
+#define OPEN_ALWAYS 4
+#define TRUNCATE_EXISTING 5
+#define FILE_BEGIN 0
+#define FILE_CURRENT 1
+#define FILE_END 2
+#define FILE_ATTRIBUTE_NORMAL 0x00000080
+#define INVALID_FILE_SIZE ((DWORD)0xFFFFFFFF)
+#define INVALID_SET_FILE_POINTER ((DWORD)-1)
+
+HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+                          PVOID lpSecurityAttributes, DWORD dwCreationDisposition,
+                          DWORD dwFlagsAndAttributes, HANDLE hTemplateFile);
+HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+                          PVOID lpSecurityAttributes, DWORD dwCreationDisposition,
+                          DWORD dwFlagsAndAttributes, HANDLE hTemplateFile);
+BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
+                     LPDWORD lpNumberOfBytesRead, PVOID lpOverlapped);
+BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
+                      LPDWORD lpNumberOfBytesWritten, PVOID lpOverlapped);
+DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove, PLONG lpDistanceToMoveHigh,
+                            DWORD dwMoveMethod);
+BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceToMove,
+                             PLARGE_INTEGER lpNewFilePointer, DWORD dwMoveMethod);
+BOOL WINAPI SetEndOfFile(HANDLE hFile);
+DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh);
+BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize);
+BOOL WINAPI DeleteFileW(LPCWSTR lpFileName);
+BOOL WINAPI DeleteFileA(LPCSTR lpFileName);
 
 /* ntdll: the Win32 error Windows gives for a status (win32/error.c). */
 ULONG WINAPI RtlNtStatusToDosError(NTSTATUS Status);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ke/machine.h"
+#include "io/io.h"
 
 void ntmm_config_init(struct ntmm_config *config)
 {
@@ -28,6 +29,7 @@ void ntmm_config_init(struct ntmm_config *config)
     config->pagefile_bytes = config->ram_bytes / 2 * 3;
     config->user_space_128tb = false;
     config->increase_user_va = 0;
+    config->root_directory = NULL;
 }
 
 static NTSTATUS reject(char *message, size_t size, NTSTATUS status, const char *format, ...)
@@ -96,11 +98,14 @@ NTSTATUS ntmm_machine_create(const struct ntmm_config *config, struct ntmm_machi
         return STATUS_NO_MEMORY;
     m->config = *config;
     m->next_cid = 4; /* the System process's id; user processes follow */
+    m->root_fd = -1;
     m->cpu.fmt = pte_format_for(config->arch);
     tlb_init(&m->cpu.tlb);
     st = phys_create(&m->cpu.phys, config->ram_bytes);
     if (NT_SUCCESS(st))
         st = mm_init(&m->mm, &m->cpu, config);
+    if (NT_SUCCESS(st))
+        st = io_root_open(m);
     if (!NT_SUCCESS(st)) {
         ntmm_machine_destroy(m);
         return st;
@@ -116,6 +121,7 @@ void ntmm_machine_destroy(struct ntmm_machine *machine)
     while (machine->processes)
         ntmm_process_terminate(machine->processes);
     ob_namespace_destroy(&machine->names);
+    io_root_close(machine);
     phys_destroy(&machine->cpu.phys);
     free(machine);
 }

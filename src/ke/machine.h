@@ -24,6 +24,9 @@ struct ntmm_machine {
     struct ntmm_process *processes;  /* PsActiveProcessHead, newest first */
     uint32_t next_cid;               /* the next UniqueProcessId */
     struct ob_namespace names;       /* \BaseNamedObjects */
+    int root_fd;                     /* O_PATH descriptor of the C: drive's root (io/io.h) */
+    char *root_temp;                 /* the root when ntmm made it (removed at destroy), or NULL */
+    struct io_file *files;           /* every open File object, for share checks */
 };
 
 #endif

@@ -31,6 +31,8 @@ static const char usage_text[] =
     "  --seed N            seed of the machine's generator (default 1)\n"
     "  --increaseuserva MB the 32-bit increaseuserva boot option (2048-3072)\n"
     "  --user128tb         64-bit processes get 128 TB of user space (else 8 TB)\n"
+    "  --root DIR          host directory that is the C: drive (default: a fresh\n"
+    "                      temporary directory, removed at exit)\n"
     "  --unsafe            open Lua's io, os, require, debug … (no sandbox)\n"
     "  --help              print this text and exit\n"
     "  --version           print the version and exit\n"
@@ -126,6 +128,10 @@ static enum options_result parse_valued(const char *name, const char *value,
         }
         return OPTIONS_RUN;
     }
+    if (!strcmp(name, "--root")) {
+        o->config.root_directory = value;
+        return OPTIONS_RUN;
+    }
     if (!strcmp(name, "--seed")) {
         if (!parse_number(value, &n, &end) || *end)
             return bad("--seed: '%s' is not a number", value);
@@ -142,7 +148,7 @@ static enum options_result parse_valued(const char *name, const char *value,
 static bool takes_value(const char *name)
 {
     static const char *const names[] = { "--arch", "--ram", "--pagefile", "--seed",
-                                         "--increaseuserva" };
+                                         "--increaseuserva", "--root" };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(name, names[i]))
             return true;
