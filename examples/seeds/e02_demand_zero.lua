@@ -17,7 +17,7 @@ local function kd(command)
   if not ok then fail("the command failed: " .. command) end
   return text
 end
--- The last "contains XXXX" of !pte output: the PTE itself.
+-- The value after the last "contains" in !pte output: the PTE itself.
 local function pte_contents(text)
   local last
   for v in text:gmatch("contains (%x+)") do last = v end

@@ -315,6 +315,13 @@ static NTSTATUS reference(struct ntmm_process *process, HANDLE handle, ACCESS_MA
                                          NULL);
 }
 
+/* The bytes from simulated address at up to the end of its page, at most left. */
+static size_t chunk_at(uint64_t at, uint32_t left)
+{
+    size_t n = IO_PAGE - (size_t)(at % IO_PAGE);
+    return n < left ? n : left;
+}
+
 NTSTATUS io_read_file(struct ntmm_process *process, HANDLE handle, uint64_t address,
                       uint32_t size, uint32_t *done)
 {
@@ -326,9 +333,7 @@ NTSTATUS io_read_file(struct ntmm_process *process, HANDLE handle, uint64_t addr
     unsigned char chunk[IO_PAGE];
     while (*done < size) {
         uint64_t at = address + *done;
-        size_t n = IO_PAGE - (size_t)(at % IO_PAGE);
-        if (n > size - *done)
-            n = size - *done;
+        size_t n = chunk_at(at, size - *done);
         ssize_t got = pread(f->fd, chunk, n, (off_t)f->position);
         if (got < 0) {
             st = status_of_errno(errno);
@@ -358,9 +363,7 @@ NTSTATUS io_write_file(struct ntmm_process *process, HANDLE handle, uint64_t add
     unsigned char chunk[IO_PAGE];
     while (*done < size) {
         uint64_t at = address + *done;
-        size_t n = IO_PAGE - (size_t)(at % IO_PAGE);
-        if (n > size - *done)
-            n = size - *done;
+        size_t n = chunk_at(at, size - *done);
         if (!NT_SUCCESS(ntmm_read(process, at, chunk, n))) {
             st = STATUS_ACCESS_VIOLATION;
             break;
