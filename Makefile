@@ -84,8 +84,8 @@ demo: deps
 	@scripts/tour.sh $(REL)/ntmm
 
 check: deps
-	@$(MAKE) -s --no-print-directory $(TESTS) $(CHK)/examples-built $(SHELL_BIN:%=$(CHK)/%)
-	@NTMM=$(CURDIR)/$(CHK)/ntmm scripts/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
+	@$(MAKE) -s --no-print-directory $(TESTS) $(CHK)/examples-built $(CHK)/pe/built $(SHELL_BIN:%=$(CHK)/%)
+	@NTMM_PE_DIR=$(CURDIR)/$(CHK)/pe NTMM=$(CURDIR)/$(CHK)/ntmm scripts/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
 
 # The examples must build warning-free under the sanitizers as well.
 $(CHK)/examples-built: $(EXAMPLE_SRC) $(CHK)/libntmm.a $(HEADERS)
@@ -93,6 +93,11 @@ $(CHK)/examples-built: $(EXAMPLE_SRC) $(CHK)/libntmm.a $(HEADERS)
 	@for e in $(EXAMPLE_SRC); do \
 		$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $$e $(CHK)/libntmm.a $(CHECK_LDFLAGS) \
 			-o $(CHK)/examples/$$(basename $$e .c) || exit 1; done
+	@touch $@
+
+# The PE images tests/test_pe.c reads: always clang and lld-link, whatever CC is.
+$(CHK)/pe/built: tests/pe/build.sh $(wildcard tests/pe/*.c)
+	@tests/pe/build.sh $(CHK)/pe
 	@touch $@
 
 bench: deps
