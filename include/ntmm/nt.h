@@ -29,6 +29,7 @@ typedef int32_t NTSTATUS;
 #define STATUS_GUARD_PAGE_VIOLATION ((NTSTATUS)0x80000001L)
 #define STATUS_DATATYPE_MISALIGNMENT ((NTSTATUS)0x80000002L)
 #define STATUS_PARTIAL_COPY ((NTSTATUS)0x8000000DL)
+#define STATUS_IMAGE_NOT_AT_BASE ((NTSTATUS)0x40000003L) /* informational: mapped, relocated */
 
 /* Errors. */
 #define STATUS_UNSUCCESSFUL ((NTSTATUS)0xC0000001L)
@@ -61,6 +62,15 @@ typedef int32_t NTSTATUS;
 #define STATUS_SHARING_VIOLATION ((NTSTATUS)0xC0000043L)
 #define STATUS_INVALID_PAGE_PROTECTION ((NTSTATUS)0xC0000045L)
 #define STATUS_SECTION_PROTECTION ((NTSTATUS)0xC000004EL)
+#define STATUS_SECTION_TOO_BIG ((NTSTATUS)0xC0000040L)
+#define STATUS_INVALID_FILE_FOR_SECTION ((NTSTATUS)0xC0000020L)
+#define STATUS_INVALID_IMAGE_FORMAT ((NTSTATUS)0xC000007BL)
+#define STATUS_NOT_MAPPED_DATA ((NTSTATUS)0xC0000088L)
+#define STATUS_DISK_FULL ((NTSTATUS)0xC000007FL)
+#define STATUS_MAPPED_FILE_SIZE_ZERO ((NTSTATUS)0xC000011EL)
+#define STATUS_INVALID_IMAGE_NOT_MZ ((NTSTATUS)0xC000012FL)
+#define STATUS_MAPPED_ALIGNMENT ((NTSTATUS)0xC0000220L)
+#define STATUS_USER_MAPPED_FILE ((NTSTATUS)0xC0000243L)
 #define STATUS_PRIVILEGE_NOT_HELD ((NTSTATUS)0xC0000061L)
 #define STATUS_INSUFFICIENT_RESOURCES ((NTSTATUS)0xC000009AL)
 #define STATUS_FREE_VM_NOT_AT_BASE ((NTSTATUS)0xC000009FL)
@@ -172,6 +182,60 @@ NTSTATUS NtLockVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T R
                              ULONG MapType);
 NTSTATUS NtUnlockVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
                                ULONG MapType);
+
+/* ---- Sections (ntifs.h, wdm.h) ---- */
+
+typedef enum _SECTION_INHERIT {
+    ViewShare = 1,  /* a child process would get the view too */
+    ViewUnmap = 2,
+} SECTION_INHERIT;
+
+typedef enum _SECTION_INFORMATION_CLASS {
+    SectionBasicInformation = 0,
+    SectionImageInformation = 1,
+} SECTION_INFORMATION_CLASS;
+
+typedef struct _SECTION_BASIC_INFORMATION {
+    PVOID BaseAddress;           /* NULL (based sections are not modelled) */
+    ULONG AllocationAttributes;  /* SEC_COMMIT or SEC_RESERVE; SEC_FILE for a file, with SEC_IMAGE for an image */
+    LARGE_INTEGER MaximumSize;   /* bytes: whole pages for a pagefile-backed section, exact for a file */
+} SECTION_BASIC_INFORMATION, *PSECTION_BASIC_INFORMATION;
+
+typedef struct _IO_STATUS_BLOCK {
+    union {
+        NTSTATUS Status;
+        PVOID Pointer;
+    };
+    ULONG_PTR Information;
+} IO_STATUS_BLOCK, *PIO_STATUS_BLOCK;
+
+/* Creates a section: pagefile-backed (FileHandle NULL, MaximumSize > 0) or
+ * backed by a file of the C: drive (MaximumSize NULL or 0: the file's size;
+ * larger than the file: the file grows, if the protection writes). Named
+ * ones live in \BaseNamedObjects; OBJ_OPENIF opens an existing one
+ * (STATUS_OBJECT_NAME_EXISTS). */
+NTSTATUS NtCreateSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess,
+                         POBJECT_ATTRIBUTES ObjectAttributes, PLARGE_INTEGER MaximumSize,
+                         ULONG SectionPageProtection, ULONG AllocationAttributes,
+                         HANDLE FileHandle);
+NTSTATUS NtOpenSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess,
+                       POBJECT_ATTRIBUTES ObjectAttributes);
+/* Maps a view into the process ProcessHandle names: *BaseAddress NULL lets
+ * Mm choose, *ViewSize 0 maps to the end; SectionOffset and *BaseAddress are
+ * multiples of 64 KB. Writes back the base and the size in whole pages. */
+NTSTATUS NtMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, PVOID *BaseAddress,
+                            ULONG_PTR ZeroBits, SIZE_T CommitSize, PLARGE_INTEGER SectionOffset,
+                            PSIZE_T ViewSize, SECTION_INHERIT InheritDisposition,
+                            ULONG AllocationType, ULONG Win32Protect);
+/* Unmaps the view holding BaseAddress (any address inside it). */
+NTSTATUS NtUnmapViewOfSection(HANDLE ProcessHandle, PVOID BaseAddress);
+NTSTATUS NtQuerySection(HANDLE SectionHandle, SECTION_INFORMATION_CLASS SectionInformationClass,
+                        PVOID SectionInformation, SIZE_T SectionInformationLength,
+                        PSIZE_T ReturnLength);
+/* Writes the modified pages of a view of a file to the file (*RegionSize 0:
+ * to the end of the view); STATUS_NOT_MAPPED_DATA for private memory. */
+NTSTATUS NtFlushVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
+                              PIO_STATUS_BLOCK IoStatus);
 
 typedef enum _PROCESSINFOCLASS {
     ProcessBasicInformation = 0,

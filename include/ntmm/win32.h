@@ -59,14 +59,18 @@
 #define ERROR_UNEXP_NET_ERR 59
 #define ERROR_FILE_EXISTS 80
 #define ERROR_INVALID_PARAMETER 87
+#define ERROR_DISK_FULL 112
 #define ERROR_INSUFFICIENT_BUFFER 122
 #define ERROR_INVALID_NAME 123
+#define ERROR_MOD_NOT_FOUND 126
 #define ERROR_NEGATIVE_SEEK 131
 #define ERROR_NOT_LOCKED 158
 #define ERROR_ALREADY_EXISTS 183
+#define ERROR_BAD_EXE_FORMAT 193
 #define ERROR_PARTIAL_COPY 299
 #define ERROR_MR_MID_NOT_FOUND 317     /* RtlNtStatusToDosError: no mapping */
 #define ERROR_INVALID_ADDRESS 487
+#define ERROR_IMAGE_NOT_AT_BASE 700
 #define ERROR_WAS_UNLOCKED 715
 #define ERROR_WAS_LOCKED 717
 #define ERROR_IO_PENDING 997
@@ -74,7 +78,9 @@
 #define ERROR_SWAPERROR 999
 #define ERROR_STACK_OVERFLOW 1001
 #define ERROR_INVALID_FLAGS 1004
+#define ERROR_FILE_INVALID 1006
 #define ERROR_MAPPED_ALIGNMENT 1132
+#define ERROR_USER_MAPPED_FILE 1224
 #define ERROR_PRIVILEGE_NOT_HELD 1314
 #define ERROR_INTERNAL_ERROR 1359
 #define ERROR_NO_SYSTEM_RESOURCES 1450
@@ -236,6 +242,35 @@ DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh);
 BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize);
 BOOL WINAPI DeleteFileW(LPCWSTR lpFileName);
 BOOL WINAPI DeleteFileA(LPCSTR lpFileName);
+
+/* ---- File mappings (memoryapi.h) ---- */
+
+#define FILE_MAP_COPY 0x00000001
+#define FILE_MAP_WRITE SECTION_MAP_WRITE
+#define FILE_MAP_READ SECTION_MAP_READ
+#define FILE_MAP_EXECUTE SECTION_MAP_EXECUTE_EXPLICIT
+#define FILE_MAP_ALL_ACCESS SECTION_ALL_ACCESS
+
+/* hFile INVALID_HANDLE_VALUE: backed by the pagefile. flProtect is a PAGE_*
+ * value with SEC_* attributes (SEC_COMMIT when none). An existing name
+ * opens that object with ERROR_ALREADY_EXISTS. Views' addresses are
+ * simulated addresses of the current process. */
+HANDLE WINAPI CreateFileMappingW(HANDLE hFile, PVOID lpFileMappingAttributes, DWORD flProtect,
+                                 DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
+                                 LPCWSTR lpName);
+HANDLE WINAPI CreateFileMappingA(HANDLE hFile, PVOID lpFileMappingAttributes, DWORD flProtect,
+                                 DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
+                                 LPCSTR lpName);
+HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+                            DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+                            SIZE_T dwNumberOfBytesToMap);
+LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+                              DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+                              SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress);
+BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress);
+BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush);
 
 /* ntdll: the Win32 error Windows gives for a status (win32/error.c). */
 ULONG WINAPI RtlNtStatusToDosError(NTSTATUS Status);

@@ -458,3 +458,50 @@ NTSTATUS io_delete_file(struct ntmm_machine *m, const char *path)
     close(dir);
     return st;
 }
+
+NTSTATUS io_file_size(struct io_file *f, uint64_t *size)
+{
+    struct stat sb;
+    if (fstat(f->fd, &sb) < 0)
+        return status_of_errno(errno);
+    *size = (uint64_t)sb.st_size;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS io_extend_file(struct io_file *f, uint64_t size)
+{
+    uint64_t now;
+    NTSTATUS st = io_file_size(f, &now);
+    if (!NT_SUCCESS(st) || now >= size)
+        return st;
+    if (size > INT64_MAX)
+        return STATUS_DISK_FULL;
+    return ftruncate(f->fd, (off_t)size) < 0 ? status_of_errno(errno) : STATUS_SUCCESS;
+}
+
+NTSTATUS io_page_read(struct io_file *f, uint64_t offset, void *buffer, size_t size)
+{
+    uint8_t *p = buffer;
+    memset(p, 0, size);
+    for (size_t done = 0; done < size;) {
+        ssize_t got = pread(f->fd, p + done, size - done, (off_t)(offset + done));
+        if (got < 0)
+            return status_of_errno(errno);
+        if (got == 0)
+            break; /* past the end: zeros */
+        done += (size_t)got;
+    }
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS io_page_write(struct io_file *f, uint64_t offset, const void *buffer, size_t size)
+{
+    const uint8_t *p = buffer;
+    for (size_t done = 0; done < size;) {
+        ssize_t put = pwrite(f->fd, p + done, size - done, (off_t)(offset + done));
+        if (put <= 0)
+            return put < 0 ? status_of_errno(errno) : STATUS_DISK_FULL;
+        done += (size_t)put;
+    }
+    return STATUS_SUCCESS;
+}

@@ -100,6 +100,15 @@ NTSTATUS io_set_position(struct ntmm_process *process, HANDLE handle, uint64_t p
 /* FileEndOfFileInformation at the current position (needs FILE_WRITE_DATA). */
 NTSTATUS io_set_end_of_file(struct ntmm_process *process, HANDLE handle);
 
+/* The memory manager's access to a file (Windows: the FCB's sizes,
+ * IoPageRead, IoSynchronousPageWrite): by the File object, whoever holds a
+ * handle. io_extend_file grows the file to size (never shrinks it);
+ * io_page_read fills the whole buffer, zeros past the end of the file. */
+NTSTATUS io_file_size(struct io_file *file, uint64_t *size);
+NTSTATUS io_extend_file(struct io_file *file, uint64_t size);
+NTSTATUS io_page_read(struct io_file *file, uint64_t offset, void *buffer, size_t size);
+NTSTATUS io_page_write(struct io_file *file, uint64_t offset, const void *buffer, size_t size);
+
 /* NtDeleteFile / FileDispositionInformation: (6). */
 NTSTATUS io_delete_file(struct ntmm_machine *machine, const char *path);
 

@@ -5,8 +5,9 @@
  * (1) MmTotalCommittedPages <= MmTotalCommitLimit; both live in simulated
  *     kernel memory. The limit is the RAM available after boot plus the
  *     pagefile sizes of the configuration.
- * (2) MmTotalCommittedPages == the sum of the address spaces' commit charge,
- *     and each space's charge == the CommitCharge of its VADs.
+ * (2) MmTotalCommittedPages == the sum of the address spaces' commit charge
+ *     and the segments' (mm->section_commit; charged with as NULL), and each
+ *     space's charge == the CommitCharge of its VADs.
  */
 #include "mm/mm.h"
 
@@ -17,6 +18,8 @@ NTSTATUS mi_charge_commit(struct mm *mm, struct mm_address_space *as, uint64_t p
     if (pages > limit - total)
         return STATUS_COMMITMENT_LIMIT;
     mm_set_symbol_word(mm, SYM_MmTotalCommittedPages, total + pages);
+    if (!as)
+        return STATUS_SUCCESS; /* a segment's (section.h (5)) */
     as->commit_charge += pages;
     if (as->commit_charge > as->peak_commit_charge)
         as->peak_commit_charge = as->commit_charge;
@@ -27,5 +30,6 @@ void mi_return_commit(struct mm *mm, struct mm_address_space *as, uint64_t pages
 {
     mm_set_symbol_word(mm, SYM_MmTotalCommittedPages,
                        mm_symbol_word(mm, SYM_MmTotalCommittedPages) - pages);
-    as->commit_charge -= pages;
+    if (as)
+        as->commit_charge -= pages;
 }

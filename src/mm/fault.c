@@ -9,6 +9,7 @@
  *   transition          resolve_transition              the same frame, valid again
  *   valid               resolve_valid: not allowed      STATUS_ACCESS_VIOLATION
  *   no VAD, reserved, decommitted, no access            STATUS_ACCESS_VIOLATION
+ *   a view's page (prototype, or a write to a copy-on-write page): view.c
  *
  * (1) A resolved demand-zero fault leaves a valid PTE whose frame came off
  *     the zeroed list (or a free frame zeroed on the way, MiRemoveZeroPage),
@@ -21,7 +22,7 @@
  *     PTE is unchanged and only the page tables made for it remain, empty
  *     and accounted (pteio.c (4)), as Windows keeps them.
  */
-#include "mm/mm.h"
+#include "mm/section.h"
 
 /* Windows: the MmReadWrite table. Without NX every readable page executes;
  * execute-only pages read, as on real x86 hardware. */
@@ -119,6 +120,15 @@ NTSTATUS mm_access_fault(struct mm *mm, struct mm_address_space *as, uint64_t va
     mi_read_page(mm, vad, va, &p);
     if (!p.committed)
         return STATUS_ACCESS_VIOLATION;
+    if (!vad->u.PrivateMemory) {
+        bool copy = p.f.kind == PTE_KIND_VALID && p.f.prototype && p.f.copy_on_write &&
+                    access == ACCESS_WRITE;
+        if (p.f.kind == PTE_KIND_VALID && !copy)
+            return resolve_valid(mm, mi_read_pte(mm, p.pte_va), access);
+        if (p.f.kind != PTE_KIND_VALID && p.f.kind != PTE_KIND_PROTOTYPE)
+            return STATUS_ACCESS_VIOLATION;
+        return mi_resolve_view_fault(mm, as, vad, &p, access);
+    }
     switch (p.f.kind) {
     case PTE_KIND_VALID:
         return resolve_valid(mm, mi_read_pte(mm, p.pte_va), access);

@@ -239,6 +239,24 @@ static void boot_shared_user_data(struct mm *mm, enum ntmm_arch arch)
     mm_store(page + 0x270, 4, x64 ? 2 : 1);
 }
 
+/* The page tables of paged pool (pool.c), empty: the kernel entries every
+ * process copies then already point at them. */
+static NTSTATUS boot_paged_pool(struct boot *b)
+{
+    struct mm *mm = b->mm;
+    const struct pte_format *fmt = mm->cpu->fmt;
+    uint64_t span = 1ull << fmt->level_shift[fmt->levels - 2];
+    mm->pool_base = fmt->arch == NTMM_ARCH_X64 ? 0xfffff8a000000000ull : 0xe1000000ull;
+    for (unsigned k = 0; k < mi_pool_table_count(mm); k++) {
+        uint64_t table_pa;
+        NTSTATUS st = boot_table(b, mm->pool_base + k * span, fmt->levels - 1, &table_pa);
+        if (!NT_SUCCESS(st))
+            return st;
+        mm->pool_tables[k] = table_pa >> PAGE_SHIFT;
+    }
+    return STATUS_SUCCESS;
+}
+
 static NTSTATUS boot_address_space(struct boot *b, uint64_t *image, uint64_t *pfn_db,
                                    uint64_t pfn_db_pages)
 {
@@ -264,7 +282,7 @@ static NTSTATUS boot_address_space(struct boot *b, uint64_t *image, uint64_t *pf
         st = boot_alloc(b, 1, &mm->shared_user_data_pfn);
     if (NT_SUCCESS(st))
         st = boot_map(b, mm->layout.shared_user_data, mm->shared_user_data_pfn, 1);
-    return st;
+    return NT_SUCCESS(st) ? boot_paged_pool(b) : st;
 }
 
 /* Windows: MmInitSystem */

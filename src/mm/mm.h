@@ -12,10 +12,10 @@
  *   PteAddress   the virtual address, in the PTE self-map, of the entry that
  *                maps a frame.
  *   PteFrame     the PFN of the page table page holding that entry.
- *   prototype    a section's PTE that describes a shared page (sections
- *   PTE          arrive with a later issue).
+ *   prototype    a section's PTE that describes a shared page; it lives in
+ *   PTE          paged pool (pool.c), in the segment (section.h).
  *   commit       virtual memory the system has promised to back with RAM or
- *   charge       pagefile (a later issue).
+ *   charge       pagefile.
  *
  * The PFN database and the list heads live in simulated memory; struct mm
  * holds only where they are (host and virtual addresses) and their layout,
@@ -153,6 +153,10 @@ struct mm_address_space {
 
 #define MM_PDPT_SLOTS 1024u    /* PAE PDPTs the kernel's PDPT pages hold (slot 0: System) */
 
+/* Paged pool (pool.c): 32 MB, mapped by page tables boot builds. */
+#define MM_POOL_PAGES 8192u
+#define MM_POOL_TABLES 16u     /* page tables that map it: 8 on x86, 16 on PAE and x64 */
+
 /* Fault injection (design.md section 5, SQLite's one-shot fault simulator):
  * the nth next allocation of a kind fails as if the machine or the host were
  * out of memory. Frames are counted in mm_remove_zero_page and
@@ -180,6 +184,12 @@ struct mm {
     bool pdpt_used[MM_PDPT_SLOTS];       /* PAE: which PDPT slots are taken */
     const struct mm_address_space *quiet; /* non-NULL: PTE reads walk this space without the MMU (queries) */
     struct mm_fault_injector faults;     /* pending injected faults and allocation counts */
+    uint64_t pool_base;                  /* MmPagedPoolStart */
+    uint64_t pool_tables[MM_POOL_TABLES]; /* frames of the page tables that map paged pool */
+    uint8_t pool_used[MM_POOL_PAGES];    /* pool pages in use (pool.c (1)) */
+    struct mm_control_area *control_areas; /* every control area, newest first (section.c) */
+    uint64_t next_control_area_serial;   /* for their pseudo addresses */
+    uint64_t section_commit;             /* pages of commit segments hold (MmSharedCommit) */
 };
 
 /* Little-endian fields of simulated memory, 2, 4 or 8 bytes wide; fixed-size
@@ -331,6 +341,17 @@ bool mm_visit_page_tables(struct mm *mm, uint64_t cr3, pt_visitor visitor, void 
  * k-th table at fmt->self_map_level (all of them, in address order). */
 void mm_write_self_map(struct mm *mm, const uint64_t *tables);
 
+/* ---- pool.c: paged pool ---- */
+/* Windows: MiAllocatePoolPages — pages of zeroed, contiguous pool. */
+NTSTATUS mi_pool_alloc(struct mm *mm, uint64_t pages, uint64_t *va);
+void mi_pool_free(struct mm *mm, uint64_t va, uint64_t pages);
+/* The host address of the pool byte at va (an allocated page). */
+uint8_t *mi_pool_host(const struct mm *mm, uint64_t va);
+/* The frame holding the pool page at va. */
+uint64_t mi_pool_frame(const struct mm *mm, uint64_t va);
+/* Page tables that map paged pool on this architecture. */
+unsigned mi_pool_table_count(const struct mm *mm);
+
 /* ---- addrspace.c: process address spaces ---- */
 /* Windows: MmCreateProcessAddressSpace — top-level tables with the kernel's
  * entries and the space's own self-map; STATUS_INSUFFICIENT_RESOURCES when
@@ -375,7 +396,8 @@ uint64_t mi_software_pte(const struct mm *mm, unsigned protection);
 uint64_t mi_valid_pte(const struct mm *mm, uint64_t pfn, unsigned protection);
 
 /* ---- commit.c: commit charge ---- */
-/* Charges pages of commit to the system (MmTotalCommittedPages) and to as;
+/* Charges pages of commit to the system (MmTotalCommittedPages) and to as
+ * (NULL: to no process, for a segment);
  * STATUS_COMMITMENT_LIMIT, and nothing charged, past MmTotalCommitLimit. */
 NTSTATUS mi_charge_commit(struct mm *mm, struct mm_address_space *as, uint64_t pages);
 void mi_return_commit(struct mm *mm, struct mm_address_space *as, uint64_t pages);
@@ -398,6 +420,8 @@ struct mm_page {
     unsigned protection;  /* MM_* of a committed page */
     uint64_t pte_va;      /* its PTE's self-map address */
     struct pte_fields f;  /* the PTE (PTE_KIND_ZERO without a page table) */
+    uint64_t proto_va;    /* a view page: its prototype PTE (section.h) */
+    struct pte_fields proto; /* that prototype PTE */
 };
 void mi_read_page(struct mm *mm, const struct vad *vad, uint64_t va, struct mm_page *p);
 /* Windows: MiDeletePte — a valid or transition page's frame goes to the free
@@ -439,6 +463,9 @@ NTSTATUS mm_reset(struct mm *mm, struct mm_address_space *as, uint64_t base, uin
  * private VAD of 64 KB whose first page is the kernel's shared frame. As in
  * Windows the user PTE is a copy that no ShareCount counts. */
 NTSTATUS mm_map_shared_user_data(struct mm *mm, struct mm_address_space *as);
+/* Deletes a VAD with its pages, page tables, locks and commit (a view's
+ * control area loses the view). */
+void mi_delete_vad(struct mm *mm, struct mm_address_space *as, struct vad *vad);
 /* Every allocation of the space, at process exit. */
 void mm_delete_virtual_memory(struct mm *mm, struct mm_address_space *as);
 /* Windows: MiProtectVirtualMemory — *old gets the first page's protection;

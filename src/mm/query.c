@@ -71,6 +71,8 @@ void mm_basic_information(const struct mm_region *r, MEMORY_BASIC_INFORMATION *i
     if (r->vad) {
         info->AllocationBase = (PVOID)(uintptr_t)(r->vad->StartingVpn << PAGE_SHIFT);
         info->AllocationProtect = r->vad->allocation_protect;
-        info->Type = MEM_PRIVATE;
+        info->Type = r->vad->u.PrivateMemory ? MEM_PRIVATE
+                     : r->vad->u.ImageMap    ? MEM_IMAGE
+                                             : MEM_MAPPED;
     }
 }

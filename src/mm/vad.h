@@ -37,6 +37,8 @@ struct vad_flags {
     bool ImageMap;          /* maps an image section ("Exe" in !vad) */
 };
 
+struct mm_control_area;
+
 struct vad {
     uint64_t StartingVpn;      /* first page, VPN */
     uint64_t EndingVpn;        /* last page, VPN (inclusive) */
@@ -46,6 +48,8 @@ struct vad {
     struct vad_flags u;        /* u.VadFlags */
     unsigned allocation_protect; /* the PAGE_* value given at allocation (VirtualQuery's AllocationProtect) */
     uint64_t serial;           /* ntmm: the node's number in its process, for its pseudo kernel address */
+    struct mm_control_area *ControlArea; /* a view: its control area (Windows reaches it through Subsection) */
+    uint64_t FirstPage;        /* a view: the segment page at StartingVpn (FirstPrototypePte) */
     /* tree bookkeeping, not in Windows' MMVAD */
     int height;                /* 1 for a leaf */
     uint64_t subtree_low;      /* lowest StartingVpn in this subtree */

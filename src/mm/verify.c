@@ -21,15 +21,22 @@
  *  8. every page locked in a working set is resident (lock.c (1));
  *  9. a space's working set counts its valid user pages and page tables;
  *     each VAD's CommitCharge is the number of its committed pages
- *     (virtual.c (1)), the space's commit charge their sum,
- *     MmTotalCommittedPages the sum over spaces (commit.c (1), (2)).
+ *     (virtual.c (1)), a view's the pages it may copy (section.h (5)), the
+ *     space's commit charge their sum, MmTotalCommittedPages the sum over
+ *     spaces and segments (commit.c (1), (2));
+ * 10. every prototype PTE of every segment is what section.h (1) says: a
+ *     valid or transition one names a frame whose PrototypePte, PteAddress
+ *     and PteFrame point back at it; a subsection PTE names its subsection;
+ *     demand zero and zero ones are pagefile-backed; a valid process PTE with
+ *     the Prototype bit maps such a frame (section.h (2)); a segment's
+ *     commit counts its committed pagefile-backed pages.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mm/mm.h"
+#include "mm/section.h"
 
 struct checker {
     struct mm *mm;
@@ -173,6 +180,29 @@ static bool check_frame_mapped(struct checker *c, const struct pt_visit *v, uint
     return true;
 }
 
+/* Check 10 for a process PTE: a frame with PrototypePte is mapped by valid
+ * PTEs with the Prototype bit, each counting in the frame's ShareCount and
+ * in its page table's (section.h (2)); other frames by PTEs without it. */
+static bool check_shared_mapping(struct checker *c, const struct pt_visit *v)
+{
+    struct mm *mm = c->mm;
+    struct pte_fields f;
+    mm->cpu->fmt->decode(v->entry, PTE_IN_PAGE_TABLE, &f);
+    bool shared = pfn_e1(mm, v->target_pfn, PFN_E1_PROTOTYPE_PTE, 1);
+    if (f.prototype != shared)
+        return fail(c, "PTE at %llx maps pfn %llx %s the Prototype bit",
+                    (unsigned long long)v->entry_va, (unsigned long long)v->target_pfn,
+                    shared ? "of a section without" : "of private memory with");
+    if (!shared)
+        return true;
+    if (pfn_location(mm, v->target_pfn) != ActiveAndValid)
+        return fail(c, "PTE at %llx maps section pfn %llx, which is not Active",
+                    (unsigned long long)v->entry_va, (unsigned long long)v->target_pfn);
+    c->mappings[v->target_pfn]++;
+    c->mappings[v->table_pfn]++;
+    return true;
+}
+
 /* In a process's tables only the user part and the self-map belong to it;
  * the kernel entries copied from the System's tables are counted there. */
 static enum pt_next check_mapping(struct mm *mm, const struct pt_visit *v, void *context)
@@ -186,6 +216,12 @@ static enum pt_next check_mapping(struct mm *mm, const struct pt_visit *v, void 
         return PT_CONTINUE; /* a copy of the kernel's PTE, counted in no ShareCount */
     if (c->process && !v->self_map)
         c->resident += v->pages ? v->pages : 1;
+    if (c->process && v->pages == 1 && v->level == mm->cpu->fmt->levels - 1 &&
+        !check_shared_mapping(c, v))
+        return PT_STOP;
+    if (c->process && v->pages == 1 && v->level == mm->cpu->fmt->levels - 1 &&
+        pfn_e1(mm, v->target_pfn, PFN_E1_PROTOTYPE_PTE, 1))
+        return PT_CONTINUE;
     for (uint64_t i = 0; i < (v->pages ? v->pages : 1); i++)
         if (!check_frame_mapped(c, v, v->target_pfn + i))
             return PT_STOP;
@@ -228,7 +264,9 @@ static void check_space_counters(struct checker *c, struct mm_address_space *as)
     uint64_t commit = 0;
     for (const struct vad *v = vad_first(&as->vads); v && !c->failed; v = vad_next(v)) {
         /* the shared user data page is the kernel's: its VAD charges nothing */
-        uint64_t expected = v->u.NoChange ? 0 : committed_pages(c, as, v);
+        uint64_t expected = v->u.NoChange        ? 0
+                            : !v->u.PrivateMemory ? mi_view_commit_charge(c->mm, v)
+                                                  : committed_pages(c, as, v);
         if (v->u.CommitCharge != expected)
             fail(c, "VAD %llx charges %llu pages of commit, %llu pages are committed",
                  (unsigned long long)v->StartingVpn, (unsigned long long)v->u.CommitCharge,
@@ -252,6 +290,72 @@ static void check_address_space(struct checker *c, uint64_t cr3)
     if (!c->failed && !mm_visit_page_tables(c->mm, cr3, check_mapping, c, &bad) && !c->failed)
         fail(c, "the entry at %llx points outside physical memory",
              (unsigned long long)bad.entry_va);
+}
+
+/* Check 10 for one prototype PTE. */
+static bool check_proto(struct checker *c, const struct mm_control_area *ca,
+                        const struct mm_subsection *s, uint64_t proto_va, uint64_t *committed)
+{
+    struct mm *mm = c->mm;
+    struct pte_fields f;
+    mm->cpu->fmt->decode(mi_read_proto(mm, proto_va), PTE_IN_PROTOTYPE, &f);
+    switch (f.kind) {
+    case PTE_KIND_VALID:
+    case PTE_KIND_TRANSITION: {
+        uint64_t pfn = f.page_frame_number;
+        enum mm_list location = pfn_location(mm, pfn);
+        if (pfn >= mm->frames || !holds_pte(location) ||
+            (f.kind == PTE_KIND_VALID) != (location == ActiveAndValid))
+            return fail(c, "prototype PTE %llx names pfn %llx in the wrong state",
+                        (unsigned long long)proto_va, (unsigned long long)pfn);
+        if (!pfn_e1(mm, pfn, PFN_E1_PROTOTYPE_PTE, 1) || pfn_pte_address(mm, pfn) != proto_va ||
+            pfn_pte_frame(mm, pfn) != mi_pool_frame(mm, proto_va))
+            return fail(c, "pfn %llx does not point back at its prototype PTE %llx",
+                        (unsigned long long)pfn, (unsigned long long)proto_va);
+        *committed += !ca->file;
+        return true;
+    }
+    case PTE_KIND_SUBSECTION:
+        if (!ca->file || f.subsection_address != s->address)
+            return fail(c, "prototype PTE %llx names subsection %llx, not its own %llx",
+                        (unsigned long long)proto_va, (unsigned long long)f.subsection_address,
+                        (unsigned long long)s->address);
+        return true;
+    case PTE_KIND_DEMAND_ZERO:
+        *committed += 1;
+        /* fallthrough */
+    case PTE_KIND_ZERO:
+        if (ca->file)
+            return fail(c, "prototype PTE %llx of a file is not a subsection PTE",
+                        (unsigned long long)proto_va);
+        return true;
+    default:
+        return fail(c, "prototype PTE %llx has kind %d", (unsigned long long)proto_va, f.kind);
+    }
+}
+
+static void check_sections(struct checker *c)
+{
+    struct mm *mm = c->mm;
+    uint64_t total = 0;
+    for (const struct mm_control_area *ca = mm->control_areas; ca && !c->failed; ca = ca->next) {
+        uint64_t committed = 0;
+        if (!ca->section_refs && !ca->mapped_views)
+            fail(c, "control area %llx is unused but alive", (unsigned long long)ca->address);
+        for (unsigned i = 0; i < ca->subsection_count && !c->failed; i++) {
+            const struct mm_subsection *s = &ca->subsections[i];
+            for (uint64_t k = 0; k < s->ptes && !c->failed; k++)
+                check_proto(c, ca, s, s->proto_va + k * mm->cpu->fmt->pte_size, &committed);
+        }
+        if (!c->failed && !ca->file && committed != ca->commit)
+            fail(c, "control area %llx charges %llu pages, %llu are committed",
+                 (unsigned long long)ca->address, (unsigned long long)ca->commit,
+                 (unsigned long long)committed);
+        total += ca->commit;
+    }
+    if (!c->failed && total != mm->section_commit)
+        fail(c, "segments charge %llu pages, MmSharedCommit says %llu", (unsigned long long)total,
+             (unsigned long long)mm->section_commit);
 }
 
 static bool check_share_counts(struct checker *c)
@@ -306,10 +410,12 @@ NTSTATUS mm_verify(struct mm *mm, char *message, size_t size)
             fail(&c, "VAD tree of the space at %llx: %s",
                  (unsigned long long)as->directory_table_base, vad_message);
     }
-    if (!c.failed && c.committed != mm_symbol_word(mm, SYM_MmTotalCommittedPages))
-        fail(&c, "MmTotalCommittedPages %llu, the VADs hold %llu",
+    if (!c.failed)
+        check_sections(&c);
+    if (!c.failed && c.committed + mm->section_commit != mm_symbol_word(mm, SYM_MmTotalCommittedPages))
+        fail(&c, "MmTotalCommittedPages %llu, the VADs hold %llu and the segments %llu",
              (unsigned long long)mm_symbol_word(mm, SYM_MmTotalCommittedPages),
-             (unsigned long long)c.committed);
+             (unsigned long long)c.committed, (unsigned long long)mm->section_commit);
     if (!c.failed)
         check_share_counts(&c);
     free(c.mappings);

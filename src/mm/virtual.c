@@ -29,11 +29,16 @@
  */
 #include <stdlib.h>
 
-#include "mm/mm.h"
+#include "mm/section.h"
 
 void mi_read_page(struct mm *mm, const struct vad *vad, uint64_t va, struct mm_page *p)
 {
     const struct pte_format *fmt = mm->cpu->fmt;
+    if (!vad->u.PrivateMemory) {
+        mi_read_view_page(mm, vad, va, p);
+        return;
+    }
+    p->proto_va = 0;
     p->pte_va = pte_address(fmt, va, 0);
     p->f = (struct pte_fields){ .kind = PTE_KIND_ZERO };
     if (mi_pte_exists(mm, va))
@@ -66,6 +71,10 @@ void mi_delete_page(struct mm *mm, struct mm_address_space *as, const struct mm_
                         uint64_t replacement)
 {
     uint64_t pfn = p->f.page_frame_number;
+    if (p->proto_va) {
+        mi_delete_view_page(mm, as, p);
+        return;
+    }
     if (p->f.kind == PTE_KIND_TRANSITION) {
         pagelist_unlink(mm, pfn);
         mm_release_frame(mm, pfn);
@@ -139,6 +148,8 @@ NTSTATUS mm_commit(struct mm *mm, struct mm_address_space *as, uint64_t base, ui
         return STATUS_CONFLICTING_ADDRESSES;
     if (vad->u.NoChange)
         return STATUS_INVALID_PARAMETER;
+    if (!vad->u.PrivateMemory)
+        return mi_commit_view(mm, as, vad, base, size);
     uint64_t missing = 0, end = base + size;
     struct mm_page p;
     for (uint64_t va = base; va < end;) {
@@ -181,6 +192,8 @@ NTSTATUS mm_decommit(struct mm *mm, struct mm_address_space *as, uint64_t base, 
     struct vad *vad = vad_find(&as->vads, base >> PAGE_SHIFT);
     if (!vad)
         return STATUS_MEMORY_NOT_ALLOCATED;
+    if (!vad->u.PrivateMemory)
+        return STATUS_UNABLE_TO_DELETE_SECTION;
     if (!vad_holding(as, base, size))
         return STATUS_UNABLE_TO_FREE_VM;
     if (vad->u.NoChange)
@@ -222,6 +235,8 @@ NTSTATUS mm_reset(struct mm *mm, struct mm_address_space *as, uint64_t base, uin
         return STATUS_CONFLICTING_ADDRESSES;
     if (vad->u.NoChange)
         return STATUS_INVALID_PARAMETER;
+    if (!vad->u.PrivateMemory)
+        return STATUS_SUCCESS; /* a view's pages belong to its section */
     struct mm_page p;
     for (uint64_t va = base; !undo && va < base + size; va += PAGE_SIZE) {
         uint64_t skip = mi_absent_span_end(mm, va);
@@ -243,7 +258,7 @@ NTSTATUS mm_reset(struct mm *mm, struct mm_address_space *as, uint64_t base, uin
     return STATUS_SUCCESS;
 }
 
-static void delete_vad(struct mm *mm, struct mm_address_space *as, struct vad *vad)
+void mi_delete_vad(struct mm *mm, struct mm_address_space *as, struct vad *vad)
 {
     uint64_t start = vad->StartingVpn << PAGE_SHIFT, end = (vad->EndingVpn << PAGE_SHIFT) | 0xfff;
     struct mm_page p;
@@ -261,6 +276,8 @@ static void delete_vad(struct mm *mm, struct mm_address_space *as, struct vad *v
     mi_return_commit(mm, as, vad->u.CommitCharge);
     add_virtual(as, -(int64_t)(end + 1 - start));
     vad_remove(&as->vads, vad);
+    if (vad->ControlArea)
+        mi_view_deleted(mm, vad);
     free(vad);
 }
 
@@ -271,13 +288,15 @@ NTSTATUS mm_release(struct mm *mm, struct mm_address_space *as, uint64_t base, u
     struct vad *vad = vad_find(&as->vads, base >> PAGE_SHIFT);
     if (!vad)
         return STATUS_MEMORY_NOT_ALLOCATED;
+    if (!vad->u.PrivateMemory)
+        return STATUS_UNABLE_TO_DELETE_SECTION;
     if (vad->StartingVpn != base >> PAGE_SHIFT)
         return STATUS_FREE_VM_NOT_AT_BASE;
     if (vad->u.NoChange)
         return STATUS_INVALID_PARAMETER;
     if (size && size != (vad->EndingVpn + 1 - vad->StartingVpn) << PAGE_SHIFT)
         return STATUS_UNABLE_TO_FREE_VM;
-    delete_vad(mm, as, vad);
+    mi_delete_vad(mm, as, vad);
     return STATUS_SUCCESS;
 }
 
@@ -293,7 +312,7 @@ NTSTATUS mm_map_shared_user_data(struct mm *mm, struct mm_address_space *as)
     vad->u.NoChange = true;
     st = mi_make_tables(mm, as, base);
     if (!NT_SUCCESS(st)) {
-        delete_vad(mm, as, vad); /* (4): its tables and the VAD go again */
+        mi_delete_vad(mm, as, vad); /* (4): its tables and the VAD go again */
         return st;
     }
     mi_write_pte(mm, pte_address(mm->cpu->fmt, base, 0),
@@ -305,7 +324,7 @@ void mm_delete_virtual_memory(struct mm *mm, struct mm_address_space *as)
 {
     mm_attach(mm, as);
     while (as->vads.root)
-        delete_vad(mm, as, as->vads.root);
+        mi_delete_vad(mm, as, as->vads.root);
     mi_free_locks(as);
     mm_attach(mm, NULL);
 }

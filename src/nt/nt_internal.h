@@ -22,4 +22,9 @@ struct nt_memory_status {
 };
 NTSTATUS nt_query_memory_status(struct nt_memory_status *status);
 
+/* The highest address a reservation may end at under ZeroBits (a count of
+ * high bits that must be zero, at most 21, or from a 64-bit process a mask);
+ * false for an invalid ZeroBits. */
+bool nt_zero_bits_limit(const struct ntmm_process *p, ULONG_PTR ZeroBits, uint64_t *highest);
+
 #endif

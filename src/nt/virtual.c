@@ -52,6 +52,21 @@ static NTSTATUS reset_pages(struct ntmm_process *p, uint64_t start, uint64_t end
     return mm_reset(&p->machine->mm, &p->as, start, end + 1 - start, undo);
 }
 
+bool nt_zero_bits_limit(const struct ntmm_process *p, ULONG_PTR ZeroBits, uint64_t *highest)
+{
+    /* ZeroBits: how many high bits of the address must be zero (at most 21),
+     * or, from a 64-bit process, a mask of the bits that may be set */
+    bool mask = p->is_64bit && ZeroBits > 32;
+    if (ZeroBits > 21 && !mask)
+        return false;
+    *highest = p->as.highest_user_address;
+    uint64_t limit = mask ? (2ull << (63 - __builtin_clzll(ZeroBits))) - 1
+                          : ZeroBits ? 0xffffffffull >> ZeroBits : *highest;
+    if (limit < *highest)
+        *highest = limit;
+    return true;
+}
+
 /* Windows: NtAllocateVirtualMemory */
 NTSTATUS NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
                                  PSIZE_T RegionSize, ULONG AllocationType, ULONG Protect)
@@ -62,10 +77,8 @@ NTSTATUS NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG
         return handle_status;
     if (!BaseAddress || !RegionSize)
         return STATUS_ACCESS_VIOLATION;
-    /* ZeroBits: how many high bits of the address must be zero (at most 21),
-     * or, from a 64-bit process, a mask of the bits that may be set */
-    bool mask = p->is_64bit && ZeroBits > 32;
-    if (ZeroBits > 21 && !mask)
+    uint64_t highest;
+    if (!nt_zero_bits_limit(p, ZeroBits, &highest))
         return STATUS_INVALID_PARAMETER_3;
     ULONG known = MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_RESET_UNDO | MEM_TOP_DOWN;
     ULONG kind = AllocationType & (MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_RESET_UNDO);
@@ -86,11 +99,6 @@ NTSTATUS NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG
         return STATUS_INVALID_PARAMETER_4;
     /* ZeroBits limits only where Mm places a reservation: with a base given
      * it does not apply (Wine's tests record Windows reporting the conflict) */
-    uint64_t highest = p->as.highest_user_address;
-    uint64_t limit = mask ? (2ull << (63 - __builtin_clzll(ZeroBits))) - 1
-                          : ZeroBits ? 0xffffffffull >> ZeroBits : highest;
-    if (limit < highest)
-        highest = limit;
     struct mm *mm = &p->machine->mm;
     NTSTATUS st;
     uint64_t bytes = end + 1 - start; /* start moves when Mm picks the address */

@@ -22,55 +22,13 @@
 #include <string.h>
 
 #include "io/io.h"
+#include "rtl/rtl.h"
 #include "ps/process.h"
 #include "win32/win32_internal.h"
 
 static void set_error(DWORD e)
 {
     SetLastError(e);
-}
-
-/* UTF-16 to UTF-8; NULL for a bad string (or no memory: *bad false). */
-static char *narrow(LPCWSTR w, bool *bad)
-{
-    *bad = false;
-    if (!w)
-        return NULL;
-    size_t n = 0;
-    while (w[n])
-        n++;
-    char *s = malloc(n * 3 + 1);
-    if (!s)
-        return NULL;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t c = w[i];
-        if (c >= 0xD800 && c < 0xDC00 && i + 1 < n && w[i + 1] >= 0xDC00 && w[i + 1] < 0xE000) {
-            c = 0x10000 + ((c - 0xD800) << 10) + (uint32_t)(w[i + 1] - 0xDC00);
-            i++;
-        } else if (c >= 0xD800 && c < 0xE000) {
-            free(s);
-            *bad = true;
-            return NULL;
-        }
-        if (c < 0x80) {
-            s[o++] = (char)c;
-        } else if (c < 0x800) {
-            s[o++] = (char)(0xC0 | (c >> 6));
-            s[o++] = (char)(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            s[o++] = (char)(0xE0 | (c >> 12));
-            s[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            s[o++] = (char)(0x80 | (c & 0x3F));
-        } else {
-            s[o++] = (char)(0xF0 | (c >> 18));
-            s[o++] = (char)(0x80 | ((c >> 12) & 0x3F));
-            s[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            s[o++] = (char)(0x80 | (c & 0x3F));
-        }
-    }
-    s[o] = '\0';
-    return s;
 }
 
 HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
@@ -113,7 +71,7 @@ HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwSha
                           DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
 {
     bool bad;
-    char *name = narrow(lpFileName, &bad);
+    char *name = rtl_utf16z_to_utf8(lpFileName, &bad);
     if (!name && lpFileName) {
         set_error(bad ? ERROR_INVALID_NAME : ERROR_NOT_ENOUGH_MEMORY);
         return INVALID_HANDLE_VALUE;
@@ -247,7 +205,7 @@ BOOL WINAPI DeleteFileA(LPCSTR lpFileName)
 BOOL WINAPI DeleteFileW(LPCWSTR lpFileName)
 {
     bool bad;
-    char *name = narrow(lpFileName, &bad);
+    char *name = rtl_utf16z_to_utf8(lpFileName, &bad);
     if (!name && lpFileName) {
         set_error(bad ? ERROR_INVALID_NAME : ERROR_NOT_ENOUGH_MEMORY);
         return FALSE;

@@ -1,0 +1,383 @@
+/*
+ * view.c — views of sections (Windows: MiMapViewOfSection,
+ * MiUnmapViewOfSection, MiResolveProtoPteFault, MiCopyOnWrite,
+ * MiFlushSectionInternal): Mapped VADs whose process PTEs point at the
+ * segment's prototype PTEs (section.h).
+ *
+ *   process PTE      prototype ----first touch----> valid, Prototype bit (shared frame)
+ *   (at map time)        ^                              |  write to a copy-on-write page
+ *                        |                              v
+ *                  (unmap: zero)          valid, private frame holding a copy
+ *
+ * (1) Mapping writes a prototype PTE (pointing at the segment's prototype
+ *     PTE) into every process PTE of the view, creating the page tables
+ *     first; unmapping zeroes them and frees the tables left empty.
+ * (2) A view page's protection is the view's (the VAD's) for data sections
+ *     and its subsection's for images; a copy made by copy-on-write has the
+ *     writable protection it became (WRITECOPY -> READWRITE,
+ *     EXECUTE_WRITECOPY -> EXECUTE_READWRITE), kept in its PFN's OriginalPte.
+ * (3) A valid process PTE of a shared frame has the Prototype bit; with a
+ *     copy-on-write protection it has CopyOnWrite set and Write clear, so the
+ *     first write faults and gets the copy.
+ * (4) A view's VAD charges its process one page of commit for each page it
+ *     could copy (section.h (5)): all its pages for a copy-on-write view of
+ *     data, the copy-on-write pages of an image.
+ */
+#include "io/io.h"
+#include "mm/section.h"
+
+static const struct pte_format *format(const struct mm *mm)
+{
+    return mm->cpu->fmt;
+}
+
+static bool is_copy_on_write(unsigned protection)
+{
+    unsigned base = protection & 7;
+    return base == MM_WRITECOPY || base == MM_EXECUTE_WRITECOPY;
+}
+
+/* The protection a prototype PTE's page carries: its own (demand zero,
+ * subsection, transition) or, when valid, the one in its frame's OriginalPte. */
+static unsigned proto_protection(const struct mm *mm, const struct pte_fields *proto)
+{
+    if (proto->kind != PTE_KIND_VALID)
+        return proto->protection;
+    struct pte_fields original;
+    format(mm)->decode(pfn_original_pte(mm, proto->page_frame_number), PTE_IN_PROTOTYPE,
+                       &original);
+    return original.protection;
+}
+
+uint64_t mi_view_commit_charge(const struct mm *mm, const struct vad *vad)
+{
+    uint64_t pages = vad->EndingVpn + 1 - vad->StartingVpn;
+    if (!vad->u.ImageMap)
+        return is_copy_on_write(vad->u.Protection) ? pages : 0;
+    uint64_t charge = 0;
+    for (uint64_t i = 0; i < pages; i++) {
+        const struct mm_subsection *s = mi_subsection_of_page(vad->ControlArea, vad->FirstPage + i);
+        charge += s && is_copy_on_write(s->protection);
+    }
+    (void)mm;
+    return charge;
+}
+
+void mi_read_view_page(struct mm *mm, const struct vad *vad, uint64_t va, struct mm_page *p)
+{
+    const struct pte_format *fmt = format(mm);
+    p->pte_va = pte_address(fmt, va, 0);
+    p->f = (struct pte_fields){ .kind = PTE_KIND_ZERO };
+    if (mi_pte_exists(mm, va))
+        fmt->decode(mi_read_pte(mm, p->pte_va), PTE_IN_PAGE_TABLE, &p->f);
+    uint64_t page = vad->FirstPage + ((va >> PAGE_SHIFT) - vad->StartingVpn);
+    p->proto_va = mi_proto_address(vad->ControlArea, page);
+    fmt->decode(mi_read_proto(mm, p->proto_va), PTE_IN_PROTOTYPE, &p->proto);
+    if (p->f.kind == PTE_KIND_VALID && !p->f.prototype) { /* a private copy, (2) */
+        struct pte_fields original;
+        fmt->decode(pfn_original_pte(mm, p->f.page_frame_number), PTE_IN_PAGE_TABLE, &original);
+        p->committed = true;
+        p->protection = original.protection;
+        return;
+    }
+    p->committed = p->proto.kind != PTE_KIND_ZERO;
+    p->protection = vad->u.ImageMap ? proto_protection(mm, &p->proto) : vad->u.Protection;
+}
+
+/* A prototype PTE's frame gains a mapping, (1) of section.h: it is made
+ * valid first if it is not. */
+static NTSTATUS make_proto_valid(struct mm *mm, const struct vad *vad, const struct mm_page *p,
+                                 uint64_t *pfn_out)
+{
+    struct mm_control_area *ca = vad->ControlArea;
+    uint64_t raw = mi_read_proto(mm, p->proto_va), pfn;
+    unsigned protection = proto_protection(mm, &p->proto);
+    switch (p->proto.kind) {
+    case PTE_KIND_VALID:
+        pfn = p->proto.page_frame_number;
+        pfn_set_share_count(mm, pfn, pfn_share_count(mm, pfn) + 1);
+        *pfn_out = pfn;
+        return STATUS_SUCCESS;
+    case PTE_KIND_TRANSITION: /* Windows: MiResolveTransitionFault on a prototype PTE */
+        pfn = p->proto.page_frame_number;
+        pagelist_unlink(mm, pfn);
+        pfn_set_share_count(mm, pfn, 1);
+        pfn_set_reference_count(mm, pfn, 1);
+        pfn_set_e1(mm, pfn, PFN_E1_PAGE_LOCATION, 3, ActiveAndValid);
+        break;
+    case PTE_KIND_DEMAND_ZERO:
+        pfn = mm_remove_zero_page(mm);
+        if (pfn == MM_EMPTY_LIST(mm))
+            return STATUS_INSUFFICIENT_RESOURCES;
+        pfn_initialize_active(mm, pfn, p->proto_va, mi_pool_frame(mm, p->proto_va), raw);
+        pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1); /* no copy anywhere else */
+        pfn_set_e1(mm, pfn, PFN_E1_PROTOTYPE_PTE, 1, 1);
+        break;
+    case PTE_KIND_SUBSECTION: { /* Windows: MiResolveMappedFileFault, then the page read */
+        pfn = mm_remove_any_page(mm);
+        if (pfn == MM_EMPTY_LIST(mm))
+            return STATUS_INSUFFICIENT_RESOURCES;
+        NTSTATUS st = mi_read_section_page(ca, mi_proto_page(ca, p->proto_va),
+                                           phys_frame(&mm->cpu->phys, pfn));
+        if (!NT_SUCCESS(st)) {
+            mm_insert_page_in_free_list(mm, pfn);
+            return STATUS_IN_PAGE_ERROR;
+        }
+        pfn_initialize_active(mm, pfn, p->proto_va, mi_pool_frame(mm, p->proto_va), raw);
+        pfn_set_e1(mm, pfn, PFN_E1_PROTOTYPE_PTE, 1, 1);
+        break;
+    }
+    default:
+        return STATUS_ACCESS_VIOLATION;
+    }
+    mi_write_proto(mm, p->proto_va, mi_valid_pte(mm, pfn, protection));
+    *pfn_out = pfn;
+    return STATUS_SUCCESS;
+}
+
+/* The valid process PTE of a shared frame, (3). */
+static uint64_t shared_pte(const struct mm *mm, uint64_t pfn, unsigned protection)
+{
+    struct pte_fields f;
+    uint64_t raw = mi_valid_pte(mm, pfn, protection);
+    format(mm)->decode(raw, PTE_IN_PAGE_TABLE, &f);
+    f.prototype = true;
+    format(mm)->encode(&f, &raw);
+    return raw;
+}
+
+/* A shared frame loses one mapping; with dirty, the mapping wrote it. The
+ * last one sends it to the modified or standby list (section.h (2)). */
+static void unmap_shared_frame(struct mm *mm, uint64_t pfn, bool dirty)
+{
+    if (dirty)
+        pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
+    uint64_t share = pfn_share_count(mm, pfn) - 1;
+    pfn_set_share_count(mm, pfn, share);
+    if (share)
+        return;
+    struct pte_fields original, t;
+    format(mm)->decode(pfn_original_pte(mm, pfn), PTE_IN_PROTOTYPE, &original);
+    t = (struct pte_fields){ .kind = PTE_KIND_TRANSITION, .protection = original.protection,
+                             .page_frame_number = pfn };
+    uint64_t raw = 0;
+    format(mm)->encode(&t, &raw);
+    mi_write_proto(mm, pfn_pte_address(mm, pfn), raw);
+    pfn_set_reference_count(mm, pfn, 0);
+    pagelist_insert_tail(mm, pfn_e1(mm, pfn, PFN_E1_MODIFIED, 1) ? ModifiedPageList
+                                                                   : StandbyPageList, pfn);
+}
+
+static void add_to_table(struct mm *mm, uint64_t pte_va, int64_t delta)
+{
+    uint64_t table = mi_holding_table(mm, pte_mapped_address(format(mm), pte_va),
+                                      format(mm)->levels - 1);
+    pfn_set_share_count(mm, table, pfn_share_count(mm, table) + (uint64_t)delta);
+}
+
+/* Windows: MiCopyOnWrite — the writer gets a private copy, (2). */
+static NTSTATUS copy_on_write(struct mm *mm, const struct mm_page *p, unsigned protection)
+{
+    uint64_t shared = p->f.page_frame_number, pfn = mm_remove_any_page(mm);
+    if (pfn == MM_EMPTY_LIST(mm))
+        return STATUS_INSUFFICIENT_RESOURCES;
+    memcpy(phys_frame(&mm->cpu->phys, pfn), phys_frame(&mm->cpu->phys, shared), PAGE_SIZE);
+    unsigned writable = (protection & ~7u) |
+                        ((protection & 7) == MM_WRITECOPY ? MM_READWRITE : MM_EXECUTE_READWRITE);
+    uint64_t table = mi_holding_table(mm, pte_mapped_address(format(mm), p->pte_va),
+                                      format(mm)->levels - 1);
+    pfn_initialize_active(mm, pfn, p->pte_va, table, mi_software_pte(mm, writable));
+    pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
+    mi_write_pte(mm, p->pte_va, mi_valid_pte(mm, pfn, writable));
+    add_to_table(mm, p->pte_va, -1);
+    unmap_shared_frame(mm, shared, false);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mi_resolve_view_fault(struct mm *mm, struct mm_address_space *as, const struct vad *vad,
+                               const struct mm_page *p, enum cpu_access access)
+{
+    if (!p->committed || !mi_protection_allows(mm, p->protection, access))
+        return STATUS_ACCESS_VIOLATION;
+    if (p->f.kind == PTE_KIND_VALID) { /* only a write to a copy-on-write page gets here */
+        NTSTATUS st = copy_on_write(mm, p, p->protection);
+        if (NT_SUCCESS(st))
+            as->page_fault_count++;
+        return st;
+    }
+    uint64_t pfn;
+    NTSTATUS st = make_proto_valid(mm, vad, p, &pfn);
+    if (!NT_SUCCESS(st))
+        return st;
+    mi_write_pte(mm, p->pte_va, shared_pte(mm, pfn, p->protection));
+    add_to_table(mm, p->pte_va, 1);
+    mi_count_in_working_set(as, 1);
+    as->page_fault_count++;
+    if (access != ACCESS_WRITE || !is_copy_on_write(p->protection))
+        return STATUS_SUCCESS;
+    struct mm_page now = *p;
+    format(mm)->decode(mi_read_pte(mm, p->pte_va), PTE_IN_PAGE_TABLE, &now.f);
+    return copy_on_write(mm, &now, p->protection);
+}
+
+void mi_delete_view_page(struct mm *mm, struct mm_address_space *as, const struct mm_page *p)
+{
+    if (p->f.kind == PTE_KIND_VALID && p->f.prototype) {
+        add_to_table(mm, p->pte_va, -1);
+        unmap_shared_frame(mm, p->f.page_frame_number, p->f.dirty);
+        mi_count_in_working_set(as, -1);
+    } else if (p->f.kind == PTE_KIND_VALID) {
+        mm_release_frame(mm, p->f.page_frame_number);
+        mi_count_in_working_set(as, -1);
+    }
+    if (p->f.kind != PTE_KIND_ZERO)
+        mi_write_pte(mm, p->pte_va, 0);
+}
+
+void mi_view_deleted(struct mm *mm, struct vad *vad)
+{
+    (void)mm;
+    vad->ControlArea->mapped_views--;
+    mi_check_control_area(vad->ControlArea);
+}
+
+NTSTATUS mm_map_view(struct mm *mm, struct mm_address_space *as, struct mm_section *section,
+                     uint64_t *base, uint64_t *size, uint64_t offset, uint64_t highest,
+                     bool top_down, unsigned protection, ULONG page_protect)
+{
+    struct mm_control_area *ca = section->control_area;
+    if (offset >= section->size || *size > section->size - offset)
+        return STATUS_INVALID_VIEW_SIZE;
+    if (!*size)
+        *size = section->size - offset;
+    uint64_t bytes = (*size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    struct vad view = { .ControlArea = ca, .FirstPage = offset >> PAGE_SHIFT,
+                        .StartingVpn = 0, .EndingVpn = (bytes >> PAGE_SHIFT) - 1,
+                        .u = { .Protection = protection, .ImageMap = ca->image } };
+    uint64_t charge = mi_view_commit_charge(mm, &view);
+    NTSTATUS st = mi_charge_commit(mm, as, charge);
+    if (!NT_SUCCESS(st))
+        return st;
+    uint64_t at = *base;
+    st = mm_reserve(mm, as, &at, bytes, highest, top_down, false, protection, page_protect);
+    if (NT_SUCCESS(st)) {
+        mm_attach(mm, as);
+        st = mi_make_tables_for_range(mm, as, at, bytes);
+        if (!NT_SUCCESS(st))
+            (void)mm_release(mm, as, at, 0);
+    }
+    if (!NT_SUCCESS(st)) {
+        mi_return_commit(mm, as, charge);
+        return st;
+    }
+    struct vad *vad = vad_find(&as->vads, at >> PAGE_SHIFT);
+    vad->u.PrivateMemory = false;
+    vad->u.ImageMap = ca->image;
+    vad->u.CommitCharge = charge;
+    vad->ControlArea = ca;
+    vad->FirstPage = view.FirstPage;
+    ca->mapped_views++;
+    for (uint64_t i = 0; i < bytes >> PAGE_SHIFT; i++) {
+        struct pte_fields f = { .kind = PTE_KIND_PROTOTYPE,
+                                .proto_address = mi_proto_address(ca, vad->FirstPage + i) };
+        uint64_t raw = 0;
+        format(mm)->encode(&f, &raw);
+        mi_write_pte(mm, pte_address(format(mm), at + i * PAGE_SIZE, 0), raw);
+    }
+    *base = at;
+    *size = bytes;
+    return STATUS_SUCCESS;
+}
+
+static struct vad *view_at(struct mm_address_space *as, uint64_t va)
+{
+    struct vad *vad = va <= as->highest_user_address ? vad_find(&as->vads, va >> PAGE_SHIFT) : NULL;
+    return vad && !vad->u.PrivateMemory ? vad : NULL;
+}
+
+/* Windows: MiFlushDirtyBitsToPfn, then MiFlushSectionInternal: the pages of
+ * [start, end) this view wrote become modified, then every modified file
+ * page there is written (section.h (3)). */
+static NTSTATUS flush_range(struct mm *mm, const struct vad *vad, uint64_t start, uint64_t end)
+{
+    struct mm_control_area *ca = vad->ControlArea;
+    if (!ca->file || ca->image)
+        return STATUS_SUCCESS;
+    NTSTATUS result = STATUS_SUCCESS;
+    struct mm_page p;
+    for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+        mi_read_view_page(mm, vad, va, &p);
+        if (p.f.kind == PTE_KIND_VALID && p.f.prototype && p.f.dirty) {
+            pfn_set_e1(mm, p.f.page_frame_number, PFN_E1_MODIFIED, 1, 1);
+            mi_write_pte(mm, p.pte_va, mi_read_pte(mm, p.pte_va) & ~PTE_HW_DIRTY);
+        }
+        bool resident = p.proto.kind == PTE_KIND_VALID || p.proto.kind == PTE_KIND_TRANSITION;
+        uint64_t pfn = p.proto.page_frame_number;
+        if (resident && pfn_e1(mm, pfn, PFN_E1_MODIFIED, 1)) {
+            NTSTATUS st = mi_write_page(ca, mi_proto_page(ca, p.proto_va), pfn);
+            if (!NT_SUCCESS(st))
+                result = STATUS_IN_PAGE_ERROR; /* Windows reports a failed flush so */
+        }
+    }
+    return result;
+}
+
+NTSTATUS mm_unmap_view(struct mm *mm, struct mm_address_space *as, uint64_t va)
+{
+    struct vad *vad = view_at(as, va);
+    if (!vad)
+        return STATUS_NOT_MAPPED_VIEW;
+    mm_attach(mm, as);
+    (void)flush_range(mm, vad, vad->StartingVpn << PAGE_SHIFT, (vad->EndingVpn + 1) << PAGE_SHIFT);
+    mi_delete_vad(mm, as, vad);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_flush_view(struct mm *mm, struct mm_address_space *as, uint64_t *base,
+                       uint64_t *size)
+{
+    struct vad *vad = view_at(as, *base);
+    if (!vad)
+        return STATUS_NOT_MAPPED_VIEW;
+    uint64_t start = *base & ~(PAGE_SIZE - 1), end = (vad->EndingVpn + 1) << PAGE_SHIFT;
+    if (*size && *base + *size < end)
+        end = (*base + *size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    mm_attach(mm, as);
+    *base = start;
+    *size = end - start;
+    return flush_range(mm, vad, start, end);
+}
+
+NTSTATUS mi_commit_view(struct mm *mm, struct mm_address_space *as, struct vad *vad,
+                        uint64_t base, uint64_t size)
+{
+    struct mm_control_area *ca = vad->ControlArea;
+    struct mm_page p;
+    uint64_t missing = 0;
+    mm_attach(mm, as);
+    for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
+        mi_read_view_page(mm, vad, va, &p);
+        missing += !p.committed;
+    }
+    NTSTATUS st = mi_charge_commit(mm, NULL, missing);
+    if (!NT_SUCCESS(st))
+        return st;
+    ca->commit += missing;
+    mm->section_commit += missing;
+    for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
+        mi_read_view_page(mm, vad, va, &p);
+        if (!p.committed)
+            mi_write_proto(mm, p.proto_va, mi_software_pte(mm, ca->protection));
+    }
+    return STATUS_SUCCESS;
+}
+
+/* Windows: the page read behind MiResolveMappedFileFault (IoPageRead). */
+NTSTATUS mi_read_section_page(struct mm_control_area *ca, uint64_t page, uint8_t *frame)
+{
+    const struct mm_subsection *s = mi_subsection_of_page(ca, page);
+    uint64_t at = (page - s->first_page) << PAGE_SHIFT;
+    uint64_t bytes = at >= s->file_bytes ? 0 : s->file_bytes - at;
+    memset(frame, 0, PAGE_SIZE);
+    return io_page_read(ca->file, s->file_offset + at, frame, bytes < PAGE_SIZE ? bytes : PAGE_SIZE);
+}

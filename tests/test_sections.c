@@ -1,0 +1,495 @@
+/*
+ * test_sections.c — sections and views (mm/section.h, nt/section.c,
+ * win32/section.c) on the three architectures: E4 (a named pagefile-backed
+ * section shared by two processes: one frame, ShareCount 2, Mapped VADs),
+ * E5 (a file written with WriteFile, mapped in two processes; writes reach
+ * the file on flush, unmap and last close), E7 (copy-on-write: a private
+ * copy, charged commit, READWRITE in VirtualQuery, the original kept),
+ * SEC_RESERVE, the prototype PTEs and every error the services give, each
+ * with the Windows evidence it rests on. The verifier runs after each step.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testing.h"
+
+#include "ke/machine.h"
+#include "mm/section.h"
+#include "ntmm/win32.h"
+#include "ps/process.h"
+
+static struct ntmm_machine *m;
+static struct ntmm_process *a, *b;
+static char root[64];
+
+static const enum ntmm_arch arches[] = { NTMM_ARCH_X86, NTMM_ARCH_X86_PAE, NTMM_ARCH_X64 };
+
+static void setup(enum ntmm_arch arch)
+{
+    struct ntmm_config config;
+    ntmm_config_init(&config);
+    config.arch = arch;
+    config.ram_bytes = 32ull << 20;
+    strcpy(root, "/tmp/ntmm-sections-XXXXXX");
+    assert_non_null(mkdtemp(root));
+    config.root_directory = root;
+    assert_int_equal(ntmm_machine_create(&config, &m), STATUS_SUCCESS);
+    assert_int_equal(ntmm_process_create(m, NULL, &a), STATUS_SUCCESS);
+    assert_int_equal(ntmm_process_create(m, NULL, &b), STATUS_SUCCESS);
+    ntmm_set_current_process(a);
+}
+
+static void teardown(void)
+{
+    ntmm_machine_destroy(m);
+    m = NULL;
+    char path[128];
+    snprintf(path, sizeof path, "%s/abc.txt", root);
+    unlink(path);
+    rmdir(root);
+}
+
+static uint32_t read32(struct ntmm_process *p, uint64_t va)
+{
+    uint32_t v = 0;
+    assert_int_equal(ntmm_read(p, va, &v, 4), STATUS_SUCCESS);
+    return v;
+}
+
+static void write32(struct ntmm_process *p, uint64_t va, uint32_t v)
+{
+    assert_int_equal(ntmm_write(p, va, &v, 4), STATUS_SUCCESS);
+}
+
+/* The frame a process's valid PTE maps, or ~0. */
+static uint64_t frame_of(struct ntmm_process *p, uint64_t va)
+{
+    struct ntmm_walk w;
+    assert_int_equal(ntmm_pte_walk(m, p, va, &w), STATUS_SUCCESS);
+    return w.translated ? w.physical >> 12 : ~0ull;
+}
+
+static struct ntmm_pte_info leaf(struct ntmm_process *p, uint64_t va)
+{
+    struct ntmm_walk w;
+    assert_int_equal(ntmm_pte_walk(m, p, va, &w), STATUS_SUCCESS);
+    return w.level[w.levels - 1].pte;
+}
+
+static struct ntmm_pfn_info pfn_of(uint64_t pfn)
+{
+    struct ntmm_pfn_info info;
+    assert_int_equal(ntmm_pfn_query(m, pfn, &info), STATUS_SUCCESS);
+    return info;
+}
+
+#define VA(p) ((uint64_t)(uintptr_t)(p))
+
+/* E4 (seed 004): A creates "MappedMemoryA" on the pagefile and writes
+ * 0x12345678; B opens it and reads the value; both views map one frame
+ * with ShareCount 2; both VADs are Mapped. */
+static void test_e4_shared_memory(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < 3; i++) {
+        setup(arches[i]);
+        uint64_t committed = a->as.commit_charge;
+        HANDLE ha = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 512,
+                                       "MappedMemoryA");
+        assert_non_null(ha);
+        assert_int_equal(GetLastError(), ERROR_SUCCESS);
+        LPVOID va = MapViewOfFile(ha, FILE_MAP_ALL_ACCESS, 0, 0, 512);
+        assert_non_null(va);
+        /* a pagefile-backed section charges the system, not the process */
+        assert_int_equal(a->as.commit_charge, committed);
+        struct ntmm_pte_info pte = leaf(a, VA(va));
+        assert_int_equal(pte.kind, NTMM_PTE_PROTOTYPE);
+        write32(a, VA(va), 0x12345678);
+        test_verify(m);
+
+        ntmm_set_current_process(b);
+        HANDLE hb = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, "MappedMemoryA");
+        assert_non_null(hb);
+        LPVOID vb = MapViewOfFile(hb, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+        assert_non_null(vb);
+        assert_int_equal(read32(b, VA(vb)), 0x12345678);
+        uint64_t fa = frame_of(a, VA(va)), fb = frame_of(b, VA(vb));
+        assert_int_equal(fa, fb);
+        struct ntmm_pfn_info info = pfn_of(fa);
+        assert_int_equal(info.u2, 2); /* ShareCount */
+        assert_true(info.prototype_pte);
+        assert_true(leaf(b, VA(vb)).prototype);
+        MEMORY_BASIC_INFORMATION mbi;
+        assert_int_equal(VirtualQuery(vb, &mbi, sizeof mbi), sizeof mbi);
+        assert_int_equal(mbi.Type, MEM_MAPPED);
+        assert_int_equal(mbi.AllocationProtect, PAGE_READWRITE);
+        assert_int_equal(mbi.RegionSize, 4096);
+        struct ntmm_vad_info vad;
+        assert_true(ntmm_vad_at(b, 1, &vad) || ntmm_vad_at(b, 0, &vad));
+        test_verify(m);
+
+        /* a write through B is seen by A */
+        write32(b, VA(vb) + 8, 0xcafe);
+        assert_int_equal(read32(a, VA(va) + 8), 0xcafe);
+        assert_true(UnmapViewOfFile(vb));
+        assert_int_equal(pfn_of(fa).u2, 1);
+        assert_true(CloseHandle(hb));
+        ntmm_set_current_process(a);
+        assert_true(UnmapViewOfFile(va));
+        /* the page stays in transition while the section lives */
+        assert_int_equal(pfn_of(fa).page_location, ModifiedPageList);
+        test_verify(m);
+        /* and the data with it */
+        LPVOID again = MapViewOfFile(ha, FILE_MAP_READ, 0, 0, 0);
+        assert_int_equal(read32(a, VA(again)), 0x12345678);
+        assert_int_equal(frame_of(a, VA(again)), fa);
+        assert_true(UnmapViewOfFile(again));
+        assert_true(CloseHandle(ha));
+        /* the last reference frees the frame and the commit */
+        assert_int_equal(pfn_of(fa).page_location, FreePageList);
+        assert_null(m->mm.control_areas);
+        assert_int_equal(m->mm.section_commit, 0);
+        test_verify(m);
+        teardown();
+    }
+}
+
+static HANDLE make_file(const char *text)
+{
+    HANDLE f = CreateFileA("C:\\abc.txt", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ |
+                           FILE_SHARE_WRITE, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    assert_ptr_not_equal(f, INVALID_HANDLE_VALUE);
+    PVOID buffer = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);
+    assert_int_equal(ntmm_write(ntmm_current_process(), VA(buffer), text, strlen(text)),
+                     STATUS_SUCCESS);
+    /* lpNumberOfBytesWritten is a simulated address too */
+    LPDWORD done = (LPDWORD)((char *)buffer + 2048);
+    assert_true(WriteFile(f, buffer, (DWORD)strlen(text), done, NULL));
+    assert_int_equal(read32(ntmm_current_process(), VA(done)), strlen(text));
+    VirtualFree(buffer, 0, MEM_RELEASE);
+    return f;
+}
+
+static void host_file(char *out, size_t size)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/abc.txt", root);
+    int fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    ssize_t n = read(fd, out, size - 1);
+    assert_true(n >= 0);
+    out[n] = '\0';
+    close(fd);
+}
+
+/* E5 (seed 004): the same over a file; writes reach it when flushed,
+ * unmapped or when the last reference goes. */
+static void test_e5_mapped_file(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < 3; i++) {
+        setup(arches[i]);
+        HANDLE f = make_file("MappedMemoryA");
+        HANDLE ha = CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 0, "MappedFileA");
+        assert_non_null(ha);
+        LPVOID va = MapViewOfFile(ha, FILE_MAP_WRITE, 0, 0, 0);
+        assert_non_null(va);
+        char text[32] = { 0 };
+        assert_int_equal(ntmm_read(a, VA(va), text, 13), STATUS_SUCCESS);
+        assert_string_equal(text, "MappedMemoryA");
+        /* the section is exactly the file: 13 bytes */
+        SECTION_BASIC_INFORMATION sbi;
+        SIZE_T got;
+        assert_int_equal(NtQuerySection(ha, SectionBasicInformation, &sbi, sizeof sbi, &got),
+                         STATUS_SUCCESS);
+        assert_int_equal(sbi.MaximumSize.QuadPart, 13);
+        assert_int_equal(sbi.AllocationAttributes, SEC_FILE);
+
+        /* B opens the file itself: one control area for both */
+        ntmm_set_current_process(b);
+        HANDLE fb = CreateFileA("C:\\abc.txt", GENERIC_READ | GENERIC_WRITE,
+                                FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0,
+                                NULL);
+        HANDLE hb = CreateFileMappingA(fb, NULL, PAGE_READWRITE, 0, 0, NULL);
+        LPVOID vb = MapViewOfFile(hb, FILE_MAP_WRITE, 0, 0, 0);
+        assert_non_null(vb);
+        (void)read32(b, VA(vb));
+        assert_int_equal(frame_of(b, VA(vb)), frame_of(a, VA(va)));
+        assert_int_equal(ntmm_write(b, VA(vb), "mapped", 6), STATUS_SUCCESS);
+        assert_int_equal(ntmm_read(a, VA(va), text, 13), STATUS_SUCCESS);
+        assert_string_equal(text, "mappedMemoryA");
+        char disk[64];
+        host_file(disk, sizeof disk);
+        assert_string_equal(disk, "MappedMemoryA"); /* not written yet */
+        assert_true(FlushViewOfFile(vb, 0));
+        host_file(disk, sizeof disk);
+        assert_string_equal(disk, "mappedMemoryA");
+        test_verify(m);
+
+        /* unmapping writes what the view wrote */
+        assert_int_equal(ntmm_write(b, VA(vb) + 6, "MEMORY", 6), STATUS_SUCCESS);
+        assert_true(UnmapViewOfFile(vb));
+        host_file(disk, sizeof disk);
+        assert_string_equal(disk, "mappedMEMORYA");
+        assert_true(CloseHandle(hb));
+        assert_true(CloseHandle(fb));
+
+        /* the last close writes the rest */
+        ntmm_set_current_process(a);
+        assert_int_equal(ntmm_write(a, VA(va) + 12, "!", 1), STATUS_SUCCESS);
+        assert_true(CloseHandle(ha));
+        assert_true(CloseHandle(f));
+        host_file(disk, sizeof disk);
+        assert_string_equal(disk, "mappedMEMORYA"); /* the view still holds it */
+        assert_true(UnmapViewOfFile(va));
+        host_file(disk, sizeof disk);
+        assert_string_equal(disk, "mappedMEMORY!");
+        assert_null(m->mm.control_areas);
+        test_verify(m);
+        teardown();
+    }
+}
+
+/* E7: a write to a FILE_MAP_COPY view gives the writer a private copy,
+ * charged to its commit at map time; the other view and the file keep the
+ * original; VirtualQuery shows that page READWRITE, the others WRITECOPY
+ * (Wine's test_mapping records Windows doing so). */
+static void test_e7_copy_on_write(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < 3; i++) {
+        setup(arches[i]);
+        HANDLE f = make_file("original");
+        HANDLE h = CreateFileMappingA(f, NULL, PAGE_READONLY, 0, 0x3000, NULL);
+        assert_null(h); /* a read-only section cannot grow its file */
+        assert_int_equal(GetLastError(), ERROR_NOT_ENOUGH_MEMORY);
+        h = CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 0x3000, NULL);
+        assert_non_null(h);
+        uint64_t before = a->as.commit_charge;
+        LPVOID copy = MapViewOfFile(h, FILE_MAP_COPY, 0, 0, 0);
+        LPVOID shared = MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0);
+        assert_non_null(copy);
+        assert_non_null(shared);
+        assert_int_equal(a->as.commit_charge, before + 3);
+        char text[16] = { 0 };
+        assert_int_equal(ntmm_read(a, VA(copy), text, 8), STATUS_SUCCESS);
+        assert_string_equal(text, "original");
+        uint64_t original = frame_of(a, VA(copy));
+        (void)read32(a, VA(shared));
+        assert_int_equal(original, frame_of(a, VA(shared)));
+        assert_int_equal(pfn_of(original).u2, 2);
+        struct ntmm_pte_info pte = leaf(a, VA(copy));
+        assert_true(pte.copy_on_write);
+        assert_false(pte.write);
+
+        assert_int_equal(ntmm_write(a, VA(copy), "CHANGED!", 8), STATUS_SUCCESS);
+        uint64_t mine = frame_of(a, VA(copy));
+        assert_int_not_equal(mine, original);
+        assert_false(pfn_of(mine).prototype_pte);
+        assert_false(leaf(a, VA(copy)).prototype);
+        assert_int_equal(pfn_of(original).u2, 1); /* only the read view now */
+        assert_int_equal(ntmm_read(a, VA(shared), text, 8), STATUS_SUCCESS);
+        assert_string_equal(text, "original");
+        MEMORY_BASIC_INFORMATION mbi;
+        VirtualQuery(copy, &mbi, sizeof mbi);
+        assert_int_equal(mbi.Protect, PAGE_READWRITE);
+        assert_int_equal(mbi.RegionSize, 0x1000);
+        assert_int_equal(mbi.AllocationProtect, PAGE_WRITECOPY);
+        assert_int_equal(mbi.Type, MEM_MAPPED);
+        VirtualQuery((char *)copy + 0x1000, &mbi, sizeof mbi);
+        assert_int_equal(mbi.Protect, PAGE_WRITECOPY);
+        assert_int_equal(mbi.RegionSize, 0x2000);
+        /* a first touch by a write copies at once */
+        assert_int_equal(ntmm_write(a, VA(copy) + 0x2000, "x", 1), STATUS_SUCCESS);
+        assert_false(leaf(a, VA(copy) + 0x2000).prototype);
+        test_verify(m);
+        assert_true(FlushViewOfFile(copy, 0));
+        assert_true(UnmapViewOfFile(copy));
+        char disk[64];
+        host_file(disk, sizeof disk);
+        assert_int_equal(memcmp(disk, "original", 8), 0);
+        assert_int_equal(a->as.commit_charge, before);
+        /* the read-only view cannot be written */
+        assert_int_equal(ntmm_write(a, VA(shared), "x", 1), STATUS_ACCESS_VIOLATION);
+        assert_true(UnmapViewOfFile(shared));
+        CloseHandle(h);
+        CloseHandle(f);
+        test_verify(m);
+        teardown();
+    }
+}
+
+/* SEC_RESERVE: views see reserved pages until VirtualAlloc commits them,
+ * and then every view sees them committed (Wine's test_mapping). */
+static void test_sec_reserve(void **state)
+{
+    (void)state;
+    setup(NTMM_ARCH_X86_PAE);
+    HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_RESERVE, 0,
+                                  0x10000, NULL);
+    LPVOID v1 = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+    LPVOID v2 = MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0);
+    MEMORY_BASIC_INFORMATION mbi;
+    VirtualQuery(v1, &mbi, sizeof mbi);
+    assert_int_equal(mbi.State, MEM_RESERVE);
+    assert_int_equal(mbi.RegionSize, 0x10000);
+    assert_int_equal(ntmm_write(a, VA(v1), "x", 1), STATUS_ACCESS_VIOLATION);
+    uint64_t committed = m->mm.section_commit;
+    assert_ptr_equal(VirtualAlloc((char *)v1 + 0x1000, 0x2000, MEM_COMMIT, PAGE_READWRITE),
+                     (char *)v1 + 0x1000);
+    assert_int_equal(m->mm.section_commit, committed + 2);
+    VirtualQuery((char *)v2 + 0x1000, &mbi, sizeof mbi);
+    assert_int_equal(mbi.State, MEM_COMMIT);
+    assert_int_equal(mbi.Protect, PAGE_READONLY);
+    assert_int_equal(mbi.RegionSize, 0x2000);
+    assert_int_equal(ntmm_write(a, VA(v1) + 0x1000, "y", 1), STATUS_SUCCESS);
+    char c = 0;
+    assert_int_equal(ntmm_read(a, VA(v2) + 0x1000, &c, 1), STATUS_SUCCESS);
+    assert_int_equal(c, 'y');
+    test_verify(m);
+    UnmapViewOfFile(v1);
+    UnmapViewOfFile(v2);
+    CloseHandle(h);
+    assert_int_equal(m->mm.section_commit, 0);
+    test_verify(m);
+    teardown();
+}
+
+/* Errors, with Windows' evidence (Wine's kernel32 and ntdll tests unless
+ * said otherwise). */
+static void test_errors(void **state)
+{
+    (void)state;
+    setup(NTMM_ARCH_X86_PAE);
+    /* size 0 on the pagefile: kernelbase's own check */
+    assert_null(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0, NULL));
+    assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
+    LARGE_INTEGER zero = { .QuadPart = 0 };
+    HANDLE h;
+    assert_int_equal(NtCreateSection(&h, SECTION_ALL_ACCESS, NULL, &zero, PAGE_READWRITE,
+                                     SEC_COMMIT, NULL),
+                     STATUS_INVALID_PARAMETER_4);
+    /* protections */
+    assert_null(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_NOACCESS, 0, 4096, NULL));
+    assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
+    assert_null(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, 0, 0, 4096, NULL));
+    assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
+    assert_null(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL,
+                                   PAGE_READWRITE | SEC_COMMIT | SEC_RESERVE, 0, 4096, NULL));
+    assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
+    assert_null(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READONLY | SEC_IMAGE, 0,
+                                   4096, NULL));
+    assert_int_equal(GetLastError(), ERROR_BAD_EXE_FORMAT);
+    /* an existing name opens it; another type's name is ERROR_INVALID_HANDLE */
+    HANDLE s1 = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, "Same");
+    HANDLE s2 = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 8192, "Same");
+    assert_non_null(s2);
+    assert_int_equal(GetLastError(), ERROR_ALREADY_EXISTS);
+    assert_null(OpenFileMappingA(FILE_MAP_READ, FALSE, "same")); /* case-sensitive */
+    assert_int_equal(GetLastError(), ERROR_FILE_NOT_FOUND);
+    /* views: alignment, size, protection */
+    assert_null(MapViewOfFile(s1, FILE_MAP_READ, 0, 1, 0));
+    assert_int_equal(GetLastError(), ERROR_MAPPED_ALIGNMENT);
+    assert_null(MapViewOfFile(s1, FILE_MAP_READ, 0, 0, 4097));
+    assert_int_equal(GetLastError(), ERROR_ACCESS_DENIED);
+    assert_null(MapViewOfFile(s1, FILE_MAP_READ, 0, 0x10000, 0));
+    assert_int_equal(GetLastError(), ERROR_ACCESS_DENIED);
+    assert_null(MapViewOfFileEx(s1, FILE_MAP_READ, 0, 0, 0, (LPVOID)0x20001000));
+    assert_int_equal(GetLastError(), ERROR_MAPPED_ALIGNMENT);
+    LPVOID v = MapViewOfFile(s1, FILE_MAP_READ, 0, 0, 0);
+    assert_null(MapViewOfFileEx(s1, FILE_MAP_READ, 0, 0, 0, v));
+    assert_int_equal(GetLastError(), ERROR_INVALID_ADDRESS);
+    HANDLE ro = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READONLY, 0, 4096, NULL);
+    assert_null(MapViewOfFile(ro, FILE_MAP_WRITE, 0, 0, 0));
+    assert_int_equal(GetLastError(), ERROR_ACCESS_DENIED);
+    LPVOID cow = MapViewOfFile(ro, FILE_MAP_COPY, 0, 0, 0);
+    assert_non_null(cow);
+    /* with every right on the handle, the section's protection decides
+     * (ReactOS's ZwMapViewOfSection tests, run on Windows) */
+    PVOID base = NULL;
+    SIZE_T size = 0;
+    LARGE_INTEGER page = { .QuadPart = 4096 };
+    HANDLE all;
+    assert_int_equal(NtCreateSection(&all, SECTION_ALL_ACCESS, NULL, &page, PAGE_READWRITE,
+                                     SEC_COMMIT, NULL),
+                     STATUS_SUCCESS);
+    assert_int_equal(NtMapViewOfSection(all, NtCurrentProcess(), &base, 0, 0, NULL, &size,
+                                        ViewShare, 0, PAGE_EXECUTE_READ),
+                     STATUS_SECTION_PROTECTION);
+    assert_int_equal(NtMapViewOfSection(s1, NtCurrentProcess(), &base, 0, 0, NULL, &size,
+                                        ViewShare, 0, PAGE_EXECUTE_READ),
+                     STATUS_ACCESS_DENIED);
+    CloseHandle(all);
+    /* a view is not private memory */
+    assert_false(VirtualFree(v, 0, MEM_RELEASE));
+    assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
+    assert_false(VirtualFree(v, 4096, MEM_DECOMMIT));
+    assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
+    DWORD old;
+    assert_false(VirtualProtect(v, 4096, PAGE_READWRITE, &old));
+    assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
+    /* unmapping: any address inside a view; not private or free memory */
+    LPVOID priv = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);
+    assert_false(UnmapViewOfFile(priv));
+    assert_int_equal(GetLastError(), ERROR_INVALID_ADDRESS);
+    assert_true(FlushViewOfFile(priv, 0)); /* STATUS_NOT_MAPPED_DATA is success */
+    assert_true(UnmapViewOfFile((char *)v + 100));
+    assert_false(UnmapViewOfFile(v));
+    assert_int_equal(GetLastError(), ERROR_INVALID_ADDRESS);
+    /* an empty file cannot be mapped; a read-only file not writably */
+    HANDLE f = CreateFileA("C:\\abc.txt", GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+                           0, NULL);
+    assert_null(CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 0, NULL));
+    assert_int_equal(GetLastError(), ERROR_FILE_INVALID);
+    CloseHandle(f);
+    f = CreateFileA("C:\\abc.txt", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_null(CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 4096, NULL));
+    assert_int_equal(GetLastError(), ERROR_ACCESS_DENIED);
+    CloseHandle(f);
+    /* NtQuerySection */
+    SECTION_BASIC_INFORMATION sbi;
+    assert_int_equal(NtQuerySection(s1, SectionBasicInformation, &sbi, sizeof sbi - 1, NULL),
+                     STATUS_INFO_LENGTH_MISMATCH);
+    assert_int_equal(NtQuerySection(s1, SectionBasicInformation, &sbi, sizeof sbi, NULL),
+                     STATUS_SUCCESS);
+    assert_int_equal(sbi.AllocationAttributes, SEC_COMMIT);
+    assert_int_equal(sbi.MaximumSize.QuadPart, 4096);
+    UnmapViewOfFile(cow);
+    CloseHandle(ro);
+    CloseHandle(s1);
+    CloseHandle(s2);
+    test_verify(m);
+    teardown();
+}
+
+/* Views die with their process; the section lives on with its handle. */
+static void test_process_exit(void **state)
+{
+    (void)state;
+    setup(NTMM_ARCH_X64);
+    HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x20000, "X");
+    ntmm_set_current_process(b);
+    HANDLE hb = OpenFileMappingA(FILE_MAP_WRITE, FALSE, "X");
+    LPVOID vb = MapViewOfFile(hb, FILE_MAP_WRITE, 0, 0, 0);
+    write32(b, VA(vb) + 0x1f000, 7);
+    ntmm_set_current_process(a);
+    ntmm_process_terminate(b);
+    b = NULL;
+    test_verify(m);
+    LPVOID va = MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0);
+    assert_int_equal(read32(a, VA(va) + 0x1f000), 7);
+    test_verify(m);
+    teardown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_e4_shared_memory), cmocka_unit_test(test_e5_mapped_file),
+        cmocka_unit_test(test_e7_copy_on_write), cmocka_unit_test(test_sec_reserve),
+        cmocka_unit_test(test_errors),           cmocka_unit_test(test_process_exit),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
