@@ -179,7 +179,7 @@ static void pte_of(struct ntmm_process *process, uint64_t va)
 static void experiments_e1_e2(void)
 {
     struct ntmm_process *process;
-    struct ntmm_process_options options = { "VATest.exe", false, false };
+    struct ntmm_process_options options = { "VATest.exe", false, false, NULL };
     ntmm_process_create(machine, &options, &process);
     ntmm_set_current_process(process);
     /* the process already uses some memory nearby, as any process does */
@@ -230,7 +230,7 @@ static void experiment_e12(void)
         config.increase_user_va = cases[i].increase_user_va;
         struct ntmm_machine *m;
         struct ntmm_process *process;
-        struct ntmm_process_options options = { "laa.exe", false, cases[i].laa };
+        struct ntmm_process_options options = { "laa.exe", false, cases[i].laa, NULL };
         if (!NT_SUCCESS(ntmm_machine_create(&config, &m)))
             continue;
         ntmm_process_create(m, &options, &process);

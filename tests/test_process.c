@@ -14,7 +14,7 @@
 
 static struct ntmm_process *spawn(struct ntmm_machine *m, bool is_64bit, bool laa)
 {
-    struct ntmm_process_options o = { "test.exe", is_64bit, laa };
+    struct ntmm_process_options o = { "test.exe", is_64bit, laa, NULL };
     struct ntmm_process *p = NULL;
     assert_int_equal(ntmm_process_create(m, &o, &p), STATUS_SUCCESS);
     assert_non_null(p);
@@ -67,7 +67,7 @@ static void test_profiles(void **state)
     struct ntmm_machine *x86 = test_boot(NTMM_ARCH_X86_PAE, 16ull << 20);
     struct ntmm_process *p = spawn(x86, false, true);
     assert_int_equal(p->as.highest_user_address, 0x7ffeffff);
-    struct ntmm_process_options wide = { "x.exe", true, false };
+    struct ntmm_process_options wide = { "x.exe", true, false, NULL };
     struct ntmm_process *none = (struct ntmm_process *)x86;
     assert_int_equal(ntmm_process_create(x86, &wide, &none), STATUS_NOT_SUPPORTED);
     assert_null(none);

@@ -575,7 +575,7 @@ static void test_system_info_32bit(void **state)
 static void test_system_info_wow64_large_address_aware(void **state)
 {
     (void)state;
-    struct ntmm_process_options o = { "laa.exe", false, true };
+    struct ntmm_process_options o = { "laa.exe", false, true, NULL };
     boot(NTMM_ARCH_X64, 32ull << 20, &o);
     expect_system_info(false, PROCESSOR_ARCHITECTURE_INTEL, 0xfffeffff);
     expect_system_info(true, PROCESSOR_ARCHITECTURE_AMD64, 0);
@@ -585,7 +585,7 @@ static void test_system_info_wow64_large_address_aware(void **state)
 static void test_system_info_wow64_default(void **state)
 {
     (void)state;
-    struct ntmm_process_options o = { "small.exe", false, false };
+    struct ntmm_process_options o = { "small.exe", false, false, NULL };
     boot(NTMM_ARCH_X64, 32ull << 20, &o);
     expect_system_info(false, PROCESSOR_ARCHITECTURE_INTEL, 0x7ffeffff);
     expect_system_info(true, PROCESSOR_ARCHITECTURE_AMD64, 0);
@@ -670,7 +670,7 @@ static void test_nt_system_basic_information(void **state)
 static void test_e12_laa_allocates_high(void **state)
 {
     (void)state;
-    struct ntmm_process_options o = { "laa.exe", false, true };
+    struct ntmm_process_options o = { "laa.exe", false, true, NULL };
     boot(NTMM_ARCH_X64, 32ull << 20, &o);
     assert_int_equal(U(VirtualAlloc(VA(0xf0000000), 0x10000, MEM_RESERVE | MEM_COMMIT,
                                     PAGE_READWRITE)),
@@ -688,7 +688,7 @@ static void test_e12_laa_allocates_high(void **state)
 static void test_e12_default_refuses_high(void **state)
 {
     (void)state;
-    struct ntmm_process_options o = { "small.exe", false, false };
+    struct ntmm_process_options o = { "small.exe", false, false, NULL };
     boot(NTMM_ARCH_X64, 32ull << 20, &o);
     struct snapshot before = snap();
     SetLastError(0xdeadbeef);
@@ -708,7 +708,7 @@ static void test_e12_default_refuses_high(void **state)
 static void test_e12_laa_on_x86_keeps_2gb(void **state)
 {
     (void)state;
-    struct ntmm_process_options o = { "laa.exe", false, true };
+    struct ntmm_process_options o = { "laa.exe", false, true, NULL };
     boot(NTMM_ARCH_X86_PAE, 32ull << 20, &o);
     SetLastError(0xdeadbeef);
     assert_null(VirtualAlloc(VA(0x90000000), 0x10000, MEM_RESERVE, PAGE_READWRITE));

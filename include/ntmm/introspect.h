@@ -197,3 +197,4 @@ bool ntmm_process_at(const struct ntmm_machine *machine, unsigned index,
                      struct ntmm_process **process);
 
 #endif
+    bool large_address_aware;       /* its image's IMAGE_FILE_LARGE_ADDRESS_AWARE */

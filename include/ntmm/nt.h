@@ -71,6 +71,8 @@ typedef int32_t NTSTATUS;
 #define STATUS_INVALID_IMAGE_NOT_MZ ((NTSTATUS)0xC000012FL)
 #define STATUS_MAPPED_ALIGNMENT ((NTSTATUS)0xC0000220L)
 #define STATUS_USER_MAPPED_FILE ((NTSTATUS)0xC0000243L)
+#define STATUS_SECTION_NOT_IMAGE ((NTSTATUS)0xC0000049L)
+#define STATUS_DLL_NOT_FOUND ((NTSTATUS)0xC0000135L)
 #define STATUS_PRIVILEGE_NOT_HELD ((NTSTATUS)0xC0000061L)
 #define STATUS_INSUFFICIENT_RESOURCES ((NTSTATUS)0xC000009AL)
 #define STATUS_FREE_VM_NOT_AT_BASE ((NTSTATUS)0xC000009FL)
@@ -200,6 +202,26 @@ typedef struct _SECTION_BASIC_INFORMATION {
     ULONG AllocationAttributes;  /* SEC_COMMIT or SEC_RESERVE; SEC_FILE for a file, with SEC_IMAGE for an image */
     LARGE_INTEGER MaximumSize;   /* bytes: whole pages for a pagefile-backed section, exact for a file */
 } SECTION_BASIC_INFORMATION, *PSECTION_BASIC_INFORMATION;
+
+/* SectionImageInformation (ntddk.h's SECTION_IMAGE_INFORMATION, the fields
+ * ntmm fills; the others are 0). */
+typedef struct _SECTION_IMAGE_INFORMATION {
+    PVOID TransferAddress;        /* the entry point where the image is based */
+    ULONG ZeroBits;
+    SIZE_T MaximumStackSize;      /* SizeOfStackReserve */
+    SIZE_T CommittedStackSize;    /* SizeOfStackCommit */
+    ULONG SubSystemType;          /* IMAGE_SUBSYSTEM_* */
+    ULONG SubSystemVersion;
+    ULONG GpValue;
+    USHORT ImageCharacteristics;  /* IMAGE_FILE_* (LARGE_ADDRESS_AWARE, DLL ...) */
+    USHORT DllCharacteristics;    /* IMAGE_DLLCHARACTERISTICS_* */
+    USHORT Machine;               /* IMAGE_FILE_MACHINE_I386 or _AMD64 */
+    BOOLEAN ImageContainsCode;
+    UCHAR ImageFlags;
+    ULONG LoaderFlags;
+    ULONG ImageFileSize;          /* bytes of the file */
+    ULONG CheckSum;
+} SECTION_IMAGE_INFORMATION, *PSECTION_IMAGE_INFORMATION;
 
 typedef struct _IO_STATUS_BLOCK {
     union {

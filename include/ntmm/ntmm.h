@@ -110,13 +110,18 @@ struct ntmm_process_options {
     const char *image_name;   /* ImageFileName, up to 15 characters shown */
     bool is_64bit;            /* a 64-bit process (x64 machines only); else 32-bit (WOW64 on x64) */
     bool large_address_aware; /* IMAGE_FILE_LARGE_ADDRESS_AWARE in the image header */
+    const char *image_path;   /* an EXE on the C: drive ("C:\\app.exe"), or NULL: its headers
+                                 decide is_64bit and large_address_aware, its name the
+                                 image name; it is mapped with the DLLs it imports */
 };
 
 /* NULL options: a 32-bit process on x86 and PAE machines, a 64-bit one on
  * x64, named "process.exe". STATUS_NOT_SUPPORTED for a 64-bit process on a
  * 32-bit machine; STATUS_INSUFFICIENT_RESOURCES when no frame is left for
  * its page directory or its shared user data page tables, STATUS_NO_MEMORY
- * when the host has no memory for it; a failed creation leaves nothing. */
+ * when the host has no memory for it; with an image_path, the loader's
+ * errors (STATUS_OBJECT_NAME_NOT_FOUND, STATUS_INVALID_IMAGE_FORMAT, a DLL
+ * image: STATUS_INVALID_IMAGE_FORMAT ...); a failed creation leaves nothing. */
 NTSTATUS ntmm_process_create(struct ntmm_machine *machine,
                              const struct ntmm_process_options *options,
                              struct ntmm_process **process);

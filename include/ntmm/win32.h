@@ -272,6 +272,24 @@ LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
 BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress);
 BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush);
 
+/* ---- Modules (libloaderapi.h) ---- */
+
+#define DONT_RESOLVE_DLL_REFERENCES 0x00000001
+
+/* Maps a DLL of the C: drive (and, without DONT_RESOLVE_DLL_REFERENCES, the
+ * DLLs it imports that are on the drive) into the current process. No code
+ * runs. The HMODULE is the image's base address. lpFilename of
+ * GetModuleFileName is a simulated address. */
+HMODULE WINAPI LoadLibraryW(LPCWSTR lpLibFileName);
+HMODULE WINAPI LoadLibraryA(LPCSTR lpLibFileName);
+HMODULE WINAPI LoadLibraryExW(LPCWSTR lpLibFileName, HANDLE hFile, DWORD dwFlags);
+HMODULE WINAPI LoadLibraryExA(LPCSTR lpLibFileName, HANDLE hFile, DWORD dwFlags);
+BOOL WINAPI FreeLibrary(HMODULE hLibModule);
+HMODULE WINAPI GetModuleHandleW(LPCWSTR lpModuleName);
+HMODULE WINAPI GetModuleHandleA(LPCSTR lpModuleName);
+DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize);
+DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize);
+
 /* ntdll: the Win32 error Windows gives for a status (win32/error.c). */
 ULONG WINAPI RtlNtStatusToDosError(NTSTATUS Status);
 

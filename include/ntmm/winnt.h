@@ -68,6 +68,8 @@ typedef LPCSTR LPCTSTR;
 #ifndef VOID
 #define VOID void
 #endif
+typedef unsigned char BOOLEAN;  /* ntdef.h: TRUE or FALSE in one byte */
+
 #ifndef TRUE
 #define TRUE 1
 #endif

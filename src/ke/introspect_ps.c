@@ -74,6 +74,7 @@ void ntmm_process_info(const struct ntmm_process *process, struct ntmm_process_i
         .is_64bit = process->is_64bit,
         .commit_charge = process->as.commit_charge,
         .working_set_pages = process->as.working_set_pages,
+        .large_address_aware = process->large_address_aware,
         .virtual_bytes = process->as.virtual_bytes,
     };
 }

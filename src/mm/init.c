@@ -320,6 +320,19 @@ NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, const struct ntmm_config *confi
     boot_shared_user_data(mm, arch);
     /* Windows: RAM available after boot plus the pagefiles */
     mm_set_symbol_word(mm, SYM_MmTotalCommitLimit, mm_available_pages(mm) + pagefile_pages);
+    /* ASLR (image.c): one bias a boot, from the seed */
+    mm->random = config->seed;
+    mm->image_bias = (unsigned)(mi_random(mm) % 256);
+    mm->next_dll_base[0] = MM_DLL_BASE_32 - ((uint64_t)mm->image_bias << 16);
+    mm->next_dll_base[1] = MM_DLL_BASE_64 - ((uint64_t)mm->image_bias << 16);
     cpu_load_cr3(cpu, mm->system_cr3);
     return STATUS_SUCCESS;
+}
+
+uint64_t mi_random(struct mm *mm)
+{
+    uint64_t z = (mm->random += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
 }

@@ -190,6 +190,9 @@ struct mm {
     struct mm_control_area *control_areas; /* every control area, newest first (section.c) */
     uint64_t next_control_area_serial;   /* for their pseudo addresses */
     uint64_t section_commit;             /* pages of commit segments hold (MmSharedCommit) */
+    uint64_t random;                     /* the machine's seeded generator (mi_random) */
+    unsigned image_bias;                 /* MiImageBias: ASLR's per-boot offset, in 64 KB units */
+    uint64_t next_dll_base[2];           /* where ASLR puts the next 32-bit, 64-bit DLL (image.c) */
 };
 
 /* Little-endian fields of simulated memory, 2, 4 or 8 bytes wide; fixed-size
@@ -340,6 +343,15 @@ bool mm_visit_page_tables(struct mm *mm, uint64_t cr3, pt_visitor visitor, void 
 /* The self-map entries of an address space: tables[k] is the frame of the
  * k-th table at fmt->self_map_level (all of them, in address order). */
 void mm_write_self_map(struct mm *mm, const uint64_t *tables);
+
+/* Where ASLR packs DLLs downward from (Windows Vista's MiImageBase region
+ * for 32-bit images; the 64-bit one below 8 TB). */
+#define MM_DLL_BASE_32 0x78000000ull
+#define MM_DLL_BASE_64 0x7ff00000000ull
+
+/* The machine's seeded generator (splitmix64), for ASLR: the same seed
+ * gives the same addresses. */
+uint64_t mi_random(struct mm *mm);
 
 /* ---- pool.c: paged pool ---- */
 /* Windows: MiAllocatePoolPages — pages of zeroed, contiguous pool. */

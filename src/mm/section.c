@@ -192,6 +192,7 @@ static void delete_control_area(struct mm_control_area *ca)
         *link = ca->next;
     if (ca->file)
         ob_dereference_object(ca->file);
+    mi_free_image(ca);
     free(ca->subsections);
     free(ca);
 }

@@ -50,6 +50,7 @@
 #ifndef NTMM_SECTION_H
 #define NTMM_SECTION_H
 
+#include "ldr/pe.h"
 #include "mm/mm.h"
 #include "ntmm/nt.h"
 
@@ -69,6 +70,15 @@ struct mm_subsection {           /* _SUBSECTION */
     unsigned protection;         /* SubsectionFlags.Protection (MM_*) */
 };
 
+/* An image segment's loader view (Windows keeps it in the segment's
+ * _SECTION_IMAGE_INFORMATION and reads pages through the file object). */
+struct mm_image {
+    uint8_t *file;               /* the image file's bytes, read at creation */
+    uint64_t file_size;
+    struct pe_image pe;          /* its headers */
+    uint64_t base;               /* where views go: ImageBase, or where ASLR moved it */
+};
+
 struct mm_control_area {         /* _CONTROL_AREA with its _SEGMENT */
     struct mm *mm;
     uint64_t address;            /* pseudo address, for !ca */
@@ -82,6 +92,7 @@ struct mm_control_area {         /* _CONTROL_AREA with its _SEGMENT */
     unsigned long mapped_views;  /* NumberOfMappedViews */
     unsigned subsection_count;
     struct mm_subsection *subsections;
+    struct mm_image *image_info;  /* an image's headers and bytes (image.c), else NULL */
     struct mm_control_area *next; /* mm->control_areas */
 };
 
@@ -103,6 +114,15 @@ extern const struct ob_type mm_section_type;
  * the file's errors. */
 NTSTATUS mm_create_data_section(struct mm *mm, struct io_file *file, uint64_t size,
                                 unsigned protection, bool reserve, struct mm_section *section);
+/* Windows: MiCreateImageFileMap — a SEC_IMAGE section of a PE file (image.c):
+ * one control area per file, shared by every section and process; its
+ * prototype PTEs are subsection PTEs, a subsection for the headers and one
+ * per PE section, each with its section's protection. A DYNAMIC_BASE image
+ * that can move gets its base from ASLR (image.c (2)).
+ * STATUS_INVALID_FILE_FOR_SECTION (empty file), STATUS_INVALID_IMAGE_NOT_MZ,
+ * STATUS_INVALID_IMAGE_FORMAT (pe_parse, a 64-bit image on a 32-bit
+ * machine, bad relocations), STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES. */
+NTSTATUS mm_create_image_section(struct mm *mm, struct io_file *file, struct mm_section *section);
 /* The Section object is gone: (4). */
 void mm_delete_section(struct mm_section *section);
 
@@ -131,6 +151,12 @@ NTSTATUS mi_resolve_view_fault(struct mm *mm, struct mm_address_space *as, const
                                const struct mm_page *p, enum cpu_access access);
 /* Pages of commit a view's VAD charges, (5). */
 uint64_t mi_view_commit_charge(const struct mm *mm, const struct vad *vad);
+/* Frees an image control area's loader view. */
+void mi_free_image(struct mm_control_area *ca);
+/* The bytes of image page `page` as a view at base holds them: laid out
+ * from the file and relocated for base (image.c). */
+NTSTATUS mi_read_image_page(const struct mm_control_area *ca, uint64_t page, uint64_t base,
+                            uint8_t *frame);
 /* Reads segment page `page` of a file-backed control area into frame. */
 NTSTATUS mi_read_section_page(struct mm_control_area *ca, uint64_t page, uint8_t *frame);
 /* A view page's PTE is deleted (unmap, process exit). */

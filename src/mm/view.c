@@ -49,11 +49,19 @@ static unsigned proto_protection(const struct mm *mm, const struct pte_fields *p
     return original.protection;
 }
 
+/* image.c (3): an image view away from its control area's base. */
+static bool relocated_view(const struct vad *vad)
+{
+    return vad->u.ImageMap && vad->StartingVpn << PAGE_SHIFT != vad->ControlArea->image_info->base;
+}
+
 uint64_t mi_view_commit_charge(const struct mm *mm, const struct vad *vad)
 {
     uint64_t pages = vad->EndingVpn + 1 - vad->StartingVpn;
     if (!vad->u.ImageMap)
         return is_copy_on_write(vad->u.Protection) ? pages : 0;
+    if (relocated_view(vad))
+        return pages;
     uint64_t charge = 0;
     for (uint64_t i = 0; i < pages; i++) {
         const struct mm_subsection *s = mi_subsection_of_page(vad->ControlArea, vad->FirstPage + i);
@@ -194,6 +202,33 @@ static NTSTATUS copy_on_write(struct mm *mm, const struct mm_page *p, unsigned p
     return STATUS_SUCCESS;
 }
 
+/* image.c (3): a private page relocated for this view's base. */
+static NTSTATUS private_image_page(struct mm *mm, struct mm_address_space *as,
+                                   const struct vad *vad, const struct mm_page *p)
+{
+    uint64_t pfn = mm_remove_any_page(mm);
+    if (pfn == MM_EMPTY_LIST(mm))
+        return STATUS_INSUFFICIENT_RESOURCES;
+    uint64_t va = pte_mapped_address(format(mm), p->pte_va);
+    uint64_t page = vad->FirstPage + ((va >> PAGE_SHIFT) - vad->StartingVpn);
+    if (!NT_SUCCESS(mi_read_image_page(vad->ControlArea, page, vad->StartingVpn << PAGE_SHIFT,
+                                       phys_frame(&mm->cpu->phys, pfn)))) {
+        mm_insert_page_in_free_list(mm, pfn);
+        return STATUS_IN_PAGE_ERROR;
+    }
+    unsigned protection = p->protection;
+    if (is_copy_on_write(protection))
+        protection = (protection & ~7u) |
+                     ((protection & 7) == MM_WRITECOPY ? MM_READWRITE : MM_EXECUTE_READWRITE);
+    pfn_initialize_active(mm, pfn, p->pte_va, mi_holding_table(mm, va, format(mm)->levels - 1),
+                          mi_software_pte(mm, protection));
+    pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
+    mi_write_pte(mm, p->pte_va, mi_valid_pte(mm, pfn, protection));
+    mi_count_in_working_set(as, 1);
+    as->page_fault_count++;
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS mi_resolve_view_fault(struct mm *mm, struct mm_address_space *as, const struct vad *vad,
                                const struct mm_page *p, enum cpu_access access)
 {
@@ -205,6 +240,8 @@ NTSTATUS mi_resolve_view_fault(struct mm *mm, struct mm_address_space *as, const
             as->page_fault_count++;
         return st;
     }
+    if (relocated_view(vad))
+        return private_image_page(mm, as, vad, p);
     uint64_t pfn;
     NTSTATUS st = make_proto_valid(mm, vad, p, &pfn);
     if (!NT_SUCCESS(st))
@@ -246,6 +283,13 @@ NTSTATUS mm_map_view(struct mm *mm, struct mm_address_space *as, struct mm_secti
                      bool top_down, unsigned protection, ULONG page_protect)
 {
     struct mm_control_area *ca = section->control_area;
+    if (ca->image) { /* the whole image, where it belongs if it can be */
+        if (offset || (*size && *size != section->size))
+            return STATUS_INVALID_VIEW_SIZE;
+        *size = section->size;
+        protection = MM_EXECUTE_WRITECOPY;
+        page_protect = PAGE_EXECUTE_WRITECOPY;
+    }
     if (offset >= section->size || *size > section->size - offset)
         return STATUS_INVALID_VIEW_SIZE;
     if (!*size)
@@ -254,11 +298,25 @@ NTSTATUS mm_map_view(struct mm *mm, struct mm_address_space *as, struct mm_secti
     struct vad view = { .ControlArea = ca, .FirstPage = offset >> PAGE_SHIFT,
                         .StartingVpn = 0, .EndingVpn = (bytes >> PAGE_SHIFT) - 1,
                         .u = { .Protection = protection, .ImageMap = ca->image } };
+    uint64_t at = *base;
+    NTSTATUS moved = STATUS_SUCCESS;
+    if (ca->image && !at) {
+        at = ca->image_info->base;
+        if (vad_first_overlap(&as->vads, at >> PAGE_SHIFT, (at + bytes - 1) >> PAGE_SHIFT) ||
+            at + bytes - 1 > highest) {
+            if (!ca->image_info->pe.reloc_size ||
+                (ca->image_info->pe.characteristics & PE_FILE_RELOCS_STRIPPED))
+                return STATUS_CONFLICTING_ADDRESSES;
+            at = 0;
+            moved = STATUS_IMAGE_NOT_AT_BASE;
+        }
+    }
+    view.StartingVpn = at >> PAGE_SHIFT;
+    view.EndingVpn += view.StartingVpn;
     uint64_t charge = mi_view_commit_charge(mm, &view);
     NTSTATUS st = mi_charge_commit(mm, as, charge);
     if (!NT_SUCCESS(st))
         return st;
-    uint64_t at = *base;
     st = mm_reserve(mm, as, &at, bytes, highest, top_down, false, protection, page_protect);
     if (NT_SUCCESS(st)) {
         mm_attach(mm, as);
@@ -286,7 +344,7 @@ NTSTATUS mm_map_view(struct mm *mm, struct mm_address_space *as, struct mm_secti
     }
     *base = at;
     *size = bytes;
-    return STATUS_SUCCESS;
+    return moved;
 }
 
 static struct vad *view_at(struct mm_address_space *as, uint64_t va)
@@ -375,6 +433,8 @@ NTSTATUS mi_commit_view(struct mm *mm, struct mm_address_space *as, struct vad *
 /* Windows: the page read behind MiResolveMappedFileFault (IoPageRead). */
 NTSTATUS mi_read_section_page(struct mm_control_area *ca, uint64_t page, uint8_t *frame)
 {
+    if (ca->image)
+        return mi_read_image_page(ca, page, ca->image_info->base, frame);
     const struct mm_subsection *s = mi_subsection_of_page(ca, page);
     uint64_t at = (page - s->first_page) << PAGE_SHIFT;
     uint64_t bytes = at >= s->file_bytes ? 0 : s->file_bytes - at;

@@ -89,8 +89,6 @@ NTSTATUS NtCreateSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess,
         return STATUS_INVALID_FILE_FOR_SECTION;
     if (!FileHandle && !size)
         return STATUS_INVALID_PARAMETER_4;
-    if (kind == SEC_IMAGE)
-        return STATUS_INVALID_IMAGE_NOT_MZ;
     struct io_file *file = NULL;
     NTSTATUS st = FileHandle ? section_file(current, FileHandle, protection, &file)
                              : STATUS_SUCCESS;
@@ -103,9 +101,12 @@ NTSTATUS NtCreateSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess,
         st = ob_create_object(current->machine, &mm_section_type, sizeof *section,
                               (void **)&section);
     if (NT_SUCCESS(st)) {
-        st = mm_create_data_section(&current->machine->mm, file, (uint64_t)size, protection,
-                                    kind == SEC_RESERVE && !file, section);
-        section->attributes = file ? SEC_FILE : kind | (AllocationAttributes & SEC_NOCACHE);
+        struct mm *mm = &current->machine->mm;
+        st = kind == SEC_IMAGE ? mm_create_image_section(mm, file, section)
+                               : mm_create_data_section(mm, file, (uint64_t)size, protection,
+                                                        kind == SEC_RESERVE && !file, section);
+        if (kind != SEC_IMAGE)
+            section->attributes = file ? SEC_FILE : kind | (AllocationAttributes & SEC_NOCACHE);
         if (!NT_SUCCESS(st))
             ob_dereference_object(section);
     }
@@ -189,7 +190,8 @@ NTSTATUS NtMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, PVOID *B
                                        &mm_section_type, (void **)&section, NULL);
     if (!NT_SUCCESS(st))
         return st;
-    if (!compatible(protection, section->protection))
+    /* an image's pages take their sections' protections, whatever is asked */
+    if (!section->control_area->image && !compatible(protection, section->protection))
         st = STATUS_SECTION_PROTECTION;
     else if (base && size > p->as.highest_user_address + 1 - base)
         st = STATUS_INVALID_VIEW_SIZE;
@@ -214,15 +216,42 @@ NTSTATUS NtUnmapViewOfSection(HANDLE ProcessHandle, PVOID BaseAddress)
     return mm_unmap_view(&p->machine->mm, &p->as, (uint64_t)(uintptr_t)BaseAddress);
 }
 
+/* SectionImageInformation: what the image's headers say, the entry point
+ * at the control area's base. STATUS_SECTION_NOT_IMAGE for data. */
+static NTSTATUS image_information(const struct mm_section *section,
+                                  SECTION_IMAGE_INFORMATION *info)
+{
+    const struct mm_control_area *ca = section->control_area;
+    if (!ca->image)
+        return STATUS_SECTION_NOT_IMAGE;
+    const struct pe_image *pe = &ca->image_info->pe;
+    *info = (SECTION_IMAGE_INFORMATION){
+        .TransferAddress = pe->entry_point
+                               ? (PVOID)(uintptr_t)(ca->image_info->base + pe->entry_point)
+                               : NULL,
+        .MaximumStackSize = (SIZE_T)pe->stack_reserve,
+        .CommittedStackSize = (SIZE_T)pe->stack_commit,
+        .SubSystemType = pe->subsystem,
+        .ImageCharacteristics = pe->characteristics,
+        .DllCharacteristics = pe->dll_characteristics,
+        .Machine = pe->machine,
+        .ImageContainsCode = TRUE,
+        .ImageFileSize = (ULONG)ca->image_info->file_size,
+    };
+    return STATUS_SUCCESS;
+}
+
 /* Windows: NtQuerySection */
 NTSTATUS NtQuerySection(HANDLE SectionHandle, SECTION_INFORMATION_CLASS SectionInformationClass,
                         PVOID SectionInformation, SIZE_T SectionInformationLength,
                         PSIZE_T ReturnLength)
 {
     struct ntmm_process *current = ntmm_current_process();
-    if (SectionInformationClass != SectionBasicInformation)
+    bool image = SectionInformationClass == SectionImageInformation;
+    if (!image && SectionInformationClass != SectionBasicInformation)
         return STATUS_INVALID_INFO_CLASS;
-    if (SectionInformationLength < sizeof(SECTION_BASIC_INFORMATION))
+    if (SectionInformationLength < (image ? sizeof(SECTION_IMAGE_INFORMATION)
+                                          : sizeof(SECTION_BASIC_INFORMATION)))
         return STATUS_INFO_LENGTH_MISMATCH;
     if (!SectionInformation)
         return STATUS_ACCESS_VIOLATION;
@@ -231,6 +260,13 @@ NTSTATUS NtQuerySection(HANDLE SectionHandle, SECTION_INFORMATION_CLASS SectionI
                                                 &mm_section_type, (void **)&section, NULL);
     if (!NT_SUCCESS(st))
         return st;
+    if (image) {
+        st = image_information(section, SectionInformation);
+        if (NT_SUCCESS(st) && ReturnLength)
+            *ReturnLength = sizeof(SECTION_IMAGE_INFORMATION);
+        ob_dereference_object(section);
+        return st;
+    }
     SECTION_BASIC_INFORMATION *info = SectionInformation;
     /* a pagefile-backed section's size is whole pages, a file's exact */
     uint64_t size = section->attributes & SEC_FILE

@@ -24,11 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ldr/loader.h"
 #include "ps/process.h"
 
 static _Thread_local struct ntmm_process *current;
 
-static uint64_t highest_user_address(const struct ntmm_machine *m, const struct ntmm_process *p)
+uint64_t ps_highest_user_address(const struct ntmm_machine *m, const struct ntmm_process *p)
 {
     if (p->is_64bit)
         return m->config.user_space_128tb ? 0x7ffffffeffffull : 0x7fffffeffffull;
@@ -47,7 +48,7 @@ NTSTATUS ntmm_process_create(struct ntmm_machine *machine,
         return STATUS_INVALID_PARAMETER;
     *process = NULL;
     bool x64 = machine->config.arch == NTMM_ARCH_X64;
-    struct ntmm_process_options defaults = { "process.exe", x64, false };
+    struct ntmm_process_options defaults = { "process.exe", x64, false, NULL };
     if (!options)
         options = &defaults;
     if (options->is_64bit && !x64)
@@ -60,7 +61,7 @@ NTSTATUS ntmm_process_create(struct ntmm_machine *machine,
     p->large_address_aware = options->large_address_aware;
     snprintf(p->image_name, sizeof p->image_name, "%s",
              options->image_name ? options->image_name : defaults.image_name);
-    p->as.highest_user_address = highest_user_address(machine, p);
+    p->as.highest_user_address = ps_highest_user_address(machine, p);
     NTSTATUS st = mm_create_address_space(&machine->mm, &p->as);
     if (!NT_SUCCESS(st)) {
         ob_dereference_object(p);
@@ -76,6 +77,13 @@ NTSTATUS ntmm_process_create(struct ntmm_machine *machine,
     p->cid = machine->next_cid += 4;
     p->next = machine->processes;
     machine->processes = p;
+    if (options->image_path) {
+        st = ldr_start_process(p, options->image_path);
+        if (!NT_SUCCESS(st)) {
+            ntmm_process_terminate(p);
+            return st;
+        }
+    }
     *process = p;
     return STATUS_SUCCESS;
 }
@@ -86,6 +94,7 @@ void ntmm_process_terminate(struct ntmm_process *process)
         return;
     struct ntmm_machine *m = process->machine;
     mm_delete_virtual_memory(&m->mm, &process->as);
+    ldr_free_modules(process);
     mm_delete_address_space(&m->mm, &process->as);
     struct ntmm_process **link = &m->processes;
     while (*link != process)

@@ -27,6 +27,20 @@
 #include "ob/ob.h"
 #include "ntmm/ntmm.h"
 
+/* A module of the process (Windows: the LDR_DATA_TABLE_ENTRY on the PEB's
+ * InLoadOrderModuleList): the loader (ldr/loader.c) keeps the list. */
+struct ntmm_module {
+    uint64_t base;               /* DllBase: the image view's address, the HMODULE */
+    uint64_t size;               /* SizeOfImage */
+    char *path;                  /* FullDllName: "C:\dir\name.dll" as opened */
+    const char *name;            /* BaseDllName: the last component of path */
+    unsigned load_count;         /* LoadCount; the EXE's never drops */
+    bool exe;                    /* the process's own image */
+    struct ntmm_module **imports; /* the modules its imports loaded (each counted once) */
+    unsigned import_count;
+    struct ntmm_module *next;    /* load order, the EXE first */
+};
+
 struct ntmm_process {
     struct ntmm_machine *machine;
     uint32_t cid;                /* UniqueProcessId */
@@ -40,6 +54,7 @@ struct ntmm_process {
     struct ntmm_process *next;   /* ActiveProcessLinks */
     struct ob_handle_table handles; /* ObjectTable */
     bool terminated;             /* (3): exited; only the body is left */
+    struct ntmm_module *modules; /* loaded images, in load order (ldr/loader.c) */
 };
 
 /* The "Process" object type (PsProcessType). */
@@ -61,6 +76,8 @@ NTSTATUS ps_process_object_from_handle(struct ntmm_process *owner, HANDLE handle
 /* (4): the process a pseudo-handle or library handle names for owner, or
  * NULL when handle is neither (a table handle, or nothing). */
 struct ntmm_process *ps_special_handle(struct ntmm_process *owner, HANDLE handle);
+/* (2): the last user address of a process of this bitness and flag. */
+uint64_t ps_highest_user_address(const struct ntmm_machine *m, const struct ntmm_process *p);
 /* The live process with this UniqueProcessId on machine, or NULL. */
 struct ntmm_process *ps_lookup_process_by_id(struct ntmm_machine *machine, uint32_t cid);
 

@@ -23,8 +23,15 @@ static void read_create_options(lua_State *L, struct ntmm_process_options *o, bo
     o->image_name = "process.exe";
     o->is_64bit = x64;
     o->large_address_aware = false;
+    o->image_path = NULL;
     if (lua_isnoneornil(L, 1))
         return;
+    int image = lua_getfield(L, 1, "image");
+    if (image != LUA_TNIL && image != LUA_TSTRING)
+        luaL_error(L, "CreateProcess: image must be a path on the C: drive");
+    if (image == LUA_TSTRING)
+        o->image_path = lua_tostring(L, -1); /* stays alive: the table holds it */
+    lua_pop(L, 1);
     luaL_checktype(L, 1, LUA_TTABLE);
     int type = lua_getfield(L, 1, "name");
     if (type != LUA_TNIL && type != LUA_TSTRING)
@@ -58,7 +65,9 @@ static int l_create_process(lua_State *L)
                         st == STATUS_NOT_SUPPORTED ? " (64-bit processes need --arch x64)" : "");
         return 2;
     }
-    process_object_push(L, p, o.large_address_aware);
+    struct ntmm_process_info info;
+    ntmm_process_info(p, &info); /* an image's header decides the flag */
+    process_object_push(L, p, info.large_address_aware);
     return 1;
 }
 

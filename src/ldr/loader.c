@@ -1,0 +1,333 @@
+/*
+ * loader.c — the image loader (loader.h): finding images on the C: drive,
+ * mapping them through the section services, the module list and the
+ * import walk. Runs as the process it loads into (the current process is
+ * switched for the duration of each call, as ntdll runs in its process).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "io/io.h"
+#include "ldr/loader.h"
+#include "ldr/pe.h"
+
+#define MAX_IMAGE_FILE (256ull << 20)
+
+/* Runs in process: the Nt services act on the current process. */
+struct as_process {
+    struct ntmm_process *saved;
+};
+
+static struct as_process enter(struct ntmm_process *process)
+{
+    struct as_process a = { ntmm_current_process() };
+    ntmm_set_current_process(process);
+    return a;
+}
+
+static void leave(struct as_process a)
+{
+    ntmm_set_current_process(a.saved);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *name = path;
+    for (const char *c = path; *c; c++)
+        if (*c == '\\' || *c == '/' || *c == ':')
+            name = c + 1;
+    return name;
+}
+
+struct ntmm_module *ldr_module_at(struct ntmm_process *process, uint64_t base)
+{
+    for (struct ntmm_module *m = process->modules; m; m = m->next)
+        if (m->base == base)
+            return m;
+    return NULL;
+}
+
+/* name, with ".dll" when it has no extension. */
+static void with_extension(const char *name, char *out, size_t size)
+{
+    snprintf(out, size, "%s%s", name, strchr(base_name(name), '.') ? "" : ".dll");
+}
+
+struct ntmm_module *ldr_find_module(struct ntmm_process *process, const char *name)
+{
+    char wanted[300];
+    for (struct ntmm_module *m = process->modules; m; m = m->next) {
+        if (!name) {
+            if (m->exe)
+                return m;
+            continue;
+        }
+        with_extension(base_name(name), wanted, sizeof wanted);
+        if (!strcasecmp(m->name, wanted))
+            return m;
+    }
+    return NULL;
+}
+
+static struct ntmm_module *module_by_path(struct ntmm_process *process, const char *path)
+{
+    for (struct ntmm_module *m = process->modules; m; m = m->next)
+        if (!strcasecmp(m->path, path))
+            return m;
+    return NULL;
+}
+
+/* (1): opens the first candidate that exists; *path receives its name. */
+static NTSTATUS find_image(struct ntmm_process *process, const char *name, HANDLE *file,
+                           char *path, size_t size)
+{
+    char file_name[300];
+    with_extension(name, file_name, sizeof file_name);
+    char candidates[3][600];
+    unsigned count = 0;
+    if (base_name(file_name) != file_name) {
+        snprintf(candidates[count++], sizeof candidates[0], "%s", file_name);
+    } else {
+        struct ntmm_module *exe = ldr_find_module(process, NULL);
+        if (exe)
+            snprintf(candidates[count++], sizeof candidates[0], "%.*s%s",
+                     (int)(exe->name - exe->path), exe->path, file_name);
+        snprintf(candidates[count++], sizeof candidates[0], "C:\\WINDOWS\\system32\\%s",
+                 file_name);
+        snprintf(candidates[count++], sizeof candidates[0], "C:\\%s", file_name);
+    }
+    for (unsigned i = 0; i < count; i++) {
+        bool existed;
+        NTSTATUS st = io_create_file(process, candidates[i], FILE_READ_DATA | FILE_EXECUTE,
+                                     FILE_SHARE_READ | FILE_SHARE_DELETE, FILE_OPEN, file,
+                                     &existed);
+        if (st == STATUS_OBJECT_NAME_NOT_FOUND || st == STATUS_OBJECT_PATH_NOT_FOUND)
+            continue;
+        if (NT_SUCCESS(st)) {
+            size_t n = strnlen(candidates[i], size - 1);
+            memcpy(path, candidates[i], n);
+            path[n] = '\0';
+        }
+        return st;
+    }
+    return STATUS_DLL_NOT_FOUND;
+}
+
+/* The names of the DLLs the image in file imports, NUL-separated. */
+struct import_names {
+    char *names;
+    size_t used;
+    unsigned count;
+    bool failed;
+};
+
+static void add_import(const char *dll, void *context)
+{
+    struct import_names *n = context;
+    size_t len = strlen(dll) + 1;
+    char *grown = n->failed ? NULL : realloc(n->names, n->used + len);
+    if (!grown) {
+        n->failed = true;
+        return;
+    }
+    memcpy(grown + n->used, dll, len);
+    n->names = grown;
+    n->used += len;
+    n->count++;
+}
+
+static NTSTATUS read_imports(struct ntmm_process *process, HANDLE handle,
+                             struct import_names *names, struct pe_image *pe)
+{
+    struct io_file *file;
+    NTSTATUS st = ob_reference_object_by_handle(process, handle, FILE_READ_DATA, &io_file_type,
+                                                (void **)&file, NULL);
+    if (!NT_SUCCESS(st))
+        return st;
+    uint64_t size = 0;
+    uint8_t *bytes = NULL;
+    st = io_file_size(file, &size);
+    if (NT_SUCCESS(st) && size > MAX_IMAGE_FILE)
+        st = STATUS_INVALID_IMAGE_FORMAT;
+    if (NT_SUCCESS(st) && !(bytes = malloc(size ? size : 1)))
+        st = STATUS_NO_MEMORY;
+    if (NT_SUCCESS(st))
+        st = io_page_read(file, 0, bytes, size);
+    if (NT_SUCCESS(st))
+        st = pe_parse(bytes, size, pe);
+    if (NT_SUCCESS(st))
+        st = pe_imports(bytes, size, pe, add_import, names);
+    if (NT_SUCCESS(st) && names->failed)
+        st = STATUS_NO_MEMORY;
+    free(bytes);
+    ob_dereference_object(file);
+    return st;
+}
+
+static void free_module(struct ntmm_module *m)
+{
+    free(m->imports);
+    free(m->path);
+    free(m);
+}
+
+static void unlink_module(struct ntmm_process *process, struct ntmm_module *m)
+{
+    struct ntmm_module **link = &process->modules;
+    while (*link != m)
+        link = &(*link)->next;
+    *link = m->next;
+}
+
+/* (2): one reference less; at none the view and the imports go. */
+static void release_module(struct ntmm_process *process, struct ntmm_module *m)
+{
+    if (m->exe || --m->load_count)
+        return;
+    unlink_module(process, m);
+    (void)NtUnmapViewOfSection(NtCurrentProcess(), (PVOID)(uintptr_t)m->base);
+    for (unsigned i = 0; i < m->import_count; i++)
+        release_module(process, m->imports[i]);
+    free_module(m);
+}
+
+/* Maps the image file opens and records it; its imports next (3). */
+static NTSTATUS map_image(struct ntmm_process *process, HANDLE file, const char *path, bool exe,
+                          ULONG flags, struct ntmm_module **out)
+{
+    struct import_names names = { 0 };
+    struct pe_image *pe = malloc(sizeof *pe);
+    struct ntmm_module *m = calloc(1, sizeof *m);
+    HANDLE section = NULL;
+    NTSTATUS st = pe && m && (m->path = strdup(path)) ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+    if (NT_SUCCESS(st) && !(flags & DONT_RESOLVE_DLL_REFERENCES))
+        st = read_imports(process, file, &names, pe);
+    if (NT_SUCCESS(st))
+        st = NtCreateSection(&section, SECTION_ALL_ACCESS, NULL, NULL, PAGE_EXECUTE, SEC_IMAGE,
+                             file);
+    PVOID base = NULL;
+    SIZE_T size = 0;
+    if (NT_SUCCESS(st))
+        st = NtMapViewOfSection(section, NtCurrentProcess(), &base, 0, 0, NULL, &size,
+                                ViewShare, 0, PAGE_EXECUTE_WRITECOPY);
+    if (section)
+        NtClose(section);
+    free(pe);
+    if (!NT_SUCCESS(st)) {
+        if (m)
+            free_module(m);
+        free(names.names);
+        return st;
+    }
+    m->base = (uint64_t)(uintptr_t)base;
+    m->size = size;
+    m->name = base_name(m->path);
+    m->load_count = 1;
+    m->exe = exe;
+    struct ntmm_module **tail = &process->modules;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = m;
+    m->imports = names.count ? calloc(names.count, sizeof *m->imports) : NULL;
+    if (names.count && !m->imports)
+        st = STATUS_NO_MEMORY;
+    const char *dll = names.names;
+    for (unsigned i = 0; NT_SUCCESS(st) && i < names.count; i++, dll += strlen(dll) + 1) {
+        struct ntmm_module *imported;
+        st = ldr_load_dll(process, dll, 0, &imported);
+        if (st == STATUS_DLL_NOT_FOUND) {
+            st = STATUS_SUCCESS; /* (3): not on the drive */
+            continue;
+        }
+        if (NT_SUCCESS(st))
+            m->imports[m->import_count++] = imported;
+    }
+    free(names.names);
+    if (!NT_SUCCESS(st)) {
+        m->exe = false;
+        m->load_count = 1;
+        release_module(process, m);
+        return st;
+    }
+    *out = m;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ldr_load_dll(struct ntmm_process *process, const char *name, ULONG flags,
+                      struct ntmm_module **module)
+{
+    if (!process || !name || !*name)
+        return STATUS_INVALID_PARAMETER;
+    struct as_process a = enter(process);
+    char path[600];
+    HANDLE file;
+    NTSTATUS st = find_image(process, name, &file, path, sizeof path);
+    if (NT_SUCCESS(st)) {
+        struct ntmm_module *loaded = module_by_path(process, path);
+        if (loaded) {
+            loaded->load_count += !loaded->exe;
+            *module = loaded;
+        } else {
+            st = map_image(process, file, path, false, flags, module);
+        }
+        NtClose(file);
+    }
+    leave(a);
+    return st;
+}
+
+NTSTATUS ldr_unload_dll(struct ntmm_process *process, uint64_t base)
+{
+    struct ntmm_module *m = process ? ldr_module_at(process, base) : NULL;
+    if (!m)
+        return STATUS_DLL_NOT_FOUND;
+    struct as_process a = enter(process);
+    release_module(process, m);
+    leave(a);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ldr_start_process(struct ntmm_process *process, const char *path)
+{
+    struct as_process a = enter(process);
+    HANDLE file, section;
+    bool existed;
+    NTSTATUS st = io_create_file(process, path, FILE_READ_DATA | FILE_EXECUTE,
+                                 FILE_SHARE_READ | FILE_SHARE_DELETE, FILE_OPEN, &file, &existed);
+    if (NT_SUCCESS(st)) {
+        /* Windows' CreateProcess reads SectionImageInformation first */
+        st = NtCreateSection(&section, SECTION_ALL_ACCESS, NULL, NULL, PAGE_EXECUTE, SEC_IMAGE,
+                             file);
+        SECTION_IMAGE_INFORMATION info;
+        if (NT_SUCCESS(st)) {
+            st = NtQuerySection(section, SectionImageInformation, &info, sizeof info, NULL);
+            NtClose(section);
+        }
+        if (NT_SUCCESS(st) && (info.ImageCharacteristics & PE_FILE_DLL))
+            st = STATUS_INVALID_IMAGE_FORMAT;
+        if (NT_SUCCESS(st)) {
+            process->is_64bit = info.Machine == PE_FILE_MACHINE_AMD64;
+            process->large_address_aware =
+                (info.ImageCharacteristics & PE_FILE_LARGE_ADDRESS_AWARE) != 0;
+            process->as.highest_user_address =
+                ps_highest_user_address(process->machine, process);
+            snprintf(process->image_name, sizeof process->image_name, "%s", base_name(path));
+            struct ntmm_module *m;
+            st = map_image(process, file, path, true, 0, &m);
+        }
+        NtClose(file);
+    }
+    leave(a);
+    return st;
+}
+
+void ldr_free_modules(struct ntmm_process *process)
+{
+    while (process->modules) {
+        struct ntmm_module *m = process->modules;
+        process->modules = m->next;
+        free_module(m);
+    }
+}

@@ -1,0 +1,182 @@
+/*
+ * image.c — image sections (Windows: MiCreateImageFileMap, MiRelocateImage,
+ * the image half of MiMapViewOfSection): a PE file (ldr/pe.h reads it)
+ * becomes a control area whose prototype PTEs describe the image as the
+ * loader lays it out, a subsection for the headers and one per PE section.
+ *
+ * (1) Every page starts as a subsection PTE carrying its section's
+ *     protection (pe_section_protection: .text EXECUTE_READ, .rdata
+ *     READONLY, .data WRITECOPY, the headers READONLY); a page is read on
+ *     its first fault from the file bytes kept at creation, relocated for
+ *     the control area's base, and then shared by every process that maps
+ *     the image there.
+ * (2) ASLR: an image with DYNAMIC_BASE and relocations gets a base once per
+ *     boot when its control area is made: a DLL the next free slot below
+ *     MM_DLL_BASE_32 / _64 less the machine's image bias (MiImageBias, from
+ *     the seeded generator), packed downward as Windows packs them; an EXE
+ *     its preferred base less (bias + 1) * 64 KB. Other images keep their
+ *     ImageBase.
+ * (3) A view mapped elsewhere than the control area's base (the base was
+ *     taken in that process) gets private pages, each relocated for the
+ *     view's own base on its first touch, as the loader's relocation pass
+ *     leaves them; its VAD charges commit for every page (view.c (4)).
+ * (4) Creation changes nothing when it fails: the control area, its pool
+ *     run and the file's bytes go again.
+ */
+#include <stdlib.h>
+
+#include "io/io.h"
+#include "mm/section.h"
+
+#define MM_MAX_IMAGE_FILE (256ull << 20) /* bytes ntmm reads of an image file */
+
+void mi_free_image(struct mm_control_area *ca)
+{
+    if (!ca->image_info)
+        return;
+    free(ca->image_info->file);
+    free(ca->image_info);
+    ca->image_info = NULL;
+}
+
+static struct mm_control_area *image_control_area(struct mm *mm, const struct io_file *file)
+{
+    for (struct mm_control_area *ca = mm->control_areas; ca; ca = ca->next)
+        if (ca->image && ca->file->dev == file->dev && ca->file->ino == file->ino)
+            return ca;
+    return NULL;
+}
+
+static bool can_move(const struct pe_image *pe)
+{
+    return pe->reloc_size && !(pe->characteristics & PE_FILE_RELOCS_STRIPPED);
+}
+
+/* (2) */
+static uint64_t aslr_base(struct mm *mm, const struct pe_image *pe)
+{
+    uint64_t size = ((uint64_t)pe->size_of_image + 0xffff) & ~0xffffull;
+    if (!(pe->dll_characteristics & PE_DLLCHAR_DYNAMIC_BASE) || !can_move(pe))
+        return pe->image_base;
+    if (!(pe->characteristics & PE_FILE_DLL)) {
+        uint64_t delta = ((uint64_t)mm->image_bias + 1) << 16;
+        return pe->image_base > delta + 0x10000 ? pe->image_base - delta : pe->image_base;
+    }
+    uint64_t *next = &mm->next_dll_base[pe->pe32_plus];
+    if (*next < size + 0x10000000ull)
+        return pe->image_base; /* the DLL region is full: no move */
+    *next -= size;
+    return *next;
+}
+
+/* The file's bytes (4 GB at most, like Windows' image files). */
+static NTSTATUS read_file(struct mm *mm, struct io_file *file, struct mm_image *image)
+{
+    uint64_t size;
+    NTSTATUS st = io_file_size(file, &size);
+    if (!NT_SUCCESS(st))
+        return st;
+    if (!size)
+        return STATUS_INVALID_FILE_FOR_SECTION;
+    if (size > MM_MAX_IMAGE_FILE)
+        return STATUS_INVALID_IMAGE_FORMAT;
+    image->file = mm_host_alloc(mm, size);
+    if (!image->file)
+        return STATUS_NO_MEMORY;
+    image->file_size = size;
+    st = io_page_read(file, 0, image->file, size);
+    if (NT_SUCCESS(st) && (size < 2 || image->file[0] != 'M' || image->file[1] != 'Z'))
+        st = STATUS_INVALID_IMAGE_NOT_MZ;
+    if (NT_SUCCESS(st))
+        st = pe_parse(image->file, size, &image->pe);
+    return st;
+}
+
+/* (1): the subsections, all their prototype PTEs in one pool run. */
+static NTSTATUS build_subsections(struct mm_control_area *ca)
+{
+    struct mm *mm = ca->mm;
+    const struct pe_image *pe = &ca->image_info->pe;
+    unsigned count = pe->section_count + 1;
+    ca->subsections = mm_host_alloc(mm, count * sizeof *ca->subsections);
+    if (!ca->subsections)
+        return STATUS_NO_MEMORY;
+    uint64_t ptes = pe->size_of_image >> PAGE_SHIFT, va;
+    uint64_t pages = (ptes * mm->cpu->fmt->pte_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+    NTSTATUS st = mi_pool_alloc(mm, pages, &va);
+    if (!NT_SUCCESS(st))
+        return st;
+    for (unsigned i = 0; i < count; i++) {
+        uint32_t start = i ? pe->sections[i - 1].virtual_address : 0;
+        uint32_t end = i < pe->section_count ? pe->sections[i].virtual_address : pe->size_of_image;
+        unsigned protection = MM_READONLY;
+        if (i && !mi_make_protection_mask(pe_section_protection(pe->sections[i - 1].characteristics),
+                                          &protection))
+            protection = MM_NOACCESS;
+        struct mm_subsection *s = &ca->subsections[i];
+        *s = (struct mm_subsection){ .control_area = ca,
+                                     .proto_va = va + (start >> PAGE_SHIFT) * mm->cpu->fmt->pte_size,
+                                     .first_page = start >> PAGE_SHIFT,
+                                     .ptes = (end - start) >> PAGE_SHIFT,
+                                     .pool_pages = i ? 0 : pages, .rva = start,
+                                     .protection = protection };
+        s->address = ca->address + 0x80 + i * 0x20;
+        ca->subsection_count++;
+        struct pte_fields f = { .kind = PTE_KIND_SUBSECTION, .protection = protection,
+                                .subsection_address = s->address };
+        uint64_t raw = 0;
+        mm->cpu->fmt->encode(&f, &raw);
+        for (uint64_t k = 0; k < s->ptes; k++)
+            mi_write_proto(mm, s->proto_va + k * mm->cpu->fmt->pte_size, raw);
+    }
+    ca->total_ptes = ptes;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_create_image_section(struct mm *mm, struct io_file *file, struct mm_section *section)
+{
+    struct mm_control_area *ca = image_control_area(mm, file);
+    if (!ca) {
+        ca = mi_new_control_area(mm, file, MM_EXECUTE_WRITECOPY);
+        if (!ca)
+            return STATUS_NO_MEMORY;
+        ca->image = true;
+        ca->image_info = mm_host_alloc(mm, sizeof *ca->image_info);
+        NTSTATUS st = ca->image_info ? read_file(mm, file, ca->image_info) : STATUS_NO_MEMORY;
+        const struct pe_image *pe = &ca->image_info->pe;
+        if (NT_SUCCESS(st) && pe->pe32_plus && mm->cpu->fmt->arch != NTMM_ARCH_X64)
+            st = STATUS_INVALID_IMAGE_FORMAT; /* a 64-bit image on a 32-bit machine */
+        if (NT_SUCCESS(st)) {
+            /* the relocations must hold before any page needs them */
+            uint8_t page[PAGE_SIZE] = { 0 };
+            st = can_move(pe) ? pe_relocate_page(ca->image_info->file, ca->image_info->file_size,
+                                                 pe, 0, 0x10000, page)
+                              : STATUS_SUCCESS;
+        }
+        if (NT_SUCCESS(st))
+            st = build_subsections(ca);
+        if (!NT_SUCCESS(st)) {
+            mi_discard_control_area(ca);
+            return st;
+        }
+        ca->image_info->base = aslr_base(mm, pe);
+        ca->size = pe->size_of_image;
+        mi_insert_control_area(ca);
+    }
+    ca->section_refs++;
+    section->control_area = ca;
+    section->size = ca->size;
+    section->protection = MM_EXECUTE_WRITECOPY;
+    section->attributes = SEC_FILE | SEC_IMAGE;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mi_read_image_page(const struct mm_control_area *ca, uint64_t page, uint64_t base,
+                            uint8_t *frame)
+{
+    const struct mm_image *image = ca->image_info;
+    uint32_t rva = (uint32_t)(page << PAGE_SHIFT);
+    pe_read_page(image->file, image->file_size, &image->pe, rva, frame);
+    return pe_relocate_page(image->file, image->file_size, &image->pe, rva,
+                            (int64_t)(base - image->pe.image_base), frame);
+}
