@@ -67,8 +67,10 @@ static void check_commit(struct ntmm_process *process)
     struct view v;
     look(process, &v);
     uint64_t committed = 0;
+    /* a view charges its process only for the pages it may copy (mm/section.h (5)) */
     for (unsigned i = 0; i < v.regions; i++)
-        if (v.region[i].State == MEM_COMMIT && U(v.region[i].BaseAddress) != 0x7ffe0000ull)
+        if (v.region[i].State == MEM_COMMIT && U(v.region[i].BaseAddress) != 0x7ffe0000ull &&
+            (v.region[i].Type == MEM_PRIVATE || v.region[i].AllocationProtect == PAGE_WRITECOPY))
             committed += v.region[i].RegionSize;
     if (committed != v.private_usage)
         fail_msg("VirtualQuery finds %llu bytes committed, PrivateUsage is %llu",
@@ -273,6 +275,66 @@ static void scenario_two_processes(struct run *r, bool is_64bit)
     terminate(r, second);
 }
 
+static LPVOID map(struct run *r, HANDLE section, DWORD access)
+{
+    LPVOID p = NULL;
+    WIN32(r, (p = MapViewOfFile(section, access, 0, 0, 0)) != NULL);
+    return p;
+}
+
+static void read_back(struct run *r, struct ntmm_process *process, uint64_t va, uint32_t expected)
+{
+    uint32_t value = 0;
+    NT(r, ntmm_read(process, va, &value, sizeof value));
+    assert_int_equal(value, expected);
+}
+
+/* (d) Sections: a named pagefile-backed section shared by two processes, a
+ * copy-on-write view, SEC_RESERVE pages committed, a file mapped, views
+ * unmapped and the last handle closed (paged pool, prototype PTEs, control
+ * areas and views each fail once). */
+static void scenario_sections(struct run *r, bool is_64bit)
+{
+    struct ntmm_process *first = create(r, is_64bit);
+    HANDLE section = NULL;
+    WIN32(r, (section = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
+                                           0x10000, "FaultShared")) != NULL);
+    uint64_t a = U(map(r, section, FILE_MAP_WRITE));
+    touch(r, first, a, 0x3000);
+    uint64_t copy = U(map(r, section, FILE_MAP_COPY));
+    touch(r, first, copy + 0x1000, 0x1000);
+    struct ntmm_process *second = create(r, is_64bit);
+    HANDLE opened = NULL;
+    WIN32(r, (opened = OpenFileMappingA(FILE_MAP_READ, FALSE, "FaultShared")) != NULL);
+    uint64_t b = U(map(r, opened, FILE_MAP_READ));
+    read_back(r, second, b + 0x2000, (uint32_t)(a + 0x2000));
+    HANDLE reserve = NULL;
+    WIN32(r, (reserve = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL,
+                                           PAGE_READWRITE | SEC_RESERVE, 0, 0x20000,
+                                           NULL)) != NULL);
+    uint64_t c = U(map(r, reserve, FILE_MAP_WRITE));
+    alloc(r, c + 0x4000, 0x2000, MEM_COMMIT);
+    touch(r, second, c + 0x4000, 0x2000);
+    HANDLE file = INVALID_HANDLE_VALUE;
+    WIN32(r, (file = CreateFileA("C:\\fault.bin", GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                                 CREATE_ALWAYS, 0, NULL)) != INVALID_HANDLE_VALUE);
+    HANDLE mapping = NULL;
+    WIN32(r, (mapping = CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 0x3000, NULL)) != NULL);
+    uint64_t f = U(map(r, mapping, FILE_MAP_WRITE));
+    touch(r, second, f, 0x3000);
+    WIN32(r, FlushViewOfFile(VA(f), 0));
+    WIN32(r, UnmapViewOfFile(VA(f)));
+    WIN32(r, CloseHandle(mapping));
+    WIN32(r, CloseHandle(file));
+    WIN32(r, UnmapViewOfFile(VA(b)));
+    terminate(r, second);
+    ntmm_set_current_process(first);
+    WIN32(r, UnmapViewOfFile(VA(copy)));
+    WIN32(r, CloseHandle(section));
+    read_back(r, first, a + 0x1000, (uint32_t)(a + 0x1000));
+    terminate(r, first);
+}
+
 typedef void (*scenario)(struct run *r, bool is_64bit);
 
 /* One run on a fresh machine, with the nth allocation of kind failing (0:
@@ -355,6 +417,24 @@ static void test_two_processes_x64(void **state)
 
 /* The controls themselves: nth counts from the call, 0 cancels, one-shot,
  * unknown kinds are ignored. */
+static void test_sections_x86(void **state)
+{
+    (void)state;
+    sweep(scenario_sections, NTMM_ARCH_X86);
+}
+
+static void test_sections_pae(void **state)
+{
+    (void)state;
+    sweep(scenario_sections, NTMM_ARCH_X86_PAE);
+}
+
+static void test_sections_x64(void **state)
+{
+    (void)state;
+    sweep(scenario_sections, NTMM_ARCH_X64);
+}
+
 static void test_injector_controls(void **state)
 {
     (void)state;
@@ -403,6 +483,9 @@ static void test_injector_controls(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sections_x86),
+        cmocka_unit_test(test_sections_pae),
+        cmocka_unit_test(test_sections_x64),
         cmocka_unit_test(test_injector_controls),
         cmocka_unit_test(test_basic_x86),
         cmocka_unit_test(test_basic_pae),

@@ -484,12 +484,130 @@ static void test_process_exit(void **state)
     teardown();
 }
 
+/* A random walk over views of a pagefile-backed and a file-backed section
+ * in two processes, against a model: the sections' bytes, and a private
+ * overlay per copy-on-write view page once written. Reads must see the
+ * model, writes to read-only views must fault, the verifier must pass after
+ * every step, and at the end the file holds the model's bytes. */
+#define SECTION_PAGES 32
+#define MAX_VIEWS 6
+
+struct model_view {
+    bool used;
+    int process, section;
+    DWORD access;
+    uint64_t base, offset; /* offset in pages */
+    uint8_t *copy[SECTION_PAGES]; /* written copy-on-write pages */
+};
+
+static void random_views(enum ntmm_arch arch, unsigned seed)
+{
+    setup(arch);
+    srand(seed);
+    static uint8_t bytes[2][SECTION_PAGES * 4096];
+    memset(bytes, 0, sizeof bytes);
+    HANDLE f = make_file("x");
+    bytes[1][0] = 'x';
+    HANDLE sections[2];
+    sections[0] = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
+                                     SECTION_PAGES * 4096, "Random");
+    sections[1] = CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, SECTION_PAGES * 4096, "File");
+    struct ntmm_process *procs[2] = { a, b };
+    ntmm_set_current_process(b);
+    HANDLE opened[2] = { OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, "Random"),
+                         OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, "File") };
+    assert_non_null(opened[0]);
+    assert_non_null(opened[1]);
+    struct model_view views[MAX_VIEWS] = { 0 };
+    static const DWORD accesses[] = { FILE_MAP_WRITE, FILE_MAP_READ, FILE_MAP_COPY };
+    for (int step = 0; step < 1500; step++) {
+        struct model_view *v = &views[rand() % MAX_VIEWS];
+        int op = rand() % 10;
+        if (!v->used) {
+            v->process = rand() % 2;
+            v->section = rand() % 2;
+            v->access = accesses[rand() % 3];
+            v->offset = (rand() % 2) * 16;
+            ntmm_set_current_process(procs[v->process]);
+            HANDLE h = v->process ? opened[v->section] : sections[v->section];
+            LPVOID p = MapViewOfFile(h, v->access, 0, (DWORD)(v->offset * 4096), 0);
+            assert_non_null(p);
+            v->base = VA(p);
+            v->used = true;
+        } else if (op == 0) {
+            ntmm_set_current_process(procs[v->process]);
+            assert_true(UnmapViewOfFile((LPVOID)(uintptr_t)v->base));
+            for (int i = 0; i < SECTION_PAGES; i++)
+                free(v->copy[i]);
+            memset(v, 0, sizeof *v);
+        } else {
+            uint64_t page = (uint64_t)(rand() % (SECTION_PAGES - (int)v->offset));
+            uint64_t at = (uint64_t)(rand() % 4093);
+            uint8_t *shared = &bytes[v->section][(v->offset + page) * 4096 + at];
+            uint8_t *mine = v->copy[page] ? v->copy[page] + at : shared;
+            uint32_t value = (uint32_t)rand(), got = 0;
+            struct ntmm_process *p = procs[v->process];
+            if (op < 6) {
+                NTSTATUS st = ntmm_write(p, v->base + page * 4096 + at, &value, 3);
+                if (v->access == FILE_MAP_READ) {
+                    assert_int_equal(st, STATUS_ACCESS_VIOLATION);
+                } else {
+                    assert_int_equal(st, STATUS_SUCCESS);
+                    if (v->access == FILE_MAP_COPY && !v->copy[page]) {
+                        v->copy[page] = malloc(4096);
+                        memcpy(v->copy[page], &bytes[v->section][(v->offset + page) * 4096], 4096);
+                        mine = v->copy[page] + at;
+                    }
+                    memcpy(mine, &value, 3);
+                }
+            } else {
+                assert_int_equal(ntmm_read(p, v->base + page * 4096 + at, &got, 3), STATUS_SUCCESS);
+                assert_int_equal(memcmp(&got, mine, 3), 0);
+            }
+        }
+        test_verify(m);
+    }
+    for (int i = 0; i < MAX_VIEWS; i++) {
+        if (!views[i].used)
+            continue;
+        ntmm_set_current_process(procs[views[i].process]);
+        assert_true(UnmapViewOfFile((LPVOID)(uintptr_t)views[i].base));
+        for (int k = 0; k < SECTION_PAGES; k++)
+            free(views[i].copy[k]);
+    }
+    ntmm_set_current_process(b);
+    assert_true(CloseHandle(opened[0]));
+    assert_true(CloseHandle(opened[1]));
+    ntmm_set_current_process(a);
+    CloseHandle(sections[0]);
+    CloseHandle(sections[1]);
+    CloseHandle(f);
+    assert_null(m->mm.control_areas);
+    test_verify(m);
+    static char disk[SECTION_PAGES * 4096 + 1];
+    char path[128];
+    snprintf(path, sizeof path, "%s/abc.txt", root);
+    int fd = open(path, O_RDONLY);
+    assert_int_equal(read(fd, disk, sizeof disk), SECTION_PAGES * 4096);
+    close(fd);
+    assert_int_equal(memcmp(disk, bytes[1], SECTION_PAGES * 4096), 0);
+    teardown();
+}
+
+static void test_random_views(void **state)
+{
+    (void)state;
+    for (unsigned i = 0; i < 3; i++)
+        random_views(arches[i], 100 + i);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_e4_shared_memory), cmocka_unit_test(test_e5_mapped_file),
         cmocka_unit_test(test_e7_copy_on_write), cmocka_unit_test(test_sec_reserve),
         cmocka_unit_test(test_errors),           cmocka_unit_test(test_process_exit),
+        cmocka_unit_test(test_random_views),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
