@@ -43,6 +43,7 @@
 #include <sys/mman.h>
 
 #include "bench.h"
+#include "bench_machine.h"
 #include "ntmm/introspect.h"
 #include "ntmm/ntmm.h"
 #include "ntmm/win32.h"
@@ -136,27 +137,6 @@ static uint64_t run_first_touch(void *ctx)
     }
     BENCH_ESCAPE(host_region);
     return (uint64_t)(uintptr_t)host_region;
-}
-
-/* Makes the host back the first `frames` frames of the zeroed list (writes
- * zeros over their zeros, so the list stays valid): the simulated RAM is a
- * lazily committed host mapping, and a fresh machine's zeroed frames have
- * never been touched on the host. */
-static void make_zeroed_frames_resident(uint64_t frames)
-{
-    static const uint8_t zero[4096];
-    struct ntmm_list_info list;
-    if (ntmm_list_query(machine, NTMM_ZEROED, &list) != STATUS_SUCCESS)
-        bench_die("ntmm_list_query failed");
-    uint64_t pfn = list.flink;
-    for (uint64_t i = 0; i < frames && pfn != list.empty; i++) {
-        struct ntmm_pfn_info info;
-        if (ntmm_write_physical(machine, pfn * NTMM_PAGE_SIZE, zero, sizeof zero) !=
-                STATUS_SUCCESS ||
-            ntmm_pfn_query(machine, pfn, &info) != STATUS_SUCCESS)
-            bench_die("warming the zeroed list failed");
-        pfn = info.u1; /* Flink */
-    }
 }
 
 /* ---- VirtualQuery over 10,000 allocations ---- */
@@ -272,7 +252,7 @@ int main(void)
     /* The same with frames the host already backs: the memory manager's own
      * cost of a demand-zero fault, without the host's first touch of the
      * simulated RAM (a diagnostic figure). */
-    make_zeroed_frames_resident((BENCH_REPS + 2) * pages);
+    bench_warm_zeroed_list(machine, (BENCH_REPS + 2) * pages);
     struct bench_side dzr = { run_demand_zero, setup_sim_region, NULL, pages, 0 };
     struct bench_side ft2 = { run_first_touch, setup_host_region, NULL, pages, 0 };
     bench_pair(&dzr, &ft2, BENCH_REPS);

@@ -44,16 +44,34 @@ uint8_t *cpu_translate(struct cpu *cpu, uint64_t va, enum cpu_access access,
     return frame + (va & (PAGE_SIZE - 1));
 }
 
+/* True if every entry [va, va + size) overlaps at host is invalid: the TLB
+ * holds nothing they map (it caches no failed walks). */
+static bool entries_invalid(const struct pte_format *fmt, const uint8_t *host, uint64_t va,
+                            size_t size)
+{
+    uint64_t first = va & ~(uint64_t)(fmt->pte_size - 1);
+    const uint8_t *entry = host - (va - first);
+    for (uint64_t pte = first; pte < va + size; pte += fmt->pte_size, entry += fmt->pte_size) {
+        uint8_t low;
+        memcpy(&low, entry, 1);
+        if (low & PTE_HW_VALID)
+            return false;
+    }
+    return true;
+}
+
 /* After a write of [va, va + size) into the self-map: forget what the written
  * entries mapped. A PTE maps one page; an upper-level entry maps a whole
- * table's worth, so the TLB is flushed. */
-static void self_map_written(struct cpu *cpu, uint64_t va, size_t size)
+ * table's worth, so the TLB is flushed, unless every entry was invalid
+ * before (a new table: nothing it maps can be cached). */
+static void self_map_written(struct cpu *cpu, uint64_t va, size_t size, bool were_invalid)
 {
     const struct pte_format *fmt = cpu->fmt;
     uint64_t first = va & ~(uint64_t)(fmt->pte_size - 1);
     for (uint64_t pte = first; pte < va + size; pte += fmt->pte_size) {
         if (pte_is_upper_level_address(fmt, pte)) {
-            tlb_flush(&cpu->tlb, false);
+            if (!were_invalid)
+                tlb_flush(&cpu->tlb, false);
             return;
         }
         tlb_invalidate(&cpu->tlb, pte_mapped_address(fmt, pte));
@@ -71,10 +89,12 @@ static bool copy_virtual(struct cpu *cpu, uint64_t va, uint8_t *buffer, size_t s
         if (!host)
             return false;
         if (access == ACCESS_WRITE) {
+            bool self_map = in_self_map(cpu->fmt, va);
+            bool were_invalid = self_map && entries_invalid(cpu->fmt, host, va, chunk);
             memcpy(host, buffer, chunk);
             uint64_t pa = (uint64_t)(host - cpu->phys.base);
-            if (in_self_map(cpu->fmt, va))
-                self_map_written(cpu, va, chunk);
+            if (self_map)
+                self_map_written(cpu, va, chunk, were_invalid);
             else if (writes_paging_structure(cpu, va, pa))
                 tlb_flush(&cpu->tlb, false);
         } else {
