@@ -1,7 +1,7 @@
 /*
  * introspect.h — read-only views of a machine for the debugger commands and
- * tools (WinDbg's !pfn, !pte, !vtop, !memusage, x nt!*, dt; RAMMap). Tools
- * read the machine only through this header and ntmm.h.
+ * tools (WinDbg's !pfn, !pte, !vtop, !memusage, !vad, !ca, lm, x nt!*, dt;
+ * VMMap, RAMMap). Tools read the machine only through this header and ntmm.h.
  *
  * (1) Nothing here changes the machine: no Accessed bit, TLB entry or counter
  *     moves because a view was taken (except ntmm_verify's own scratch memory).
@@ -45,6 +45,10 @@ struct ntmm_machine_info {
     uint64_t pte_base;                 /* PTE_BASE of the self-map */
     uint64_t system_directory_table_base; /* CR3 of the System process */
     uint64_t boot_pages;               /* frames the kernel image, PFN database and page tables use */
+    uint64_t kernel_base;              /* where the kernel image (nt) is mapped */
+    uint64_t kernel_end;               /* one past its last byte */
+    uint64_t paged_pool_start;         /* MmPagedPoolStart: prototype PTEs live from here */
+    uint64_t paged_pool_end;           /* one past paged pool's last byte */
 };
 void ntmm_machine_info(const struct ntmm_machine *machine, struct ntmm_machine_info *info);
 
@@ -107,6 +111,10 @@ struct ntmm_pte_info {
 };
 /* Decodes a raw entry of this machine's format (a page-table context). */
 void ntmm_pte_decode(const struct ntmm_machine *machine, uint64_t raw, struct ntmm_pte_info *info);
+/* Decodes a prototype PTE (an entry of a segment, in paged pool), where the
+ * Prototype bit of an invalid entry marks a subsection PTE. */
+void ntmm_proto_pte_decode(const struct ntmm_machine *machine, uint64_t raw,
+                           struct ntmm_pte_info *info);
 /* WinDbg's !pte flag columns of an entry, e.g. "-G-DA--KWEV". */
 void ntmm_pte_flags_string(const struct ntmm_pte_info *info, char out[12]);
 
@@ -170,8 +178,75 @@ struct ntmm_vad_info {
     bool private_memory;        /* u.VadFlags.PrivateMemory */
     bool mem_commit;            /* u.VadFlags.MemCommit */
     bool image_map;             /* "Exe" in !vad */
+    /* A view (private_memory false); all 0 / NULL for private memory: */
+    uint64_t control_area;      /* its control area's pseudo address (!ca) */
+    uint64_t first_proto_pte;   /* FirstPrototypePte: the prototype PTE of its first page */
+    uint64_t last_proto_pte;    /* LastContiguousPte: the prototype PTE of its last page */
+    uint64_t section_offset;    /* bytes from the segment's start to its first page */
+    bool file_backed;           /* the control area maps a file (else the pagefile) */
+    const char *file_name;      /* that file's name as it was opened (NULL: none) */
+    uint64_t shared_commit;     /* pagefile-backed: the segment's committed pages */
 };
 bool ntmm_vad_at(const struct ntmm_process *process, unsigned index, struct ntmm_vad_info *info);
+
+/* One control area with its segment (WinDbg's !ca: _CONTROL_AREA and
+ * _SEGMENT). ntmm keeps them in host memory; each has a stable pseudo
+ * address in nonpaged pool (the one its subsection PTEs and !vad show). */
+struct ntmm_control_area_info {
+    uint64_t address;             /* the _CONTROL_AREA's pseudo address */
+    uint64_t segment;             /* Segment: its _SEGMENT's pseudo address */
+    uint64_t section_references;  /* NumberOfSectionReferences: Section objects */
+    uint64_t pfn_references;      /* NumberOfPfnReferences: resident pages (valid or transition prototype PTEs) */
+    uint64_t mapped_views;        /* NumberOfMappedViews */
+    uint64_t user_references;     /* NumberOfUserReferences: section references + mapped views */
+    uint64_t modified_pages;      /* resident pages written since they were last clean */
+    bool file;                    /* u.Flags.File: backed by a file (else the pagefile) */
+    bool image;                   /* u.Flags.Image: a SEC_IMAGE section */
+    bool reserve;                 /* pagefile-backed with pages not committed (SEC_RESERVE) */
+    const char *file_name;        /* the file's name as it was opened (NULL: none) */
+    uint64_t total_ptes;          /* Segment->TotalNumberOfPtes */
+    uint64_t segment_size;        /* Segment->SizeOfSegment, bytes */
+    uint64_t committed;           /* Segment->NumberOfCommittedPages (pagefile-backed) */
+    unsigned protection;          /* MM_*: Segment->SegmentPteTemplate's protection */
+    unsigned subsection_count;
+};
+/* The machine's control areas, oldest first; false past the last. */
+bool ntmm_control_area_at(const struct ntmm_machine *machine, unsigned index,
+                          struct ntmm_control_area_info *info);
+/* The control area at its pseudo address (or whose segment or subsection is
+ * there, or whose prototype PTEs hold the paged-pool address), else
+ * STATUS_INVALID_PARAMETER. */
+NTSTATUS ntmm_control_area_query(const struct ntmm_machine *machine, uint64_t address,
+                                 struct ntmm_control_area_info *info);
+
+/* One subsection of a control area (!ca; _SUBSECTION). Sectors are 512 bytes. */
+struct ntmm_subsection_info {
+    uint64_t address;             /* its pseudo address: what its subsection PTEs encode */
+    uint64_t control_area;        /* ControlArea */
+    uint64_t base_pte;            /* SubsectionBase: its first prototype PTE, in paged pool */
+    uint64_t ptes;                /* PtesInSubsection */
+    uint64_t first_page;          /* the segment page its first prototype PTE describes */
+    uint64_t starting_sector;     /* StartingSector: file offset / 512 */
+    uint64_t number_of_sectors;   /* NumberOfFullSectors: whole sectors of file data behind it */
+    uint64_t file_offset;         /* bytes */
+    uint64_t file_bytes;          /* bytes of file data behind it (zeros after them) */
+    unsigned protection;          /* SubsectionFlags.Protection (MM_*) */
+};
+/* Subsection index of the control area at control_area; false past the
+ * last (or for an address that is not a control area). */
+bool ntmm_subsection_at(const struct ntmm_machine *machine, uint64_t control_area,
+                        unsigned index, struct ntmm_subsection_info *info);
+
+/* One loaded module of a process (lm): an image view (a VAD with ImageMap),
+ * in address order; false past the last. */
+struct ntmm_module_info {
+    uint64_t base;                /* the view's first byte */
+    uint64_t end;                 /* one past its last byte */
+    uint64_t control_area;        /* the image's control area (!ca) */
+    const char *file_name;        /* the image file's name as it was opened (NULL: none) */
+};
+bool ntmm_module_at(const struct ntmm_process *process, unsigned index,
+                    struct ntmm_module_info *info);
 
 /* The region of the process's address space holding va, as VirtualQueryEx
  * reports it, without changing anything (no Accessed bit, TLB entry or last
@@ -187,6 +262,7 @@ struct ntmm_process_info {
     uint64_t vad_count;             /* nodes under VadRoot */
     uint64_t highest_user_address;  /* last usable user byte */
     bool is_64bit;                  /* else a 32-bit process (WOW64 on x64) */
+    bool large_address_aware;       /* its image's IMAGE_FILE_LARGE_ADDRESS_AWARE */
     uint64_t commit_charge;         /* pages */
     uint64_t working_set_pages;
     uint64_t virtual_bytes;
@@ -197,4 +273,3 @@ bool ntmm_process_at(const struct ntmm_machine *machine, unsigned index,
                      struct ntmm_process **process);
 
 #endif
-    bool large_address_aware;       /* its image's IMAGE_FILE_LARGE_ADDRESS_AWARE */

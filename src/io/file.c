@@ -31,6 +31,7 @@ static void io_file_delete(void *body)
         }
     if (f->fd >= 0)
         close(f->fd);
+    free(f->name);
 }
 
 const struct ob_type io_file_type = { "File", FILE_ALL_ACCESS, io_file_delete };
@@ -289,12 +290,15 @@ NTSTATUS io_create_file(struct ntmm_process *process, const char *path, ACCESS_M
         return st;
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    char *name = strdup(path);
     struct io_file *f;
-    st = ob_create_object(m, &io_file_type, sizeof *f, (void **)&f);
+    st = name ? ob_create_object(m, &io_file_type, sizeof *f, (void **)&f) : STATUS_NO_MEMORY;
     if (!NT_SUCCESS(st)) {
+        free(name);
         close(fd);
         return st;
     }
+    f->name = name;
     f->machine = m;
     f->fd = fd;
     f->dev = sb.st_dev;

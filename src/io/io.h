@@ -66,6 +66,7 @@ struct io_file {
     ACCESS_MASK access;      /* what the creating open was granted */
     ULONG share;             /* FILE_SHARE_* */
     uint64_t position;       /* CurrentByteOffset, shared by duplicated handles */
+    char *name;              /* FileName: the path as CreateFile was given it (UTF-8), for the debugger */
     struct io_file *next;    /* machine->files */
 };
 

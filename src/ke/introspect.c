@@ -36,6 +36,10 @@ void ntmm_machine_info(const struct ntmm_machine *machine, struct ntmm_machine_i
         .pte_base = fmt->pte_base,
         .system_directory_table_base = mm->system_cr3,
         .boot_pages = mm->boot_frames,
+        .kernel_base = mm->layout.kernel_base,
+        .kernel_end = mm->layout.kernel_base + (uint64_t)MM_KERNEL_IMAGE_PAGES * PAGE_SIZE,
+        .paged_pool_start = mm->pool_base,
+        .paged_pool_end = mm->pool_base + (uint64_t)MM_POOL_PAGES * PAGE_SIZE,
     };
 }
 
@@ -94,32 +98,45 @@ NTSTATUS ntmm_list_query(const struct ntmm_machine *machine, unsigned list,
     return STATUS_SUCCESS;
 }
 
+static void pte_info(const struct pte_fields *f, uint64_t raw, struct ntmm_pte_info *info)
+{
+    *info = (struct ntmm_pte_info){
+        .kind = (enum ntmm_pte_kind)f->kind,
+        .raw = raw,
+        .write = f->write,
+        .owner = f->owner,
+        .write_through = f->write_through,
+        .cache_disable = f->cache_disable,
+        .accessed = f->accessed,
+        .dirty = f->dirty,
+        .large_page = f->large_page,
+        .global = f->global,
+        .copy_on_write = f->copy_on_write,
+        .prototype = f->prototype,
+        .write_software = f->write_software,
+        .no_execute = f->no_execute,
+        .pfn = f->page_frame_number,
+        .protection = f->protection,
+        .page_file_number = f->page_file_low,
+        .page_file_offset = f->page_file_high,
+        .proto_address = f->proto_address,
+        .subsection_address = f->subsection_address,
+    };
+}
+
 void ntmm_pte_decode(const struct ntmm_machine *machine, uint64_t raw, struct ntmm_pte_info *info)
 {
     struct pte_fields f;
     machine->cpu.fmt->decode(raw, PTE_IN_PAGE_TABLE, &f);
-    *info = (struct ntmm_pte_info){
-        .kind = (enum ntmm_pte_kind)f.kind,
-        .raw = raw,
-        .write = f.write,
-        .owner = f.owner,
-        .write_through = f.write_through,
-        .cache_disable = f.cache_disable,
-        .accessed = f.accessed,
-        .dirty = f.dirty,
-        .large_page = f.large_page,
-        .global = f.global,
-        .copy_on_write = f.copy_on_write,
-        .prototype = f.prototype,
-        .write_software = f.write_software,
-        .no_execute = f.no_execute,
-        .pfn = f.page_frame_number,
-        .protection = f.protection,
-        .page_file_number = f.page_file_low,
-        .page_file_offset = f.page_file_high,
-        .proto_address = f.proto_address,
-        .subsection_address = f.subsection_address,
-    };
+    pte_info(&f, raw, info);
+}
+
+void ntmm_proto_pte_decode(const struct ntmm_machine *machine, uint64_t raw,
+                           struct ntmm_pte_info *info)
+{
+    struct pte_fields f;
+    machine->cpu.fmt->decode(raw, PTE_IN_PROTOTYPE, &f);
+    pte_info(&f, raw, info);
 }
 
 /* WinDbg's !pte columns: Copy-on-write, Global, Large page, Dirty, Accessed,

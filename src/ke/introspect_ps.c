@@ -1,10 +1,11 @@
 /*
  * introspect_ps.c — read-only views of processes and their VAD trees for
- * the debugger commands (!process, !vad) and the tools.
+ * the debugger commands (!process, !vad) and the tools; a view's section
+ * details come from introspect_section.c.
  *
  * (1) Nothing here changes a process, its tree or the machine.
  */
-#include "ntmm/introspect.h"
+#include "ke/introspect_internal.h"
 #include "ps/process.h"
 
 /* !vad's names of the eight base protections. */
@@ -48,6 +49,7 @@ bool ntmm_vad_at(const struct ntmm_process *process, unsigned index, struct ntmm
         .mem_commit = v->u.MemCommit,
         .image_map = v->u.ImageMap,
     };
+    introspect_view_info(v, info);
     return true;
 }
 
@@ -72,9 +74,9 @@ void ntmm_process_info(const struct ntmm_process *process, struct ntmm_process_i
         .vad_count = process->as.vads.count,
         .highest_user_address = process->as.highest_user_address,
         .is_64bit = process->is_64bit,
+        .large_address_aware = process->large_address_aware,
         .commit_charge = process->as.commit_charge,
         .working_set_pages = process->as.working_set_pages,
-        .large_address_aware = process->large_address_aware,
         .virtual_bytes = process->as.virtual_bytes,
     };
 }
