@@ -1,7 +1,9 @@
 /*
  * test_tools.c — the debugger commands and tools (src/tools): each command's
  * key lines for a known machine state (PAE, 32 MB, one process, a 0x2000-byte
- * VirtualAlloc and a write: seed experiments E1 and E2), WinDbg expressions,
+ * VirtualAlloc and a write: seed experiments E1 and E2), views of sections
+ * (!ca, !vad, !pte, !pfn, vmmap, !address and lm on a pagefile-backed, a
+ * file-backed and a copy-on-write view: E4, E5, E7), WinDbg expressions,
  * bad arguments (one line, STATUS_INVALID_PARAMETER, nothing changed), and
  * determinism.
  */
@@ -31,6 +33,32 @@ static void fixture_boot(struct fixture *f, enum ntmm_arch arch, bool write)
     uint32_t value = 0x12345678;
     if (write)
         assert_int_equal(ntmm_write(f->process, f->base, &value, 4), STATUS_SUCCESS);
+}
+
+/* Views for the section commands: a pagefile-backed section "Shared"
+ * (one page, written: resident), a 3-page file C:\data.bin mapped
+ * read/write (untouched) and copy-on-write (page 0 written: a private
+ * copy). Their addresses in views[0..2]. */
+static void fixture_views(struct fixture *f, uint64_t views[3])
+{
+    HANDLE shared = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x1000,
+                                       "Shared");
+    assert_non_null(shared);
+    views[0] = (uintptr_t)MapViewOfFile(shared, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    assert_true(views[0] != 0);
+    uint32_t value = 0x12345678;
+    assert_int_equal(ntmm_write(f->process, views[0], &value, 4), STATUS_SUCCESS);
+    HANDLE file = CreateFileA("C:\\data.bin", GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                              CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    assert_true(file != INVALID_HANDLE_VALUE);
+    assert_true(WriteFile(file, (LPCVOID)(uintptr_t)f->base, 0x2000, NULL, NULL));
+    assert_true(WriteFile(file, (LPCVOID)(uintptr_t)f->base, 0x1000, NULL, NULL));
+    HANDLE mapping = CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 0, NULL);
+    assert_non_null(mapping);
+    views[1] = (uintptr_t)MapViewOfFile(mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    views[2] = (uintptr_t)MapViewOfFile(mapping, FILE_MAP_COPY, 0, 0, 0);
+    assert_true(views[1] != 0 && views[2] != 0);
+    assert_int_equal(ntmm_write(f->process, views[2], &value, 4), STATUS_SUCCESS);
 }
 
 static void fixture_free(struct fixture *f)
@@ -394,6 +422,250 @@ static void test_process(void **state)
     fixture_free(&f);
 }
 
+/* E4, E5, E7: !ca lists and shows the control areas; !vad names them. */
+static void test_control_areas(void **state)
+{
+    (void)state;
+    struct fixture f;
+    uint64_t v[3];
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, true);
+    fixture_views(&f, v);
+    char *text = run(&f, STATUS_SUCCESS, "!ca");
+    assert_contains(text, "ControlArea Segment  SectionRef PfnRef MappedViews Flags         Name\n");
+    assert_contains(text, "86000000    86000040          1      1           1 Commit        "
+                          "Pagefile-backed section\n");
+    assert_contains(text, "86001000    86001040          1      1           2 File          "
+                          "File: \\data.bin\n");
+    assert_contains(text, "\n2 control areas\n");
+    free(text);
+    struct ntmm_control_area_info ca;
+    assert_true(ntmm_control_area_at(f.machine, 1, &ca));
+    assert_int_equal(ca.address, 0x86001000);
+    assert_int_equal(ca.total_ptes, 3);
+    assert_int_equal(ca.segment_size, 0x3000);
+    assert_true(ca.file && !ca.image && !ca.reserve);
+    assert_string_equal(ca.file_name, "C:\\data.bin");
+    assert_false(ntmm_control_area_at(f.machine, 2, &ca));
+    text = run(&f, STATUS_SUCCESS, "!ca 86001000");
+    assert_contains(text, "ControlArea  @ 86001000\n");
+    assert_contains(text, "  Segment      86001040  Flink      00000000  Blink        00000000\n");
+    assert_contains(text, "  Section Ref         1  Pfn Ref           1  Mapped Views        2\n");
+    assert_contains(text, "  User Ref            3  WaitForDel        0  Flush Count         0\n");
+    assert_contains(text, "  File Object  86001020  ModWriteCount     0  System Views        0\n");
+    assert_contains(text, "  Flags (80) File\n\n      File: \\data.bin\n");
+    assert_contains(text, "\nSegment @ 86001040\n");
+    assert_contains(text, "  Total Ptes          3  Segment Size     3000  Committed        0\n");
+    assert_contains(text, "\nSubsection 1 @ 86001080\n");
+    assert_contains(text, "  ControlArea  86001000  Starting Sector        0  Number Of Sectors       18\n");
+    assert_contains(text, "  Base Pte     e1001000  Ptes In Subsect        3  Unused Ptes              0\n");
+    assert_contains(text, "  Flags              62  Sector Offset          0  Protection               6\n");
+    free(text);
+    /* the same control area by its segment, a subsection, a prototype PTE;
+     * flag 1: the segment only */
+    free(run(&f, STATUS_SUCCESS, "!ca 86001040"));
+    free(run(&f, STATUS_SUCCESS, "!controlarea 86001080"));
+    text = run(&f, STATUS_SUCCESS, "!ca e1001008 1");
+    assert_contains(text, "ControlArea  @ 86001000\n");
+    assert_contains(text, "Segment @ 86001040\n");
+    assert_null(strstr(text, "Subsection"));
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!ca 86000000 2");
+    assert_contains(text, "  Flags (2000) Commit\n\n      Pagefile-backed section\n");
+    assert_contains(text, "  Base Pte     e1000000  Ptes In Subsect        1");
+    assert_null(strstr(text, "Segment @"));
+    free(text);
+    /* !vad: the views' lines and the detail of the copy-on-write one */
+    text = run(&f, STATUS_SUCCESS, "!vad");
+    assert_contains(text, "        20       20         0 Mapped       READWRITE          "
+                          "Pagefile section, shared commit 0x1\n");
+    assert_contains(text, "        30       32         0 Mapped       READWRITE          \\data.bin\n");
+    assert_contains(text, "        40       42         3 Mapped       WRITECOPY          \\data.bin\n");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!vad 41000 1");
+    assert_contains(text, "Control Area:  86001000\n");
+    assert_contains(text, "  First ProtoPte: e1001000  Last PTE e1001010  Commit Charge         3 (3.)\n");
+    assert_contains(text, "  File offset   0  \\data.bin\n");
+    assert_contains(text, "  Level 1  Mapped WRITECOPY (Protection 5)\n");
+    free(text);
+    test_verify(f.machine);
+    fixture_free(&f);
+}
+
+/* !pte and !pfn of views: a prototype PTE with the prototype PTE's own
+ * contents, a shared frame, a private copy. */
+static void test_pte_pfn_views(void **state)
+{
+    (void)state;
+    struct fixture f;
+    uint64_t v[3];
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, true);
+    fixture_views(&f, v);
+    /* the untouched file view: a prototype PTE whose prototype PTE is a
+     * subsection PTE */
+    char *text = run(&f, STATUS_SUCCESS, "!pte %llx", (unsigned long long)v[1] + 0x1000);
+    assert_contains(text, "not valid\n Proto: E1001008\n ProtoPte at E1001008 contains 86001080");
+    assert_contains(text, " Subsection: 86001080\n Protect: 6 - ExecuteReadWrite\n");
+    free(text);
+    /* the written pagefile-backed page: valid, its frame the section's */
+    struct ntmm_walk walk;
+    assert_int_equal(ntmm_pte_walk(f.machine, f.process, v[0], &walk), STATUS_SUCCESS);
+    uint64_t shared = walk.physical >> 12;
+    char expected[96];
+    snprintf(expected, sizeof expected, " ProtoPte: E1000000 (the frame is shared: !pfn %llx)\n",
+             (unsigned long long)shared);
+    text = run(&f, STATUS_SUCCESS, "!pte %llx", (unsigned long long)v[0]);
+    assert_contains(text, expected);
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!pfn %llx", (unsigned long long)shared);
+    assert_contains(text, "blink / share count 00000001  pteaddress E1000000\n");
+    assert_contains(text, "Active     MP\n    Modified Shared\n");
+    free(text);
+    /* the copy: a private frame, PteAddress the process's own PTE */
+    assert_int_equal(ntmm_pte_walk(f.machine, f.process, v[2], &walk), STATUS_SUCCESS);
+    text = run(&f, STATUS_SUCCESS, "!pte %llx", (unsigned long long)v[2]);
+    assert_null(strstr(text, "ProtoPte"));
+    assert_contains(text, "---DA--UW-V");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!pfn %llx", (unsigned long long)(walk.physical >> 12));
+    assert_contains(text, "pteaddress C0000200\n");
+    assert_contains(text, "restore pte 00000080");
+    assert_null(strstr(text, "Shared"));
+    free(text);
+    fixture_free(&f);
+}
+
+/* vmmap's Image / Mapped File / Shareable rows, !address's usage and type,
+ * lm. */
+static void test_views_vmmap_address_lm(void **state)
+{
+    (void)state;
+    struct fixture f;
+    uint64_t v[3];
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, true);
+    fixture_views(&f, v);
+    char *text = run(&f, STATUS_SUCCESS, "vmmap");
+    /* one resident page in a 4 K Shareable view */
+    assert_contains(text, "Shareable              4 K          4 K          0 K          4 K          "
+                          "0 K          4 K          0 K          0 K       1          4 K\n");
+    /* two 12 K file views; the copy's written page is Private */
+    assert_contains(text, "Mapped File           24 K         24 K          4 K          4 K          "
+                          "4 K          0 K          0 K          0 K       2         12 K\n");
+    assert_contains(text, "Image                  0 K");
+    assert_contains(text, "00030000 Mapped File            12 K          12 K           0 K  "
+                          "PAGE_READWRITE  \\data.bin\n");
+    assert_contains(text, "00040000 Mapped File             4 K           4 K           4 K  "
+                          "PAGE_READWRITE  \\data.bin\n");
+    assert_contains(text, "00041000 Mapped File             8 K           8 K           0 K  "
+                          "PAGE_WRITECOPY  \\data.bin\n");
+    assert_contains(text, "00020000 Shareable               4 K           4 K           4 K  "
+                          "PAGE_READWRITE\n");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!address");
+    assert_contains(text, "+ 00020000 00021000 00001000 MEM_MAPPED  MEM_COMMIT  PAGE_READWRITE         "
+                          "MappedFile \"PageFile\"\n");
+    assert_contains(text, "+ 00041000 00043000 00002000 MEM_MAPPED  MEM_COMMIT  PAGE_WRITECOPY         "
+                          "MappedFile \"\\data.bin\"\n");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!address 30000");
+    assert_contains(text, "Usage:                  MappedFile\n");
+    assert_contains(text, "Type:                   00040000          MEM_MAPPED\n");
+    assert_contains(text, "Mapped file name:       \\data.bin\n");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!address -summary");
+    assert_contains(text, "\nMappedFile                              4 ");
+    assert_contains(text, "--- Type Summary (for busy) ------ RgnCount");
+    assert_contains(text, "\nMEM_MAPPED                              4 00000000`00007000");
+    assert_contains(text, "\nMEM_PRIVATE ");
+    free(text);
+    /* lm: no image is mapped; the kernel */
+    text = run(&f, STATUS_SUCCESS, "lm");
+    assert_string_equal(text, "start    end        module name\n"
+                              "80400000 80600000   nt         (ntmm symbols)\n");
+    free(text);
+    struct ntmm_module_info module;
+    assert_false(ntmm_module_at(f.process, 0, &module));
+    fixture_free(&f);
+    fixture_boot(&f, NTMM_ARCH_X64, false);
+    text = run(&f, STATUS_SUCCESS, "lm v");
+    assert_string_equal(text, "start             end                 module name\n"
+                              "fffff800`02800000 fffff800`02a00000   nt         (ntmm symbols)\n"
+                              "    Image path: \\SystemRoot\\system32\\ntoskrnl.exe\n");
+    free(text);
+    fixture_free(&f);
+}
+
+/* Every display command on views changes nothing: no TLB counter, PFN,
+ * list or process counter moves, the verifier still passes. */
+static void test_views_change_nothing(void **state)
+{
+    (void)state;
+    for (enum ntmm_arch arch = NTMM_ARCH_X86; arch <= NTMM_ARCH_X64; arch++) {
+        struct fixture f;
+        uint64_t v[3];
+        fixture_boot(&f, arch, true);
+        fixture_views(&f, v);
+        struct ntmm_control_area_info pagefile, file;
+        struct ntmm_subsection_info subsection;
+        assert_true(ntmm_control_area_at(f.machine, 0, &pagefile));
+        assert_true(ntmm_control_area_at(f.machine, 1, &file));
+        assert_true(ntmm_subsection_at(f.machine, file.address, 0, &subsection));
+        char lines[32][64];
+        size_t n = 0;
+#define LINE(...) snprintf(lines[n++], sizeof lines[0], __VA_ARGS__)
+        LINE("!ca");
+        LINE("!ca %llx", (unsigned long long)pagefile.address);
+        LINE("!ca %llx 3", (unsigned long long)file.address);
+        LINE("!controlarea %llx", (unsigned long long)subsection.base_pte);
+        LINE("!vad");
+        for (int i = 0; i < 3; i++) {
+            LINE("!vad %llx 1", (unsigned long long)v[i]);
+            LINE("!pte %llx", (unsigned long long)v[i]);
+            LINE("!pte %llx", (unsigned long long)v[i] + 0x1000);
+            LINE("!address %llx", (unsigned long long)v[i]);
+        }
+        LINE("!address");
+        LINE("!address -summary");
+        LINE("vmmap");
+        LINE("lm");
+        LINE("lm v");
+        LINE("rammap");
+        LINE("!memusage");
+        LINE("dd %llx L8", (unsigned long long)subsection.base_pte);
+#undef LINE
+        struct ntmm_tlb_stats tlb_before, tlb_after;
+        struct ntmm_machine_info info_before, info_after;
+        struct ntmm_process_info process_before, process_after;
+        uint64_t counts_before[8], counts_after[8];
+        ntmm_tlb_stats(f.machine, &tlb_before);
+        ntmm_machine_info(f.machine, &info_before);
+        ntmm_process_info(f.process, &process_before);
+        ntmm_memusage(f.machine, counts_before);
+        for (size_t i = 0; i < n; i++) {
+            char *first = run(&f, STATUS_SUCCESS, "%s", lines[i]);
+            char *second = run(&f, STATUS_SUCCESS, "%s", lines[i]);
+            assert_string_equal(first, second);
+            free(first);
+            free(second);
+        }
+        ntmm_tlb_stats(f.machine, &tlb_after);
+        ntmm_machine_info(f.machine, &info_after);
+        ntmm_process_info(f.process, &process_after);
+        ntmm_memusage(f.machine, counts_after);
+        assert_int_equal(tlb_before.hits, tlb_after.hits);
+        assert_int_equal(tlb_before.misses, tlb_after.misses);
+        assert_int_equal(tlb_before.flushes, tlb_after.flushes);
+        assert_int_equal(tlb_before.invalidations, tlb_after.invalidations);
+        assert_int_equal(info_before.available_pages, info_after.available_pages);
+        assert_int_equal(process_before.commit_charge, process_after.commit_charge);
+        assert_int_equal(process_before.working_set_pages, process_after.working_set_pages);
+        assert_int_equal(process_before.virtual_bytes, process_after.virtual_bytes);
+        assert_int_equal(process_before.vad_count, process_after.vad_count);
+        assert_memory_equal(counts_before, counts_after, sizeof counts_before);
+        test_verify(f.machine);
+        fixture_free(&f);
+    }
+}
+
 /* Every command's bad arguments: one line, the status, nothing changed. */
 static void test_bad_arguments(void **state)
 {
@@ -405,7 +677,8 @@ static void test_bad_arguments(void **state)
         "!process 1", ".process 999", ".process a b", "dt", "dt _MMPFN MmFoo",
         "dd", "dd MmFoo", "dd 10000 L0", "dd 10000 L1000000", "db 10000 Lx", "!dd", "!db L",
         "ed 20000 1", "ed 10000", "eb 10000 100", "ew 10000 MmFoo", "eq", "x", "x a b",
-        "vmmap 1", "rammap 1", "!verify 1",
+        "vmmap 1", "rammap 1", "!verify 1", "!ca 12345678", "!ca 1 2 3", "!ca 0 8",
+        "!ca (1", "!controlarea 86000000", "lm x", "lm v v",
     };
     struct fixture f;
     fixture_boot(&f, NTMM_ARCH_X86_PAE, true);
@@ -497,6 +770,10 @@ int main(void)
         cmocka_unit_test(test_counters),
         cmocka_unit_test(test_address_vmmap),
         cmocka_unit_test(test_process),
+        cmocka_unit_test(test_control_areas),
+        cmocka_unit_test(test_pte_pfn_views),
+        cmocka_unit_test(test_views_vmmap_address_lm),
+        cmocka_unit_test(test_views_change_nothing),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_deterministic),
     };

@@ -6,10 +6,13 @@
  * largest region of each usage (the largest free one is the fragmentation
  * figure).
  *
- * Usage: ntmm models private memory only, so a region is Free, Other (the
- * KUSER_SHARED_DATA page at 7ffe0000, "[User Shared Data]") or VAR (private
- * data of no known use: WinDbg's "Other/VAR"). Image, MappedFile, Stack,
- * Heap come with sections, threads and heaps.
+ * Usage: a region is Free; Image (a MEM_IMAGE view: [module; "path"]);
+ * MappedFile (a MEM_MAPPED view: the file's name in quotes, or "PageFile"
+ * for a pagefile-backed section, as WinDbg shows them); Other (the
+ * KUSER_SHARED_DATA page at 7ffe0000, "[User Shared Data]"); or VAR (private
+ * data of no known use: WinDbg's "Other/VAR"). Stack and Heap come with
+ * threads and heaps. "-summary" adds the Type Summary (MEM_PRIVATE,
+ * MEM_MAPPED, MEM_IMAGE) of the busy regions.
  *
  * (1) Querying changes nothing: ntmm_region_query gives what VirtualQueryEx
  *     would, without setting the last error, an Accessed bit or a TLB entry.
@@ -98,7 +101,33 @@ static const char *address_usage(const struct tool_region *r)
 {
     if (r->state == MEM_FREE)
         return "Free";
+    if (r->type == MEM_IMAGE)
+        return "Image";
+    if (r->type == MEM_MAPPED)
+        return "MappedFile";
     return r->base == SHARED_USER_DATA ? "Other" : "VAR";
+}
+
+/* What follows the usage: [User Shared Data], a view's file or PageFile,
+ * an image's [module; "path"]. */
+static void address_usage_detail(struct tool_context *context, const struct tool_region *r,
+                                 char *text, size_t size)
+{
+    struct ntmm_vad_info vad;
+    text[0] = 0;
+    if (r->state == MEM_FREE)
+        return;
+    if (r->base == SHARED_USER_DATA && r->type == MEM_PRIVATE) {
+        snprintf(text, size, "%s", " [User Shared Data]");
+        return;
+    }
+    if (r->type == MEM_PRIVATE || !tool_vad_containing(context, r->base, &vad))
+        return;
+    struct tool_name path = tool_file_name_text(vad.file_name);
+    if (r->type == MEM_IMAGE)
+        snprintf(text, size, " [%s; \"%s\"]", tool_module_name(vad.file_name).text, path.text);
+    else
+        snprintf(text, size, " \"%s\"", vad.file_backed ? path.text : "PageFile");
 }
 
 static const char *state_name(uint32_t state)
@@ -122,15 +151,15 @@ static void address_list(struct tool_context *context, const struct tool_region 
     tool_printf(out, "--------------------------------------------------------------------------"
                      "----------------------\n");
     for (size_t i = 0; i < n; i++) {
-        char protect[96];
+        char protect[96], detail[600];
         tool_page_protection_name(r[i].state == MEM_FREE ? PAGE_NOACCESS : r[i].protect, protect,
                                   sizeof protect);
+        address_usage_detail(context, &r[i], detail, sizeof detail);
         tool_printf(out, "+ %s %s %s %-11s %-11s %-22s %s%s\n",
                     tool_address_text(context, r[i].base, false).text,
                     tool_address_text(context, r[i].base + r[i].size, false).text,
                     tool_address_text(context, r[i].size, false).text, type_name(r[i].type),
-                    state_name(r[i].state), protect, address_usage(&r[i]),
-                    r[i].base == SHARED_USER_DATA ? " [User Shared Data]" : "");
+                    state_name(r[i].state), protect, address_usage(&r[i]), detail);
     }
 }
 
@@ -154,6 +183,16 @@ static void address_detail(struct tool_context *context, const struct tool_regio
                 tool_address_text(context, r->allocation_base, false).text);
     tool_printf(out, "Allocation Protect:     %08x          %s\n", r->allocation_protect,
                 allocation);
+    struct ntmm_vad_info vad;
+    if (r->type == MEM_PRIVATE || !tool_vad_containing(context, r->base, &vad))
+        return;
+    struct tool_name path = tool_file_name_text(vad.file_name);
+    if (r->type == MEM_IMAGE) {
+        tool_printf(out, "Image Path:             %s\n", path.text);
+        tool_printf(out, "Module Name:            %s\n", tool_module_name(vad.file_name).text);
+    } else {
+        tool_printf(out, "Mapped file name:       %s\n", vad.file_backed ? path.text : "PageFile");
+    }
 }
 
 /* One "-summary" row: regions, total size, % of busy, % of all. */
@@ -171,7 +210,8 @@ static void summary_row(struct tool_output *out, const char *label, size_t regio
 static void address_summary(struct tool_context *context, const struct tool_region *r, size_t n,
                             struct tool_output *out)
 {
-    static const char *const usages[] = { "Free", "VAR", "Other" };
+    static const char *const usages[] = { "Free", "Image", "MappedFile", "VAR", "Other" };
+    const size_t usage_count = sizeof usages / sizeof usages[0];
     uint64_t all = 0, busy = 0;
     for (size_t i = 0; i < n; i++) {
         all += r[i].size;
@@ -179,7 +219,7 @@ static void address_summary(struct tool_context *context, const struct tool_regi
     }
     tool_printf(out, "--- Usage Summary ---------------- RgnCount ------- Total Size -------- "
                      "%%ofBusy %%ofTotal\n");
-    for (size_t u = 0; u < 3; u++) {
+    for (size_t u = 0; u < usage_count; u++) {
         size_t count = 0;
         uint64_t size = 0;
         for (size_t i = 0; i < n; i++)
@@ -187,6 +227,18 @@ static void address_summary(struct tool_context *context, const struct tool_regi
                 count++, size += r[i].size;
         if (count)
             summary_row(out, usages[u], count, size, busy, all, u != 0);
+    }
+    tool_printf(out, "\n--- Type Summary (for busy) ------ RgnCount ----------- Total Size -- "
+                     "%%ofBusy %%ofTotal\n");
+    static const uint32_t types[] = { MEM_PRIVATE, MEM_MAPPED, MEM_IMAGE };
+    for (size_t t = 0; t < 3; t++) {
+        size_t count = 0;
+        uint64_t size = 0;
+        for (size_t i = 0; i < n; i++)
+            if (r[i].state != MEM_FREE && r[i].type == types[t])
+                count++, size += r[i].size;
+        if (count)
+            summary_row(out, type_name(types[t]), count, size, busy, all, true);
     }
     tool_printf(out, "\n--- State Summary ---------------- RgnCount ------- Total Size -------- "
                      "%%ofBusy %%ofTotal\n");
@@ -202,7 +254,7 @@ static void address_summary(struct tool_context *context, const struct tool_regi
     }
     tool_printf(out, "\n--- Largest Region by Usage ----------- Base Address -------- Region Size "
                      "----------\n");
-    for (size_t u = 0; u < 3; u++) {
+    for (size_t u = 0; u < usage_count; u++) {
         const struct tool_region *largest = NULL;
         for (size_t i = 0; i < n; i++)
             if (strcmp(address_usage(&r[i]), usages[u]) == 0 &&

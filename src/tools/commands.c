@@ -23,6 +23,10 @@ const struct tool_command tool_commands[] = {
     { "!pfn", tool_pfn, "!pfn PageFrame          one PFN database entry, decoded" },
     { "!vm", tool_vm, "!vm                     virtual memory counters, commit per process" },
     { "!memusage", tool_memusage, "!memusage               pages by list state" },
+    { "!ca", tool_ca, "!ca [Address [Flags]]   a control area, its segment and subsections;\n"
+                      "                          no Address (or 0): all of them, one line each (ntmm)" },
+    { "!controlarea", tool_ca, "!controlarea ...        the same as !ca" },
+    { "lm", tool_lm, "lm [v]                  loaded modules: image views and nt" },
     { "!address", tool_address, "!address [VA|-summary]  the current process's regions" },
     { "!process", tool_process, "!process [0 0]          the current process, or all of them" },
     { ".process", tool_dot_process, ".process [Cid|Process]  set the implicit process" },
@@ -265,4 +269,40 @@ const char *tool_protection_name(unsigned protection, char *buffer, size_t size)
     else
         snprintf(buffer, size, "%x - %s%s", p, base[p & 7], modifier[p >> 3]);
     return buffer;
+}
+
+struct tool_name tool_file_name_text(const char *name)
+{
+    struct tool_name n = { "" };
+    if (!name)
+        return n;
+    if (isalpha((unsigned char)name[0]) && name[1] == ':')
+        name += 2;
+    size_t o = 0;
+    for (const char *p = name; *p && o + 1 < sizeof n.text; p++) {
+        char c = *p == '/' ? '\\' : *p;
+        if (c == '\\' && o && n.text[o - 1] == '\\')
+            continue;
+        if (!o && c != '\\')
+            n.text[o++] = '\\';
+        if (o + 1 < sizeof n.text)
+            n.text[o++] = c;
+    }
+    n.text[o] = 0;
+    return n;
+}
+
+struct tool_name tool_module_name(const char *name)
+{
+    struct tool_name path = tool_file_name_text(name), n = { "" };
+    const char *base = strrchr(path.text, '\\');
+    base = base ? base + 1 : path.text;
+    const char *dot = strrchr(base, '.');
+    size_t length = dot && dot != base ? (size_t)(dot - base) : strlen(base), o = 0;
+    for (size_t i = 0; i < length && o + 1 < sizeof n.text; i++)
+        n.text[o++] = isalnum((unsigned char)base[i]) ? base[i] : '_';
+    n.text[o] = 0;
+    if (!o)
+        snprintf(n.text, sizeof n.text, "%s", "image");
+    return n;
 }

@@ -4,6 +4,13 @@
  * frame and flag columns of valid entries, and the software PTE kinds of an
  * invalid one (demand zero, transition, prototype, pagefile).
  *
+ * Views of sections: a prototype PTE ("Proto: E1000000", its address in
+ * paged pool) is followed, as WinDbg does, by the prototype PTE's own
+ * contents decoded (a valid shared frame, transition, demand zero, or a
+ * subsection PTE naming the subsection that holds the file data); a valid
+ * PTE with the Prototype bit (a frame the section owns) is followed by the
+ * prototype PTE its frame belongs to (the PFN's PteAddress).
+ *
  * (1) The walk is ntmm_pte_walk's: no Accessed bit or TLB entry changes.
  * (2) User addresses are walked in the context's process, kernel addresses
  *     in the System's tables (tool_space_of).
@@ -16,6 +23,9 @@
 #include "tools/tool_internal.h"
 
 #define PTE_COLUMN 27
+
+static void pte_print_software(struct tool_output *out, const struct tool_context *context,
+                               const struct ntmm_pte_info *pte);
 
 static void pte_contents_text(const struct tool_context *context, uint64_t raw, char *out,
                               size_t size)
@@ -36,6 +46,44 @@ static void pte_state_text(const struct ntmm_pte_info *pte, char *out, size_t si
         snprintf(out, size, "pfn %-9llx %s", (unsigned long long)pte->pfn, flags);
     } else {
         snprintf(out, size, "not valid");
+    }
+}
+
+/* The prototype PTE at proto (in paged pool), read through the System's
+ * tables without side effects, and decoded in its own context. */
+static void pte_print_prototype(struct tool_output *out, const struct tool_context *context,
+                                uint64_t proto)
+{
+    struct ntmm_machine_info info;
+    ntmm_machine_info(context->machine, &info);
+    uint64_t raw;
+    char contains[64], protect[48];
+    if (!tool_read_value(context, proto, info.pte_size, &raw)) {
+        tool_printf(out, " ProtoPte at %s is not readable\n",
+                    tool_address_text(context, proto, true).text);
+        return;
+    }
+    struct ntmm_pte_info p;
+    ntmm_proto_pte_decode(context->machine, raw, &p);
+    pte_contents_text(context, raw, contains, sizeof contains);
+    tool_printf(out, " ProtoPte at %s %s\n", tool_address_text(context, proto, true).text,
+                contains);
+    tool_protection_name(p.protection, protect, sizeof protect);
+    switch (p.kind) {
+    case NTMM_PTE_VALID: {
+        char flags[12];
+        ntmm_pte_flags_string(&p, flags);
+        tool_printf(out, " pfn %-9llx %s\n", (unsigned long long)p.pfn, flags);
+        break;
+    }
+    case NTMM_PTE_ZERO:
+        tool_printf(out, " not committed\n");
+        break;
+    case NTMM_PTE_PROTOTYPE: /* a prototype PTE never holds one */
+        break;
+    default:
+        pte_print_software(out, context, &p);
+        break;
     }
 }
 
@@ -60,6 +108,7 @@ static void pte_print_software(struct tool_output *out, const struct tool_contex
     case NTMM_PTE_PROTOTYPE:
         tool_printf(out, " Proto: %s\n",
                     tool_address_text(context, pte->proto_address, true).text);
+        pte_print_prototype(out, context, pte->proto_address);
         break;
     case NTMM_PTE_SUBSECTION:
         tool_printf(out, " Subsection: %s\n Protect: %s\n",
@@ -69,6 +118,20 @@ static void pte_print_software(struct tool_output *out, const struct tool_contex
     case NTMM_PTE_VALID:
         break;
     }
+}
+
+/* A valid PTE with the Prototype bit maps a frame a section owns: the
+ * prototype PTE it belongs to is its PFN's PteAddress. */
+static void pte_print_shared(struct tool_output *out, const struct tool_context *context,
+                             const struct ntmm_pte_info *pte)
+{
+    struct ntmm_pfn_info pfn;
+    if (!pte->prototype || ntmm_pfn_query(context->machine, pte->pfn, &pfn) != STATUS_SUCCESS ||
+        !pfn.prototype_pte)
+        return;
+    tool_printf(out, " ProtoPte: %s (the frame is shared: !pfn %llx)\n",
+                tool_address_text(context, pfn.pte_address, true).text,
+                (unsigned long long)pte->pfn);
 }
 
 /* The self-map address of the entry one level up from entry_address
@@ -135,6 +198,8 @@ static void pte_print_walk(struct tool_output *out, const struct tool_context *c
     }
     if (!walk->translated && walk->levels)
         pte_print_software(out, context, &walk->level[walk->levels - 1].pte);
+    if (walk->translated && walk->levels)
+        pte_print_shared(out, context, &walk->level[walk->levels - 1].pte);
 }
 
 NTSTATUS tool_pte(struct tool_context *context, const char *name, const char *args,

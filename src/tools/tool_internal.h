@@ -33,7 +33,7 @@ extern const size_t tool_command_count;
 
 tool_handler tool_vad, tool_pte, tool_vtop, tool_pfn, tool_vm, tool_memusage, tool_address,
     tool_process, tool_dot_process, tool_dt, tool_dump, tool_dump_physical, tool_edit, tool_x,
-    tool_verify, tool_vmmap, tool_rammap, tool_help;
+    tool_verify, tool_vmmap, tool_rammap, tool_help, tool_ca, tool_lm;
 
 /* Prints "format\n" and returns status (the one-line error of a command). */
 NTSTATUS tool_fail(struct tool_output *out, NTSTATUS status, const char *format, ...)
@@ -72,6 +72,10 @@ uint64_t tool_self_map_end(const struct tool_context *context);
 /* !vad's pseudo address of the VAD at index (address order) and of the
  * tree's root (VadRoot); see vad.c. */
 uint64_t tool_vad_root_address(const struct tool_context *context);
+/* The context's process's VAD that contains va; false (and *vad zeroed)
+ * when none does. */
+bool tool_vad_containing(const struct tool_context *context, uint64_t va,
+                         struct ntmm_vad_info *vad);
 
 /* Physical address of va, or false when no valid leaf maps it. */
 bool tool_translate(const struct tool_context *context, uint64_t va, uint64_t *physical);
@@ -83,6 +87,14 @@ bool tool_read(const struct tool_context *context, uint64_t va, void *buffer, si
 /* Reads one little-endian value of width bytes (1, 2, 4, 8) at va. */
 bool tool_read_value(const struct tool_context *context, uint64_t va, unsigned width,
                      uint64_t *value);
+
+/* A file's name as Windows' FILE_OBJECT holds it, relative to its volume:
+ * "C:\dir/abc.txt" -> "\dir\abc.txt": the drive gone, '/' made a backslash. */
+struct tool_name { char text[272]; };
+struct tool_name tool_file_name_text(const char *name);
+/* The module name WinDbg's lm gives an image file: its base name without
+ * the extension ("C:\app.dll" -> "app"). */
+struct tool_name tool_module_name(const char *name);
 
 /* The MM_* protection of a software PTE as !pte prints it: "4 - ReadWrite". */
 const char *tool_protection_name(unsigned protection, char *buffer, size_t size);

@@ -1,10 +1,14 @@
 /*
  * vad.c — WinDbg's !vad: the current process's VAD tree in address order
  * (ntmm_vad_at), one line per node: VAD address, level, start and end VPN,
- * commit charge, Private or Mapped, Exe for image maps, protection; then
- * "Total VADs, average level, maximum depth". "!vad Address 1" shows the VAD
- * that contains Address in detail; "!vad Node" the subtree under a node
- * (the VadRoot !process prints: the whole tree), "!vad Node 1" that node.
+ * commit charge, Private or Mapped, Exe for image maps, protection, and for
+ * a view what it maps (the file's name, or "Pagefile section, shared commit
+ * N" as WinDbg says it); then "Total VADs, average level, maximum depth".
+ * "!vad Address 1" shows the VAD that contains Address in detail (for a view
+ * its Control Area, First ProtoPte and Last PTE: the prototype PTEs of its
+ * first and last pages, in paged pool, and its offset in the section);
+ * "!vad Node" the subtree under a node (the VadRoot !process prints: the
+ * whole tree), "!vad Node 1" that node.
  *
  * The VAD column: ntmm keeps its VAD nodes in host memory, so they have no
  * kernel address; introspect gives each a stable pseudo address in nonpaged
@@ -29,15 +33,42 @@ uint64_t tool_vad_root_address(const struct tool_context *context)
     return 0;
 }
 
+bool tool_vad_containing(const struct tool_context *context, uint64_t va,
+                         struct ntmm_vad_info *vad)
+{
+    uint64_t vpn = va / NTMM_PAGE_SIZE;
+    for (unsigned i = 0; ntmm_vad_at(context->process, i, vad); i++)
+        if (vpn >= vad->starting_vpn && vpn <= vad->ending_vpn)
+            return true;
+    memset(vad, 0, sizeof *vad);
+    return false;
+}
+
+/* What a view maps, as WinDbg ends its line: the file, or the pagefile. */
+static void vad_mapping_text(const struct ntmm_vad_info *vad, char *text, size_t size)
+{
+    if (vad->file_backed)
+        snprintf(text, size, "%s", tool_file_name_text(vad->file_name).text);
+    else
+        snprintf(text, size, "Pagefile section, shared commit 0x%llx",
+                 (unsigned long long)vad->shared_commit);
+}
+
 static void vad_print_line(struct tool_output *out, const struct tool_context *context,
                            const struct ntmm_vad_info *vad)
 {
-    tool_printf(out, "%s (%2u) %10llx %8llx %9llu %-7s %-4s %s\n",
+    tool_printf(out, "%s (%2u) %10llx %8llx %9llu %-7s %-4s ",
                 tool_address_text(context, vad->node_address, false).text,
                 vad->level - 1, (unsigned long long)vad->starting_vpn,
                 (unsigned long long)vad->ending_vpn, (unsigned long long)vad->commit_charge,
-                vad->private_memory ? "Private" : "Mapped", vad->image_map ? "Exe" : "",
-                vad->protection_name);
+                vad->private_memory ? "Private" : "Mapped", vad->image_map ? "Exe" : "");
+    if (vad->private_memory) {
+        tool_printf(out, "%s\n", vad->protection_name);
+        return;
+    }
+    char mapping[320];
+    vad_mapping_text(vad, mapping, sizeof mapping);
+    tool_printf(out, "%-18s %s\n", vad->protection_name, mapping);
 }
 
 /* The in-order index of the node at node_address, or -1. */
@@ -91,10 +122,20 @@ static NTSTATUS vad_detail(struct tool_context *context, const char *name, uint6
         if (node >= 0 ? (unsigned)node != i : vpn < vad.starting_vpn || vpn > vad.ending_vpn)
             continue;
         tool_printf(out, "\nVAD @ %s\n", tool_address_text(context, vad.node_address, false).text);
-        tool_printf(out, "  Start VPN: %12llx  End VPN: %8llx  Control Area:  00000000\n",
-                    (unsigned long long)vad.starting_vpn, (unsigned long long)vad.ending_vpn);
-        tool_printf(out, "  First ProtoPte: 00000000  Last PTE 00000000  Commit Charge %9llx (%llu.)\n",
+        tool_printf(out, "  Start VPN: %12llx  End VPN: %8llx  Control Area:  %s\n",
+                    (unsigned long long)vad.starting_vpn, (unsigned long long)vad.ending_vpn,
+                    tool_address_text(context, vad.control_area, false).text);
+        tool_printf(out, "  First ProtoPte: %s  ",
+                    tool_address_text(context, vad.first_proto_pte, false).text);
+        tool_printf(out, "Last PTE %s  Commit Charge %9llx (%llu.)\n",
+                    tool_address_text(context, vad.last_proto_pte, false).text,
                     (unsigned long long)vad.commit_charge, (unsigned long long)vad.commit_charge);
+        if (!vad.private_memory) {
+            char mapping[320];
+            vad_mapping_text(&vad, mapping, sizeof mapping);
+            tool_printf(out, "  File offset   %llx  %s\n", (unsigned long long)vad.section_offset,
+                        mapping);
+        }
         tool_printf(out, "  Level %u  %s%s%s %s (Protection %u)\n", vad.level - 1,
                     vad.private_memory ? "PrivateMemory" : "Mapped",
                     vad.mem_commit ? " MemCommit" : "", vad.image_map ? " ImageMap" : "",
