@@ -197,6 +197,111 @@ print(pcall(execute, a))'
 out_is "$(printf '64\t00000000`00010000\t00000000`00390000\nfalse\tEXCEPTION_ACCESS_VIOLATION (0xc0000005) executing 0x00010000')"
 check $? "x64: a 64-bit first process, hex with the backtick, NX"
 
+# ---- files and file mappings ----
+run -e 'h = CreateFileMapping(INVALID_HANDLE_VALUE, nil, PAGE_READWRITE, 0, 512, "MappedMemoryA")
+print(h ~= nil, GetLastError())
+v = MapViewOfFile(h, FILE_MAP_ALL_ACCESS, 0, 0, 512)
+write32(v, 0x12345678)
+print(VirtualQuery(v).Type == MEM_MAPPED, VirtualQuery(v).RegionSize)
+h2 = CreateFileMapping(INVALID_HANDLE_VALUE, nil, PAGE_READWRITE, 0, 512, "MappedMemoryA")
+print(h2 ~= h, GetLastError())
+v2 = MapViewOfFile(h2, FILE_MAP_READ, 0, 0, 0)
+print(hex(read32(v2)), v2 ~= v)
+print(UnmapViewOfFile(v2), UnmapViewOfFile(v), CloseHandle(h2), CloseHandle(h))
+print(CloseHandle(h), GetLastError())'
+[ "$rc" -eq 0 ] && out_is "$(printf 'true\t0\ntrue\t4096\ntrue\t183\n12345678\ttrue\ntrue\ttrue\ttrue\ttrue\nfalse\t6')"
+check $? "CreateFileMapping, MapViewOfFile, a second create opens it (183), Unmap, CloseHandle"
+run -e 'print(CreateFileMapping(INVALID_HANDLE_VALUE, nil, PAGE_READWRITE, 0, 0), GetLastError())
+print(OpenFileMapping(FILE_MAP_READ, false, "NoSuchMapping"), GetLastError())
+print(MapViewOfFile(1234, FILE_MAP_READ, 0, 0, 0), GetLastError())
+print(UnmapViewOfFile(0x12340000), GetLastError())
+ro = CreateFileMapping(INVALID_HANDLE_VALUE, nil, PAGE_READONLY, 0, 0x2000, "ro")
+print(MapViewOfFile(ro, FILE_MAP_WRITE, 0, 0, 0), GetLastError())
+print(MapViewOfFile(ro, FILE_MAP_READ, 0, 0x1000, 0x1000), GetLastError())
+print(MapViewOfFile(ro, FILE_MAP_READ, 0, 0x10000, 0x1000), GetLastError())
+a = MapViewOfFileEx(ro, FILE_MAP_READ, 0, 0, 0x1000, 0x500000)
+print(hex(a), MapViewOfFileEx(ro, FILE_MAP_READ, 0, 0, 0x1000, 0x500000), GetLastError())
+print(pcall(write8, a, 1))'
+[ "$rc" -eq 0 ] &&
+    out_is "$(printf 'nil\t87\nnil\t2\nnil\t6\nfalse\t487\nnil\t5\nnil\t1132\nnil\t5\n00500000\tnil\t487\nfalse\tEXCEPTION_ACCESS_VIOLATION (0xc0000005) writing 0x00500000')"
+check $? "file-mapping errors: 87, 2, 6, 487, 5 (FILE_MAP_WRITE of a read-only mapping), 1132, 5, 487; a read-only view faults on write"
+run -e 'buf = VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READWRITE)
+writebytes(buf, "hello, world!")
+h = CreateFile("C:\\t.txt", GENERIC_READ | GENERIC_WRITE, 0, nil, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nil)
+print(h > 0, GetLastError())
+print(WriteFile(h, buf, 13, buf + 0x100))
+print(read32(buf + 0x100), GetFileSize(h))
+print(GetFileSizeEx(h), SetFilePointer(h, 0, nil, FILE_BEGIN))
+print(ReadFile(h, buf + 0x200, 100))
+print(readbytes(buf + 0x200, 13))
+print(ReadFile(h, buf + 0x200, 100))
+print(SetFilePointer(h, -1, nil, FILE_BEGIN), GetLastError())
+print(SetFilePointer(h, 5, 0, FILE_BEGIN))
+print(SetFilePointerEx(h, 2, FILE_CURRENT))
+print(SetEndOfFile(h), GetFileSizeEx(h))'
+[ "$rc" -eq 0 ] && out_is "$(printf 'true\t0\ntrue\t13\n13\t13\t0\n13\t0\ntrue\t13\nhello, world!\ntrue\t0\n4294967295\t131\n5\t0\ntrue\t7\ntrue\t7')"
+check $? "CreateFile, WriteFile and ReadFile through simulated memory, the file pointer, SetEndOfFile"
+run -e 'h = CreateFile("C:\\t.txt", GENERIC_READ | GENERIC_WRITE, 0, nil, CREATE_NEW, 0, nil)
+ok, n = WriteFile(h, 0x50000000, 10) print(ok, n, GetLastError())
+ok, n = ReadFile(1234, 0x50000000, 10) print(ok, n, GetLastError())
+print(CreateFile("C:\\t.txt", GENERIC_READ, 0, nil, CREATE_NEW, 0, nil) == INVALID_HANDLE_VALUE, GetLastError())
+print(CreateFile("C:\\nope.txt", GENERIC_READ, 0, nil, OPEN_EXISTING, 0, nil), GetLastError())
+print(DeleteFile("C:\\t.txt"), GetLastError())
+print(CloseHandle(h), DeleteFileA("C:\\t.txt"), DeleteFileW("C:\\t.txt"), GetLastError())
+z = CreateFile("C:\\zero.txt", GENERIC_READ, 0, nil, CREATE_ALWAYS, 0, nil)
+print(CreateFileMapping(z, nil, PAGE_READONLY, 0, 0), GetLastError())
+ok, e = pcall(CreateFile, "C:\\x", GENERIC_READ, 0, {}, OPEN_ALWAYS)
+print(ok, e:match("bad argument #4 to .*%(nil %(lpSecurityAttributes%) expected, got table%)") ~= nil)'
+[ "$rc" -eq 0 ] && out_is "$(printf "false\t0\t998\nfalse\t0\t6\ntrue\t80\n-1\t2\nfalse\t32\ntrue\ttrue\tfalse\t2\nnil\t1006\nfalse\ttrue")"
+check $? "file errors: 998, 6, 80, 2, 32 (not shared for delete), 2, 1006 (an empty file); a security-attributes table is a Lua error"
+run -e 'buf = VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READWRITE)
+writebytes(buf, "MappedMemoryA")
+f = CreateFile("C:\\abc.txt", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ, nil, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nil)
+WriteFile(f, buf, 13)
+m = CreateFileMappingA(f, nil, PAGE_READWRITE, 0, 512, "MappedMemoryA")
+print(GetFileSize(f))
+a = MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, 512)
+p = CreateProcess{name = "b.exe"}
+SetCurrentProcess(p)
+mb = OpenFileMappingW(FILE_MAP_ALL_ACCESS, false, "MappedMemoryA")
+b = MapViewOfFile(mb, FILE_MAP_ALL_ACCESS, 0, 0, 0)
+print(readbytes(b, 13))
+writebytes(b + 16, "from b")
+print(FlushViewOfFile(b, 0), FlushViewOfFile(b + 16, 1))
+SetCurrentProcess(GetCurrentProcessObject())
+for _, q in ipairs(Processes()) do if q ~= p then SetCurrentProcess(q) end end
+print(readbytes(a + 16, 6))
+SetFilePointer(f, 16, nil, FILE_BEGIN)
+print(ReadFile(f, buf + 0x100, 6))
+print(readbytes(buf + 0x100, 6))'
+[ "$rc" -eq 0 ] && out_is "$(printf '512\t0\nMappedMemoryA\ntrue\ttrue\nfrom b\ntrue\t6\nfrom b')"
+check $? "a file mapped in two processes: B reads the text, A sees B's write, the flush reaches the file"
+run -e 'f = CreateFile("C:\\cow.txt", GENERIC_READ | GENERIC_WRITE, 0, nil, CREATE_ALWAYS, 0, nil)
+buf = VirtualAlloc(nil, 0x2000, MEM_COMMIT, PAGE_READWRITE)
+writebytes(buf, "original")
+WriteFile(f, buf, 0x2000)
+m = CreateFileMapping(f, nil, PAGE_WRITECOPY, 0, 0)
+before = GetProcessMemoryInfo().PrivateUsage
+c = MapViewOfFile(m, FILE_MAP_COPY, 0, 0, 0)
+r = MapViewOfFile(m, FILE_MAP_READ, 0, 0, 0)
+print(GetProcessMemoryInfo().PrivateUsage - before, VirtualQuery(c).Protect == PAGE_WRITECOPY)
+writebytes(c, "changed!")
+print(readbytes(c, 8), readbytes(r, 8), VirtualQuery(c).Protect == PAGE_READWRITE, VirtualQuery(c).RegionSize)
+print(FlushViewOfFile(c, 0), UnmapViewOfFile(c), GetProcessMemoryInfo().PrivateUsage == before)
+SetFilePointer(f, 0, nil, FILE_BEGIN) ReadFile(f, buf + 0x1000, 8) print(readbytes(buf + 0x1000, 8))'
+[ "$rc" -eq 0 ] && out_is "$(printf '8192\ttrue\nchanged!\toriginal\ttrue\t4096\ntrue\ttrue\ttrue\noriginal')"
+check $? "FILE_MAP_COPY: commit charged at map time, a write makes a private copy, the file and the read view keep the original"
+run -e 'h = CreateFileMapping(INVALID_HANDLE_VALUE, nil, PAGE_READWRITE, 0, 0x3000, nil)
+v = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0) write32(v, 1)
+local t, ok = dbg("!ca") print(ok, t:match("\n(86000000 +86000040 +1 +1 +1) Commit") ~= nil)
+t, ok = dbg("!ca 86000000") print(ok, t:match("Mapped Views +1") ~= nil, t:match("Subsection 1 @ 86000080") ~= nil)
+t, ok = dbg("!vad " .. hex(v) .. " 1") print(ok, t:match("Control Area:  86000000") ~= nil)
+t, ok = dbg("!pte " .. hex(v + 0x1000)) print(ok, t:match("Proto: E1000008") ~= nil, t:match("DemandZero") ~= nil)
+t, ok = dbg("lm") print(ok, t:match("80400000 80600000   nt ") ~= nil)
+print(select(2, dbg("!ca 12345678")), select(2, dbg("!controlarea 86000000 1")), select(2, dbg("lm x")))'
+[ "$rc" -eq 0 ] && out_is "$(printf 'true\ttrue\ntrue\ttrue\ttrue\ntrue\ttrue\ntrue\ttrue\ttrue\ntrue\ttrue\nfalse\ttrue\tfalse')"
+check $? "the debugger on a view: !ca, !vad detail, !pte of a prototype PTE, lm"
+
 # ---- determinism ----
 cat >"$dir/det.lua" <<'LUA'
 local p = CreateProcess{name = "det.exe"}
@@ -239,4 +344,4 @@ print(GetCurrentProcessObject() == p)'
 out_is true
 check $? ".process switches the scripts' current process too"
 
-[ "$n" -eq 43 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
+[ "$n" -eq 50 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"

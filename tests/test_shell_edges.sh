@@ -68,13 +68,23 @@ check $? "deep parentheses, /0, poi(0), unbalanced, non-ASCII, L0, L too large"
 
 # ---- every command with odd arguments, on the three architectures ----
 cat >"$dir/odd.lua" <<'LUA'
+-- a view of a pagefile-backed section and one of a file, for !ca, lm, !vad ...
+local s = CreateFileMapping(INVALID_HANDLE_VALUE, nil, PAGE_READWRITE, 0, 0x3000, "odd")
+write32(MapViewOfFile(s, FILE_MAP_ALL_ACCESS, 0, 0, 0), 1)
+local buffer = VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READWRITE)
+local f = CreateFile("C:\\odd.txt", GENERIC_READ | GENERIC_WRITE, 0, nil, CREATE_ALWAYS, 0, nil)
+WriteFile(f, buffer, 0x1000)
+local v = MapViewOfFile(CreateFileMapping(f, nil, PAGE_WRITECOPY, 0, 0), FILE_MAP_COPY, 0, 0, 0)
+write32(v, 1)
 local cmds = { "!vad", "!pte", "!vtop", "!pfn", "!vm", "!memusage", "!address", "!process",
     ".process", "dt", "db", "dw", "dd", "dq", "!db", "!dd", "!dq", "eb", "ew", "ed", "eq", "x",
-    "!verify", "vmmap", "rammap", "help" }
+    "!verify", "vmmap", "rammap", "help", "!ca", "!controlarea", "lm" }
 local args = { "", "0", "-1", "ffffffff", "ffffffff`ffffffff", "1/0", "(((1)))", "1)", "(1",
     "'a", "\255\254", "poi(0)", "0n", "0x", "--5", "L0", "0 L0", "0 L-1", "fffffff0 L10",
     "ffffffffffffffff L2", "7ffffff0 L40", "10000 1 2", "MmPfnDatabase+0x1c*0n10", "0 0",
-    "-summary", "_MMPFN ffffffff", "_MMPTE c0000000", "*!*", "nt!", "`", string.rep("1 ", 70) }
+    "-summary", "_MMPFN ffffffff", "_MMPTE c0000000", "*!*", "nt!", "`", string.rep("1 ", 70),
+    "86000000", "86000000 3", "86000000 4", "86000040", "86000080", "e1000000", "e1000fff", "v",
+    "fffffa80`01000000", "fffff8a0`00000000 2" }
 local count = 0
 for _, c in ipairs(cmds) do
     for _, a in ipairs(args) do

@@ -63,6 +63,13 @@ void bind_sysinfo(lua_State *L);
 void bind_memory(lua_State *L);
 void bind_process(lua_State *L);
 void bind_debug(lua_State *L);
+void bind_file(lua_State *L);
+void bind_section(lua_State *L);
+
+/* lua_file.c: a file or section handle argument (an entry of the current
+ * process's handle table; nil is NULL), and a handle result (NULL: nil). */
+HANDLE handle_check(lua_State *L, int index);
+int handle_push(lua_State *L, HANDLE h);
 
 /* process_object.c: the process userdata and handle conversions. */
 void process_object_register(lua_State *L);
