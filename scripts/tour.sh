@@ -112,6 +112,45 @@ TEXT
 echo
 run -- e02_demand_zero.lua
 
+pause "E4 (shared memory)"
+banner "E4  Shared memory: a named section backed by the pagefile (seed 004, 1.1.4)"
+cat <<'TEXT'
+Seed 004: process A creates "MappedMemoryA" with CreateFileMapping(INVALID_
+HANDLE_VALUE, ...), maps it and writes 0x12345678; process B opens it by name,
+maps it and reads 12345678. Look for: a Mapped VAD ("Pagefile section, shared
+commit") in each process; B's PTE before the read, a prototype PTE (Proto:
+E1000000, in paged pool) whose prototype PTE A's write made valid; after the
+read both PTEs map one frame, and !pfn says share count 2, P (Shared).
+TEXT
+echo
+run -- e04_shared_memory.lua
+
+pause "E5 (a mapped file)"
+banner "E5  A file mapped by two processes (seed 004, 1.1.4)"
+cat <<'TEXT'
+Seed 004: A writes "MappedMemoryA" into C:\abc.txt and maps the file; B opens the
+mapping by name and reads the text; a change through one view is seen by the
+other. Look for: \abc.txt at the end of both Mapped VAD lines; the untouched
+prototype PTE is a subsection PTE (the data is still in the file); B's write
+seen by A at once (one frame); !ca with Flags File and the file's name; after
+FlushViewOfFile, ReadFile finds B's write in the file.
+TEXT
+echo
+run -- e05_mapped_file.lua
+
+pause "E7 (copy-on-write)"
+banner "E7  Copy-on-write: a FILE_MAP_COPY view (seeds 004, 001, 002, 003)"
+cat <<'TEXT'
+Seeds 004 and 002: writing a copy-on-write page gives the writer a private copy;
+other processes and the file keep the original. Look for: the commit charged
+when the copy view is mapped; A's PTE first maps the file's frame with C
+(copy-on-write) and no W; after the write a new pfn, a private page (no P,
+its PteAddress A's own PTE); B's view and the file unchanged; VirtualQuery:
+PAGE_READWRITE for the copied page, PAGE_WRITECOPY for the rest.
+TEXT
+echo
+run -- e07_copy_on_write.lua
+
 pause "E12 (large-address-aware images)"
 banner "E12  2 GB, 3 GB, 4 GB: the user space of a 32-bit process (seeds 000, 001)"
 cat <<'TEXT'

@@ -50,6 +50,14 @@ e01_virtualalloc_vad.x64   e01_virtualalloc_vad.lua  -     --arch x64
 e02_demand_zero            e02_demand_zero.lua       -     --arch pae
 e02_demand_zero.x86        e02_demand_zero.lua       -     --arch x86
 e02_demand_zero.x64        e02_demand_zero.lua       -     --arch x64
+e04_shared_memory          e04_shared_memory.lua     -     --arch pae
+e04_shared_memory.x86      e04_shared_memory.lua     -     --arch x86
+e04_shared_memory.x64      e04_shared_memory.lua     -     --arch x64
+e05_mapped_file            e05_mapped_file.lua       -     --arch pae
+e05_mapped_file.x64        e05_mapped_file.lua       -     --arch x64
+e07_copy_on_write          e07_copy_on_write.lua     -     --arch pae
+e07_copy_on_write.x86      e07_copy_on_write.lua     -     --arch x86
+e07_copy_on_write.x64      e07_copy_on_write.lua     -     --arch x64
 e08_zeroed_list            e08_zeroed_list.lua       -     --arch pae --ram 512M
 e08_zeroed_list.x64        e08_zeroed_list.lua       -     --arch x64 --ram 256M
 e12_address_space.pae      e12_address_space.lua     2GB   --arch pae
@@ -83,10 +91,17 @@ rc=$?
 [ "$rc" -eq 0 ] && [ ! -s "$dir/err" ] && same by_hand.out
 check $? "the E1/E2/E8 lines of by_hand.txt typed into the REPL match by_hand.out"
 
-# Determinism: a second run prints the same bytes.
+# Determinism: a second run prints the same bytes (E5 also on a C: drive
+# given with --root, which must not change what the script prints).
 "$NTMM" "$seeds/e02_demand_zero.lua" >"$dir/first" 2>&1 </dev/null
 "$NTMM" "$seeds/e02_demand_zero.lua" >"$dir/second" 2>&1 </dev/null
 cmp -s "$dir/first" "$dir/second"
 check $? "e02_demand_zero.lua prints the same twice"
+mkdir "$dir/root"
+"$NTMM" --root "$dir/root" "$seeds/e05_mapped_file.lua" >"$dir/out" 2>&1 </dev/null
+[ "$?" -eq 0 ] && cmp -s "$dir/out" "$golden/e05_mapped_file.out" &&
+    [ "$(head -c 13 "$dir/root/abc.txt")" = MappedMemoryA ] &&
+    [ "$(wc -c <"$dir/root/abc.txt")" -eq 512 ]
+check $? "e05_mapped_file.lua with --root: the same output, and abc.txt holds the text (512 bytes)"
 
 echo "1..$n"
