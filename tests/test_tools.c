@@ -7,6 +7,7 @@
  * bad arguments (one line, STATUS_INVALID_PARAMETER, nothing changed), and
  * determinism.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -594,6 +595,82 @@ static void test_views_vmmap_address_lm(void **state)
     fixture_free(&f);
 }
 
+/* lm, !vad, !ca, !address and vmmap on an image: dll32.dll of
+ * $NTMM_PE_DIR (make check builds it), written to C: with WriteFile and
+ * loaded with LoadLibrary. */
+static void test_image_lm(void **state)
+{
+    (void)state;
+    const char *dir = getenv("NTMM_PE_DIR");
+    if (!dir)
+        skip(); /* run by hand without make check's PE fixtures */
+    char path[512];
+    snprintf(path, sizeof path, "%s/dll32.dll", dir);
+    FILE *host = fopen(path, "rb");
+    assert_non_null(host);
+    static uint8_t bytes[1 << 16];
+    size_t size = fread(bytes, 1, sizeof bytes, host);
+    fclose(host);
+    assert_true(size > 0 && size < sizeof bytes);
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, false);
+    uint64_t buffer = (uintptr_t)VirtualAlloc(NULL, sizeof bytes, MEM_COMMIT, PAGE_READWRITE);
+    assert_int_equal(ntmm_write(f.process, buffer, bytes, size), STATUS_SUCCESS);
+    HANDLE file = CreateFileA("C:\\dll32.dll", GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    assert_true(file != INVALID_HANDLE_VALUE);
+    assert_true(WriteFile(file, (LPCVOID)(uintptr_t)buffer, (DWORD)size, NULL, NULL));
+    assert_true(CloseHandle(file));
+    HMODULE module = LoadLibraryA("C:\\dll32.dll");
+    assert_non_null(module);
+    struct ntmm_module_info info;
+    assert_true(ntmm_module_at(f.process, 0, &info));
+    assert_false(ntmm_module_at(f.process, 1, &info));
+    assert_int_equal(info.base, (uintptr_t)module);
+    assert_string_equal(info.file_name, "C:\\dll32.dll");
+    char expected[160];
+    snprintf(expected, sizeof expected,
+             "start    end        module name\n"
+             "%08llx %08llx   dll32      (deferred)\n"
+             "80400000 80600000   nt         (ntmm symbols)\n",
+             (unsigned long long)info.base, (unsigned long long)info.end);
+    char *text = run(&f, STATUS_SUCCESS, "lm");
+    assert_string_equal(text, expected);
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "lm v");
+    assert_contains(text, "   dll32      (deferred)\n    Image path: \\dll32.dll\n");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!vad");
+    assert_contains(text, " Mapped  Exe  EXECUTE_WRITECOPY  \\dll32.dll\n");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!address %llx", (unsigned long long)info.base);
+    assert_contains(text, "Usage:                  Image\n");
+    assert_contains(text, "Type:                   01000000          MEM_IMAGE\n");
+    assert_contains(text, "Image Path:             \\dll32.dll\nModule Name:            dll32\n");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "!address");
+    assert_contains(text, " MEM_IMAGE   MEM_COMMIT  PAGE_EXECUTE_READ      Image [dll32; \"\\dll32.dll\"]\n");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "vmmap");
+    assert_contains(text, "\nImage                 20 K         20 K          0 K");
+    free(text);
+    struct ntmm_control_area_info ca;
+    assert_true(ntmm_control_area_at(f.machine, 0, &ca));
+    assert_true(ca.image && ca.file);
+    assert_int_equal(ca.based_address, info.base);
+    text = run(&f, STATUS_SUCCESS, "!ca %llx", (unsigned long long)ca.address);
+    assert_contains(text, "  Flags (a0) Image File\n");
+    assert_contains(text, "  Image Base   10000000  Based Addr ");
+    assert_contains(text, "  ReadOnly CopyOnWrite\n"); /* .data */
+    free(text);
+    assert_true(FreeLibrary(module));
+    text = run(&f, STATUS_SUCCESS, "lm");
+    assert_string_equal(text, "start    end        module name\n"
+                              "80400000 80600000   nt         (ntmm symbols)\n");
+    free(text);
+    test_verify(f.machine);
+    fixture_free(&f);
+}
+
 /* Every display command on views changes nothing: no TLB counter, PFN,
  * list or process counter moves, the verifier still passes. */
 static void test_views_change_nothing(void **state)
@@ -773,6 +850,7 @@ int main(void)
         cmocka_unit_test(test_control_areas),
         cmocka_unit_test(test_pte_pfn_views),
         cmocka_unit_test(test_views_vmmap_address_lm),
+        cmocka_unit_test(test_image_lm),
         cmocka_unit_test(test_views_change_nothing),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_deterministic),

@@ -209,6 +209,8 @@ struct ntmm_control_area_info {
     uint64_t committed;           /* Segment->NumberOfCommittedPages (pagefile-backed) */
     unsigned protection;          /* MM_*: Segment->SegmentPteTemplate's protection */
     unsigned subsection_count;
+    uint64_t image_base;          /* an image: its headers' ImageBase (else 0) */
+    uint64_t based_address;       /* an image: where its views go, ImageBase or where ASLR moved it */
 };
 /* The machine's control areas, oldest first; false past the last. */
 bool ntmm_control_area_at(const struct ntmm_machine *machine, unsigned index,
@@ -219,7 +221,9 @@ bool ntmm_control_area_at(const struct ntmm_machine *machine, unsigned index,
 NTSTATUS ntmm_control_area_query(const struct ntmm_machine *machine, uint64_t address,
                                  struct ntmm_control_area_info *info);
 
-/* One subsection of a control area (!ca; _SUBSECTION). Sectors are 512 bytes. */
+/* One subsection of a control area (!ca; _SUBSECTION). Sectors are 512
+ * bytes. An image has one for its headers and one per PE section, whose
+ * file data is the section's raw data (PointerToRawData, SizeOfRawData). */
 struct ntmm_subsection_info {
     uint64_t address;             /* its pseudo address: what its subsection PTEs encode */
     uint64_t control_area;        /* ControlArea */

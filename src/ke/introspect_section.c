@@ -74,7 +74,24 @@ static void control_area_info(const struct mm_control_area *ca,
         .committed = ca->commit,
         .protection = ca->protection,
         .subsection_count = ca->subsection_count,
+        .image_base = ca->image_info ? ca->image_info->pe.image_base : 0,
+        .based_address = ca->image_info ? ca->image_info->base : 0,
     };
+}
+
+/* The file data behind subsection index: an image's headers and sections
+ * keep theirs in the PE headers, a data file's subsection its own. */
+static void subsection_file_data(const struct mm_control_area *ca, unsigned index,
+                                 uint64_t *offset, uint64_t *bytes)
+{
+    const struct mm_subsection *s = &ca->subsections[index];
+    *offset = s->file_offset;
+    *bytes = s->file_bytes;
+    if (!ca->image_info)
+        return;
+    const struct pe_image *pe = &ca->image_info->pe;
+    *offset = index ? pe->sections[index - 1].raw_offset : 0;
+    *bytes = index ? pe->sections[index - 1].raw_size : pe->size_of_headers;
 }
 
 /* The control area at index, oldest first (2). */
@@ -147,16 +164,18 @@ bool ntmm_subsection_at(const struct ntmm_machine *machine, uint64_t control_are
     if (!ca || index >= ca->subsection_count)
         return false;
     const struct mm_subsection *s = &ca->subsections[index];
+    uint64_t offset, bytes;
+    subsection_file_data(ca, index, &offset, &bytes);
     *info = (struct ntmm_subsection_info){
         .address = s->address,
         .control_area = ca->address,
         .base_pte = s->proto_va,
         .ptes = s->ptes,
         .first_page = s->first_page,
-        .starting_sector = s->file_offset / 512,
-        .number_of_sectors = s->file_bytes / 512,
-        .file_offset = s->file_offset,
-        .file_bytes = s->file_bytes,
+        .starting_sector = offset / 512,
+        .number_of_sectors = bytes / 512,
+        .file_offset = offset,
+        .file_bytes = bytes,
         .protection = s->protection,
     };
     return true;

@@ -103,6 +103,10 @@ static void ca_print_segment(struct tool_context *context, const struct ntmm_con
     tool_printf(out, "  ProtoPtes    %s  Protection %s\n",
                 tool_address_text(context, first.base_pte, false).text,
                 tool_protection_name(ca->protection, protection, sizeof protection));
+    if (ca->image)
+        tool_printf(out, "  Image Base   %s  Based Addr %s\n",
+                    tool_address_text(context, ca->image_base, false).text,
+                    tool_address_text(context, ca->based_address, false).text);
 }
 
 static void ca_print_subsection(struct tool_context *context, unsigned index,
@@ -123,7 +127,9 @@ static void ca_print_subsection(struct tool_context *context, unsigned index,
                 0u);
     tool_printf(out, "  Flags        %8x  Sector Offset   %8x  Protection        %8u\n", flags,
                 end_offset, s->protection & 0x1f);
-    tool_printf(out, "  %s\n", writable ? "ReadWrite" : "ReadOnly");
+    bool copy_on_write = base == 5 || base == 7; /* MM_WRITECOPY, MM_EXECUTE_WRITECOPY */
+    tool_printf(out, "  %s\n", writable ? "ReadWrite" : copy_on_write ? "ReadOnly CopyOnWrite"
+                                                                     : "ReadOnly");
     tool_printf(out, "  Flink        %s  Blink           %s  MappedViews       %8llu\n",
                 tool_address_text(context, 0, false).text,
                 tool_address_text(context, 0, false).text, (unsigned long long)mapped_views);
