@@ -302,6 +302,25 @@ print(select(2, dbg("!ca 12345678")), select(2, dbg("!controlarea 86000000 1")),
 [ "$rc" -eq 0 ] && out_is "$(printf 'true\ttrue\ntrue\ttrue\ttrue\ntrue\ttrue\ntrue\ttrue\ttrue\ntrue\ttrue\nfalse\ttrue\tfalse')"
 check $? "the debugger on a view: !ca, !vad detail, !pte of a prototype PTE, lm"
 
+# LoadLibrary and its kin; with make check's PE fixtures ($NTMM_PE_DIR), a DLL.
+mkdir "$dir/c"
+run --root "$dir/c" -e 'print(LoadLibrary("C:\\nope.dll"), GetLastError())
+print(GetModuleHandle("nope.dll"), GetLastError(), FreeLibrary(0x10000000), GetLastError())'
+[ "$rc" -eq 0 ] && out_is "$(printf 'nil\t126\nnil\t126\tfalse\t126')"
+status=$?
+if [ "$status" -eq 0 ] && [ -n "${NTMM_PE_DIR:-}" ]; then
+    cp "$NTMM_PE_DIR/dll32.dll" "$dir/c/"
+    run --root "$dir/c" -e 'h = LoadLibraryA("C:\\dll32.dll")
+buf = VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READWRITE)
+n = GetModuleFileName(h, buf, 260)
+print(GetModuleHandle("dll32.dll") == h, n, readbytes(buf, n), VirtualQuery(h).Type == MEM_IMAGE)
+print(dbg("lm"):match("\n(%x+ %x+   dll32 )") ~= nil, dbg("!vad"):match("Mapped  Exe  EXECUTE_WRITECOPY  \\dll32%.dll") ~= nil)
+print(FreeLibrary(h), GetModuleHandle("dll32.dll"), GetLastError())'
+    [ "$rc" -eq 0 ] && out_is "$(printf 'true\t12\tC:\\dll32.dll\ttrue\ntrue\ttrue\ntrue\tnil\t126')"
+    status=$?
+fi
+check $status "LoadLibrary, GetModuleHandle, GetModuleFileName, FreeLibrary (126 for a missing DLL) and lm"
+
 # ---- determinism ----
 cat >"$dir/det.lua" <<'LUA'
 local p = CreateProcess{name = "det.exe"}
@@ -344,4 +363,4 @@ print(GetCurrentProcessObject() == p)'
 out_is true
 check $? ".process switches the scripts' current process too"
 
-[ "$n" -eq 50 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
+[ "$n" -eq 51 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"

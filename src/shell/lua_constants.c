@@ -3,7 +3,7 @@
  * the public headers give them: MEM_*, PAGE_*, SEC_*, ERROR_*, PROCESSOR_*,
  * the STATUS_* codes and the EXCEPTION_* codes, the access rights (GENERIC_*,
  * FILE_*, SECTION_*, FILE_MAP_*), FILE_SHARE_*, CreateFile's dispositions,
- * SetFilePointer's methods and the INVALID_* results.
+ * SetFilePointer's methods, the INVALID_* results and LoadLibraryEx's flag.
  *
  * (1) Status and exception codes are their 32-bit unsigned values
  *     (STATUS_ACCESS_VIOLATION == 0xC0000005), the numbers an exception's
@@ -37,6 +37,7 @@ static const struct constant constants[] = {
     C(STATUS_IN_PAGE_ERROR),
     C(STATUS_PAGEFILE_QUOTA),
     C(STATUS_INVALID_HANDLE),
+    C(STATUS_INVALID_CID),
     C(STATUS_INVALID_PARAMETER),
     C(STATUS_NO_MEMORY),
     C(STATUS_CONFLICTING_ADDRESSES),
@@ -227,6 +228,7 @@ static const struct constant constants[] = {
     C(FILE_ATTRIBUTE_NORMAL),
     C(INVALID_FILE_SIZE),
     C(INVALID_SET_FILE_POINTER),
+    C(DONT_RESOLVE_DLL_REFERENCES),
     C(PROCESSOR_INTEL_386),
     C(PROCESSOR_INTEL_486),
     C(PROCESSOR_INTEL_PENTIUM),

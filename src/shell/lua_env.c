@@ -45,6 +45,7 @@ static int open_all(lua_State *L)
     bind_debug(L);
     bind_file(L);
     bind_section(L);
+    bind_module(L);
     process_object_push(L, ntmm_current_process(), false); /* the first process: handle 4 */
     lua_pop(L, 1);
     create_arg_table(L, shell->options);

@@ -65,6 +65,7 @@ void bind_process(lua_State *L);
 void bind_debug(lua_State *L);
 void bind_file(lua_State *L);
 void bind_section(lua_State *L);
+void bind_module(lua_State *L);
 
 /* lua_file.c: a file or section handle argument (an entry of the current
  * process's handle table; nil is NULL), and a handle result (NULL: nil). */
