@@ -464,6 +464,35 @@ static void test_errors(void **state)
     teardown();
 }
 
+/* A file with a section cannot shrink (ERROR_USER_MAPPED_FILE) nor be
+ * deleted (ERROR_ACCESS_DENIED), even with no view mapped; it may grow
+ * (NTFS in the btrfs driver's mmap tests, which match Windows). */
+static void test_mapped_file_rules(void **state)
+{
+    (void)state;
+    setup(NTMM_ARCH_X86);
+    HANDLE f = make_file("0123456789");
+    HANDLE h = CreateFileMappingA(f, NULL, PAGE_READONLY, 0, 0, NULL);
+    assert_non_null(h);
+    assert_int_equal(SetFilePointer(f, 4, NULL, FILE_BEGIN), 4);
+    assert_false(SetEndOfFile(f));
+    assert_int_equal(GetLastError(), ERROR_USER_MAPPED_FILE);
+    assert_int_equal(GetFileSize(f, NULL), 10);
+    assert_int_equal(SetFilePointer(f, 20, NULL, FILE_BEGIN), 20);
+    assert_true(SetEndOfFile(f));
+    assert_true(CloseHandle(f));
+    assert_false(DeleteFileA("C:\\abc.txt"));
+    assert_int_equal(GetLastError(), ERROR_ACCESS_DENIED);
+    assert_true(CloseHandle(h));
+    f = CreateFileA("C:\\abc.txt", GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_int_equal(SetFilePointer(f, 4, NULL, FILE_BEGIN), 4);
+    assert_true(SetEndOfFile(f));
+    assert_true(CloseHandle(f));
+    assert_true(DeleteFileA("C:\\abc.txt"));
+    test_verify(m);
+    teardown();
+}
+
 /* Views die with their process; the section lives on with its handle. */
 static void test_process_exit(void **state)
 {
@@ -607,7 +636,7 @@ int main(void)
         cmocka_unit_test(test_e4_shared_memory), cmocka_unit_test(test_e5_mapped_file),
         cmocka_unit_test(test_e7_copy_on_write), cmocka_unit_test(test_sec_reserve),
         cmocka_unit_test(test_errors),           cmocka_unit_test(test_process_exit),
-        cmocka_unit_test(test_random_views),
+        cmocka_unit_test(test_random_views),     cmocka_unit_test(test_mapped_file_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "io/io.h"
+#include "mm/section.h"
 #include "ke/machine.h"
 #include "ob/ob.h"
 #include "ps/process.h"
@@ -229,7 +230,8 @@ static bool share_violation(struct ntmm_machine *m, const struct stat *st, ACCES
                             ULONG share)
 {
     for (struct io_file *f = m->files; f; f = f->next)
-        if (f->dev == st->st_dev && f->ino == st->st_ino && conflicts(access, share, f))
+        if (f->dev == st->st_dev && f->ino == st->st_ino && ob_handle_count(f) > 0 &&
+            conflicts(access, share, f))
             return true;
     return false;
 }
@@ -422,7 +424,13 @@ NTSTATUS io_set_end_of_file(struct ntmm_process *process, HANDLE handle)
     NTSTATUS st = reference(process, handle, FILE_WRITE_DATA, &f);
     if (!NT_SUCCESS(st))
         return st;
-    if (ftruncate(f->fd, (off_t)f->position) < 0)
+    uint64_t size;
+    st = io_file_size(f, &size);
+    /* Windows: MmCanFileBeTruncated — a section of the file forbids shrinking it */
+    if (NT_SUCCESS(st) && f->position < size &&
+        mm_file_has_section(&f->machine->mm, (uint64_t)f->dev, (uint64_t)f->ino))
+        st = STATUS_USER_MAPPED_FILE;
+    if (NT_SUCCESS(st) && ftruncate(f->fd, (off_t)f->position) < 0)
         st = status_of_errno(errno);
     ob_dereference_object(f);
     return st;
@@ -457,6 +465,8 @@ NTSTATUS io_delete_file(struct ntmm_machine *m, const char *path)
     else if (share_violation(m, &sb, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE |
                                              FILE_SHARE_DELETE))
         st = STATUS_SHARING_VIOLATION;
+    else if (mm_file_has_section(&m->mm, (uint64_t)sb.st_dev, (uint64_t)sb.st_ino))
+        st = STATUS_CANNOT_DELETE; /* Windows: MmFlushImageSection refuses */
     else if (unlinkat(dir, name, 0) < 0)
         st = status_of_errno(errno);
     close(dir);

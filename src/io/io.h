@@ -22,9 +22,11 @@
  *     is reached. Only regular files open; a directory or anything else gives
  *     STATUS_ACCESS_DENIED (Windows: STATUS_FILE_IS_A_DIRECTORY, the same
  *     Win32 error).
- * (5) Share modes are checked against every open File object of the same
- *     host file (device and inode): STATUS_SHARING_VIOLATION, before
- *     anything is created or truncated.
+ * (5) Share modes are checked against every File object of the same host
+ *     file (device and inode) that still has a handle (Windows drops an
+ *     object's share access at its last handle's cleanup, even while a
+ *     section keeps the object): STATUS_SHARING_VIOLATION, before anything
+ *     is created or truncated.
  * (6) io_delete_file unlinks at once, even with handles open (Windows marks
  *     the file delete-pending until the last close); it fails with
  *     STATUS_SHARING_VIOLATION when an open handle does not share delete.

@@ -226,6 +226,14 @@ static struct mm_control_area *file_control_area(struct mm *mm, const struct io_
     return NULL;
 }
 
+bool mm_file_has_section(const struct mm *mm, uint64_t dev, uint64_t ino)
+{
+    for (const struct mm_control_area *ca = mm->control_areas; ca; ca = ca->next)
+        if (ca->file && (uint64_t)ca->file->dev == dev && (uint64_t)ca->file->ino == ino)
+            return true;
+    return false;
+}
+
 /* Windows: MiCreateDataFileMap, or MmExtendSection of the file's segment. */
 static NTSTATUS file_section(struct mm *mm, struct io_file *file, uint64_t *size,
                              unsigned protection, struct mm_control_area **out)

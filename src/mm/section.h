@@ -123,6 +123,11 @@ NTSTATUS mm_create_data_section(struct mm *mm, struct io_file *file, uint64_t si
  * STATUS_INVALID_IMAGE_FORMAT (pe_parse, a 64-bit image on a 32-bit
  * machine, bad relocations), STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES. */
 NTSTATUS mm_create_image_section(struct mm *mm, struct io_file *file, struct mm_section *section);
+/* Windows: MmCanFileBeTruncated / MmFlushImageSection, reduced: true while
+ * a control area (a section or a view) uses the host file (dev, ino); the
+ * I/O manager then refuses to shrink (STATUS_USER_MAPPED_FILE) or delete
+ * (STATUS_CANNOT_DELETE) it. */
+bool mm_file_has_section(const struct mm *mm, uint64_t dev, uint64_t ino);
 /* The Section object is gone: (4). */
 void mm_delete_section(struct mm_section *section);
 
