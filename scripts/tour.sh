@@ -138,6 +138,19 @@ TEXT
 echo
 run -- e05_mapped_file.lua
 
+pause "E6 (LoadLibrary)"
+banner "E6  LoadLibrary maps a DLL as an image (seeds 004, 001)"
+cat <<'TEXT'
+Seed 004: a DLL loaded with LoadLibrary appears in the VAD tree with the Exe
+mark and EXECUTE_WRITECOPY protection. The script writes a small DLL to C:
+byte by byte (headers, .text, .data) and loads it. Look for: one new VAD,
+Mapped Exe EXECUTE_WRITECOPY \mydll.dll; lm listing mydll; VirtualQuery giving
+each section its own protection (PAGE_EXECUTE_READ code, PAGE_WRITECOPY data);
+!ca with Flags Image File and a subsection per section.
+TEXT
+echo
+run -- e06_loadlibrary.lua
+
 pause "E7 (copy-on-write)"
 banner "E7  Copy-on-write: a FILE_MAP_COPY view (seeds 004, 001, 002, 003)"
 cat <<'TEXT'

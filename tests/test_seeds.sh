@@ -55,6 +55,9 @@ e04_shared_memory.x86      e04_shared_memory.lua     -     --arch x86
 e04_shared_memory.x64      e04_shared_memory.lua     -     --arch x64
 e05_mapped_file            e05_mapped_file.lua       -     --arch pae
 e05_mapped_file.x64        e05_mapped_file.lua       -     --arch x64
+e06_loadlibrary            e06_loadlibrary.lua       -     --arch pae
+e06_loadlibrary.x86        e06_loadlibrary.lua       -     --arch x86
+e06_loadlibrary.x64        e06_loadlibrary.lua       -     --arch x64
 e07_copy_on_write          e07_copy_on_write.lua     -     --arch pae
 e07_copy_on_write.x86      e07_copy_on_write.lua     -     --arch x86
 e07_copy_on_write.x64      e07_copy_on_write.lua     -     --arch x64
