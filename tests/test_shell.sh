@@ -302,6 +302,15 @@ print(select(2, dbg("!ca 12345678")), select(2, dbg("!controlarea 86000000 1")),
 [ "$rc" -eq 0 ] && out_is "$(printf 'true\ttrue\ntrue\ttrue\ttrue\ntrue\ttrue\ntrue\ttrue\ttrue\ntrue\ttrue\nfalse\ttrue\tfalse')"
 check $? "the debugger on a view: !ca, !vad detail, !pte of a prototype PTE, lm"
 
+run -e 'f = CreateFile("C:\\m.bin", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nil, CREATE_ALWAYS, 0, nil)
+m = CreateFileMapping(f, nil, PAGE_READWRITE, 0, 0x2000)
+v = MapViewOfFile(m, FILE_MAP_WRITE, 0, 0, 0)
+print(GetFileSize(f), DeleteFile("C:\\m.bin"), GetLastError())
+SetFilePointer(f, 0x1000, nil, FILE_BEGIN) print(SetEndOfFile(f), GetLastError())
+print(UnmapViewOfFile(v), CloseHandle(m), SetEndOfFile(f), GetFileSize(f))
+print(DeleteFile("C:\\m.bin"), STATUS_CANNOT_DELETE == 0xC0000121)'
+[ "$rc" -eq 0 ] && out_is "$(printf '8192\tfalse\t5\nfalse\t1224\ntrue\ttrue\ttrue\t4096\t0\ntrue\ttrue')"
+check $? "a file with a section: DeleteFile 5 (STATUS_CANNOT_DELETE), SetEndOfFile 1224; both work once it is gone"
 # LoadLibrary and its kin; with make check's PE fixtures ($NTMM_PE_DIR), a DLL.
 mkdir "$dir/c"
 run --root "$dir/c" -e 'print(LoadLibrary("C:\\nope.dll"), GetLastError())
@@ -363,4 +372,4 @@ print(GetCurrentProcessObject() == p)'
 out_is true
 check $? ".process switches the scripts' current process too"
 
-[ "$n" -eq 51 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
+[ "$n" -eq 52 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
