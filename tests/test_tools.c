@@ -578,6 +578,21 @@ static void test_views_vmmap_address_lm(void **state)
     assert_contains(text, "\nMEM_MAPPED                              4 00000000`00007000");
     assert_contains(text, "\nMEM_PRIVATE ");
     free(text);
+    /* !memusage's Usage Summary and RAMMap's rows: the pagefile-backed
+     * page is Active, the file page the copy-on-write fault read went to
+     * standby when the copy replaced it; two pool pages of prototype PTEs */
+    text = run(&f, STATUS_SUCCESS, "!memusage");
+    assert_contains(text, "\n  Usage Summary (in Kb):\n"
+                          "Control   Valid Standby Dirty Shared Locked PageTables  name\n"
+                          "86000000      4       0     0      0      0          0  Pagefile-backed section\n"
+                          "86001000      0       4     0      0      0          0  mapped_file( data.bin )\n");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "rammap");
+    assert_contains(text, "\nMapped File                    0 K               4 K               0 K");
+    assert_contains(text, "\nShareable                      4 K               0 K               0 K");
+    assert_contains(text, "\nPaged Pool                     8 K               0 K               0 K");
+    assert_contains(text, "\nTotal                     ");
+    free(text);
     /* lm: no image is mapped; the kernel */
     text = run(&f, STATUS_SUCCESS, "lm");
     assert_string_equal(text, "start    end        module name\n"

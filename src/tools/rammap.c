@@ -5,6 +5,10 @@
  *
  * Classification, from each frame's decoded _MMPFN (ntmm_pfn_query):
  *   - Zeroed, Free and Bad frames hold nothing: Unused, in their list's column.
+ *   - A frame whose PFN entry has PrototypePte belongs to a section: its
+ *     PteAddress is a prototype PTE, and the control area holding it
+ *     (ntmm_control_area_query) says Mapped File (a file or an image) or
+ *     Shareable (the pagefile).
  *   - Every other frame (Active, Standby, Modified, ModifiedNoWrite,
  *     Transition) is classified by the address its PteAddress maps (PTE_BASE
  *     self-map arithmetic: va = (PteAddress - PTE_BASE) / sizeof(PTE) * 4K):
@@ -13,12 +17,14 @@
  *       * a user-space address (below the kernel's half) -> Process Private;
  *       * the PFN database's range -> Nonpaged Pool (Windows allocates the
  *         PFN database from nonpaged memory at boot);
+ *       * paged pool (the pages that hold sections' prototype PTEs) -> Paged
+ *         Pool;
  *       * anything else in kernel space (the kernel image and its data
  *         page, PAE PDPT pages, KUSER_SHARED_DATA) -> Driver Locked: resident
  *         kernel-mode image memory, locked in RAM;
  *       * a frame with no PteAddress the self-map can explain -> Driver Locked.
- * Rows ntmm does not model yet (Mapped File, Shareable, Paged Pool, System
- * PTE, Session Private, Metafile, AWE, Kernel Stack, Large Page) stay 0.
+ * Rows ntmm does not model yet (System PTE, Session Private, Metafile, AWE,
+ * Kernel Stack, Large Page) stay 0.
  *
  * (1) The Total row equals the machine's physical memory: every frame is
  *     counted once. Nothing changes (ntmm_pfn_query only reads).
@@ -47,6 +53,7 @@ static const char *const rammap_column_names[8] = { "Active", "Standby", "Modifi
 struct rammap_space {
     uint64_t pte_base, self_map_end, pte_size;
     uint64_t pfn_database, pfn_database_end;
+    uint64_t paged_pool, paged_pool_end;
     uint64_t user_end; /* first kernel address */
     bool x64;
 };
@@ -62,6 +69,8 @@ static void rammap_space_init(const struct tool_context *context, struct rammap_
     s->pfn_database = info.pfn_database;
     s->pfn_database_end = info.pfn_database +
                           (info.highest_physical_page + 1) * info.pfn_entry_size;
+    s->paged_pool = info.paged_pool_start;
+    s->paged_pool_end = info.paged_pool_end;
     /* MmSystemRangeStart: 2 GB, or increaseuserva's size on 32-bit machines. */
     uint32_t user_mb = ntmm_machine_config(context->machine)->increase_user_va;
     s->user_end = s->x64 ? 0x0000800000000000ull
@@ -76,12 +85,19 @@ static uint64_t rammap_mapped_va(const struct rammap_space *s, uint64_t pte_addr
     return va;
 }
 
-static enum rammap_use rammap_classify(const struct rammap_space *s,
+static enum rammap_use rammap_classify(const struct tool_context *context,
+                                       const struct rammap_space *s,
                                        const struct ntmm_pfn_info *pfn)
 {
     unsigned l = pfn->page_location;
     if (l == NTMM_ZEROED || l == NTMM_FREE || l == NTMM_BAD)
         return RM_UNUSED;
+    if (pfn->prototype_pte) {
+        struct ntmm_control_area_info ca;
+        if (ntmm_control_area_query(context->machine, pfn->pte_address, &ca) != STATUS_SUCCESS)
+            return RM_DRIVER_LOCKED;
+        return ca.file ? RM_MAPPED : RM_SHAREABLE;
+    }
     if (pfn->pte_address < s->pte_base || pfn->pte_address >= s->self_map_end)
         return RM_DRIVER_LOCKED;
     uint64_t va = rammap_mapped_va(s, pfn->pte_address);
@@ -91,6 +107,8 @@ static enum rammap_use rammap_classify(const struct rammap_space *s,
         return RM_PRIVATE;
     if (va >= s->pfn_database && va < s->pfn_database_end)
         return RM_NONPAGED_POOL;
+    if (va >= s->paged_pool && va < s->paged_pool_end)
+        return RM_PAGED_POOL;
     return RM_DRIVER_LOCKED;
 }
 
@@ -122,7 +140,7 @@ NTSTATUS tool_rammap(struct tool_context *context, const char *name, const char 
             column++;
         if (column == 8)
             continue;
-        enum rammap_use use = rammap_classify(&space, &pfn);
+        enum rammap_use use = rammap_classify(context, &space, &pfn);
         counts[use][column]++;
         counts[use][8]++;
         counts[RM_USES][column]++;
