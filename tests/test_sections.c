@@ -340,6 +340,9 @@ static void test_sec_reserve(void **state)
     assert_ptr_equal(VirtualAlloc((char *)v1 + 0x1000, 0x2000, MEM_COMMIT, PAGE_READWRITE),
                      (char *)v1 + 0x1000);
     assert_int_equal(m->mm.section_commit, committed + 2);
+    /* a read-only view cannot commit writable pages (Wine's test_mapping) */
+    assert_null(VirtualAlloc((char *)v2 + 0x4000, 0x1000, MEM_COMMIT, PAGE_READWRITE));
+    assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
     VirtualQuery((char *)v2 + 0x1000, &mbi, sizeof mbi);
     assert_int_equal(mbi.State, MEM_COMMIT);
     assert_int_equal(mbi.Protect, PAGE_READONLY);
@@ -480,6 +483,11 @@ static void test_mapped_file_rules(void **state)
     assert_int_equal(GetFileSize(f, NULL), 10);
     assert_int_equal(SetFilePointer(f, 20, NULL, FILE_BEGIN), 20);
     assert_true(SetEndOfFile(f));
+    /* no commit in a view of a file (Wine's test_mapping) */
+    LPVOID view = MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0);
+    assert_null(VirtualAlloc(view, 0x1000, MEM_COMMIT, PAGE_READONLY));
+    assert_int_equal(GetLastError(), ERROR_ACCESS_DENIED);
+    assert_true(UnmapViewOfFile(view));
     assert_true(CloseHandle(f));
     assert_false(DeleteFileA("C:\\abc.txt"));
     assert_int_equal(GetLastError(), ERROR_ACCESS_DENIED);

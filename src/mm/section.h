@@ -169,9 +169,14 @@ void mi_delete_view_page(struct mm *mm, struct mm_address_space *as, const struc
 /* The view is gone: its control area loses a view, (4). */
 void mi_view_deleted(struct mm *mm, struct vad *vad);
 /* Windows: MiCommitSectionPages — commits the prototype PTEs behind
- * [base, base + size) of a view of a SEC_RESERVE section. */
+ * [base, base + size) of a view of a SEC_RESERVE section (a no-op where
+ * they are committed). STATUS_ACCESS_DENIED in a view of a file,
+ * STATUS_INVALID_PAGE_PROTECTION for a protection the view does not allow. */
 NTSTATUS mi_commit_view(struct mm *mm, struct mm_address_space *as, struct vad *vad,
-                        uint64_t base, uint64_t size);
+                        uint64_t base, uint64_t size, unsigned protection);
+/* Windows: MiIsProtectionCompatible — wanted neither writes nor executes
+ * where allowed does not (copy-on-write needs neither). */
+bool mi_protection_compatible(unsigned wanted, unsigned allowed);
 /* The prototype PTE of segment page `page` (its address; 0 past the
  * segment), the page a prototype PTE describes (UINT64_MAX if none), and
  * the subsection holding a page (NULL past the segment). */

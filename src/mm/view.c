@@ -31,6 +31,18 @@ static const struct pte_format *format(const struct mm *mm)
     return mm->cpu->fmt;
 }
 
+bool mi_protection_compatible(unsigned wanted, unsigned allowed)
+{
+    unsigned w = wanted & 7, a = allowed & 7;
+    bool writes = w == MM_READWRITE || w == MM_EXECUTE_READWRITE;
+    bool executes = w == MM_EXECUTE || w == MM_EXECUTE_READ || w == MM_EXECUTE_READWRITE ||
+                    w == MM_EXECUTE_WRITECOPY;
+    bool may_write = a == MM_READWRITE || a == MM_EXECUTE_READWRITE;
+    bool may_execute = a == MM_EXECUTE || a == MM_EXECUTE_READ || a == MM_EXECUTE_READWRITE ||
+                       a == MM_EXECUTE_WRITECOPY;
+    return (!writes || may_write) && (!executes || may_execute);
+}
+
 static bool is_copy_on_write(unsigned protection)
 {
     unsigned base = protection & 7;
@@ -407,9 +419,15 @@ NTSTATUS mm_flush_view(struct mm *mm, struct mm_address_space *as, uint64_t *bas
 }
 
 NTSTATUS mi_commit_view(struct mm *mm, struct mm_address_space *as, struct vad *vad,
-                        uint64_t base, uint64_t size)
+                        uint64_t base, uint64_t size, unsigned protection)
 {
     struct mm_control_area *ca = vad->ControlArea;
+    /* Wine's test_mapping records Windows refusing a commit in a view of a
+     * file, and one whose protection the view does not allow */
+    if (ca->file)
+        return STATUS_ACCESS_DENIED;
+    if (!mi_protection_compatible(protection, vad->u.Protection))
+        return STATUS_INVALID_PAGE_PROTECTION;
     struct mm_page p;
     uint64_t missing = 0;
     mm_attach(mm, as);

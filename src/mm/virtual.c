@@ -149,7 +149,7 @@ NTSTATUS mm_commit(struct mm *mm, struct mm_address_space *as, uint64_t base, ui
     if (vad->u.NoChange)
         return STATUS_INVALID_PARAMETER;
     if (!vad->u.PrivateMemory)
-        return mi_commit_view(mm, as, vad, base, size);
+        return mi_commit_view(mm, as, vad, base, size, protection);
     uint64_t missing = 0, end = base + size;
     struct mm_page p;
     for (uint64_t va = base; va < end;) {

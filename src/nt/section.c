@@ -25,15 +25,12 @@
 
 static bool writes(unsigned protection)
 {
-    unsigned base = protection & 7;
-    return base == MM_READWRITE || base == MM_EXECUTE_READWRITE;
+    return !mi_protection_compatible(protection, MM_EXECUTE_WRITECOPY);
 }
 
 static bool executes(unsigned protection)
 {
-    unsigned base = protection & 7;
-    return base == MM_EXECUTE || base == MM_EXECUTE_READ || base == MM_EXECUTE_READWRITE ||
-           base == MM_EXECUTE_WRITECOPY;
+    return !mi_protection_compatible(protection, MM_READWRITE);
 }
 
 /* (2): the name of ObjectAttributes as UTF-8 (NULL: unnamed). */
@@ -151,11 +148,6 @@ static ACCESS_MASK view_access(unsigned protection)
            (executes(protection) ? SECTION_MAP_EXECUTE : 0);
 }
 
-static bool compatible(unsigned view, unsigned section)
-{
-    return (!writes(view) || writes(section)) && (!executes(view) || executes(section));
-}
-
 /* Windows: NtMapViewOfSection */
 NTSTATUS NtMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, PVOID *BaseAddress,
                             ULONG_PTR ZeroBits, SIZE_T CommitSize, PLARGE_INTEGER SectionOffset,
@@ -191,7 +183,7 @@ NTSTATUS NtMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, PVOID *B
     if (!NT_SUCCESS(st))
         return st;
     /* an image's pages take their sections' protections, whatever is asked */
-    if (!section->control_area->image && !compatible(protection, section->protection))
+    if (!section->control_area->image && !mi_protection_compatible(protection, section->protection))
         st = STATUS_SECTION_PROTECTION;
     else if (base && size > p->as.highest_user_address + 1 - base)
         st = STATUS_INVALID_VIEW_SIZE;
