@@ -447,6 +447,16 @@ static void test_control_areas(void **state)
     assert_true(ca.file && !ca.image && !ca.reserve);
     assert_string_equal(ca.file_name, "C:\\data.bin");
     assert_false(ntmm_control_area_at(f.machine, 2, &ca));
+    struct ntmm_vad_info vad;
+    assert_int_equal(ntmm_vad_query(f.process, v[2] + 0x1fff, &vad), STATUS_SUCCESS);
+    assert_int_equal(vad.starting_vpn, v[2] >> 12);
+    assert_int_equal(vad.control_area, 0x86001000);
+    assert_int_equal(vad.first_proto_pte, 0xe1001000);
+    assert_int_equal(vad.last_proto_pte, 0xe1001010);
+    assert_true(vad.file_backed && !vad.private_memory && !vad.image_map);
+    assert_int_equal(ntmm_vad_query(f.process, f.base, &vad), STATUS_SUCCESS);
+    assert_true(vad.private_memory && vad.control_area == 0 && vad.file_name == NULL);
+    assert_int_equal(ntmm_vad_query(f.process, 0x50000000, &vad), STATUS_INVALID_ADDRESS);
     text = run(&f, STATUS_SUCCESS, "!ca 86001000");
     assert_contains(text, "ControlArea  @ 86001000\n");
     assert_contains(text, "  Segment      86001040  Flink      00000000  Blink        00000000\n");

@@ -188,6 +188,10 @@ struct ntmm_vad_info {
     uint64_t shared_commit;     /* pagefile-backed: the segment's committed pages */
 };
 bool ntmm_vad_at(const struct ntmm_process *process, unsigned index, struct ntmm_vad_info *info);
+/* The VAD that contains the user address va, found in the tree;
+ * STATUS_INVALID_ADDRESS when none does. */
+NTSTATUS ntmm_vad_query(const struct ntmm_process *process, uint64_t va,
+                        struct ntmm_vad_info *info);
 
 /* One control area with its segment (WinDbg's !ca: _CONTROL_AREA and
  * _SEGMENT). ntmm keeps them in host memory; each has a stable pseudo

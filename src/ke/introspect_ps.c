@@ -28,15 +28,9 @@ static uint64_t vad_node_address(const struct ntmm_process *process, const struc
     return 0x8a000000ull + ((uint64_t)process->cid << 16) + v->serial * 0x28;
 }
 
-bool ntmm_vad_at(const struct ntmm_process *process, unsigned index, struct ntmm_vad_info *info)
+static void vad_info(const struct ntmm_process *process, const struct vad *v,
+                     struct ntmm_vad_info *info)
 {
-    if (!process || !info)
-        return false;
-    const struct vad *v = vad_first(&process->as.vads);
-    for (unsigned i = 0; v && i < index; i++)
-        v = vad_next(v);
-    if (!v)
-        return false;
     *info = (struct ntmm_vad_info){
         .node_address = vad_node_address(process, v),
         .starting_vpn = v->StartingVpn,
@@ -50,7 +44,30 @@ bool ntmm_vad_at(const struct ntmm_process *process, unsigned index, struct ntmm
         .image_map = v->u.ImageMap,
     };
     introspect_view_info(v, info);
-    return true;
+}
+
+bool ntmm_vad_at(const struct ntmm_process *process, unsigned index, struct ntmm_vad_info *info)
+{
+    if (!process || !info)
+        return false;
+    const struct vad *v = vad_first(&process->as.vads);
+    for (unsigned i = 0; v && i < index; i++)
+        v = vad_next(v);
+    if (v)
+        vad_info(process, v, info);
+    return v != NULL;
+}
+
+NTSTATUS ntmm_vad_query(const struct ntmm_process *process, uint64_t va,
+                        struct ntmm_vad_info *info)
+{
+    if (!process || !info)
+        return STATUS_INVALID_PARAMETER;
+    const struct vad *v = vad_find(&process->as.vads, va >> PAGE_SHIFT);
+    if (!v)
+        return STATUS_INVALID_ADDRESS;
+    vad_info(process, v, info);
+    return STATUS_SUCCESS;
 }
 
 NTSTATUS ntmm_region_query(struct ntmm_process *process, uint64_t va,

@@ -36,10 +36,8 @@ uint64_t tool_vad_root_address(const struct tool_context *context)
 bool tool_vad_containing(const struct tool_context *context, uint64_t va,
                          struct ntmm_vad_info *vad)
 {
-    uint64_t vpn = va / NTMM_PAGE_SIZE;
-    for (unsigned i = 0; ntmm_vad_at(context->process, i, vad); i++)
-        if (vpn >= vad->starting_vpn && vpn <= vad->ending_vpn)
-            return true;
+    if (ntmm_vad_query(context->process, va, vad) == STATUS_SUCCESS)
+        return true;
     memset(vad, 0, sizeof *vad);
     return false;
 }
