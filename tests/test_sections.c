@@ -220,9 +220,23 @@ static void test_e5_mapped_file(void **state)
         assert_int_equal(ntmm_write(b, VA(vb), "mapped", 6), STATUS_SUCCESS);
         assert_int_equal(ntmm_read(a, VA(va), text, 13), STATUS_SUCCESS);
         assert_string_equal(text, "mappedMemoryA");
+        /* ReadFile sees the view's write before any flush, and a view sees
+         * WriteFile's: both go through the section's frames (the cache) */
+        PVOID buffer = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);
+        assert_int_equal(SetFilePointer(fb, 0, NULL, FILE_BEGIN), 0);
+        assert_true(ReadFile(fb, buffer, 13, NULL, NULL));
+        assert_int_equal(ntmm_read(b, VA(buffer), text, 13), STATUS_SUCCESS);
+        assert_string_equal(text, "mappedMemoryA");
+        assert_int_equal(ntmm_write(b, VA(buffer), "X", 1), STATUS_SUCCESS);
+        assert_int_equal(SetFilePointer(fb, 12, NULL, FILE_BEGIN), 12);
+        assert_true(WriteFile(fb, buffer, 1, NULL, NULL));
+        assert_int_equal(ntmm_read(a, VA(va), text, 13), STATUS_SUCCESS);
+        assert_string_equal(text, "mappedMemoryX");
+        assert_int_equal(ntmm_write(b, VA(vb) + 12, "A", 1), STATUS_SUCCESS);
+        VirtualFree(buffer, 0, MEM_RELEASE);
         char disk[64];
         host_file(disk, sizeof disk);
-        assert_string_equal(disk, "MappedMemoryA"); /* not written yet */
+        assert_string_equal(disk, "MappedMemoryX"); /* the view's write: not yet */
         assert_true(FlushViewOfFile(vb, 0));
         host_file(disk, sizeof disk);
         assert_string_equal(disk, "mappedMemoryA");
@@ -438,6 +452,8 @@ static void test_errors(void **state)
     assert_false(UnmapViewOfFile(priv));
     assert_int_equal(GetLastError(), ERROR_INVALID_ADDRESS);
     assert_true(FlushViewOfFile(priv, 0)); /* STATUS_NOT_MAPPED_DATA is success */
+    assert_false(FlushViewOfFile((LPCVOID)0x50000000, 0));
+    assert_int_equal(GetLastError(), ERROR_INVALID_ADDRESS);
     assert_true(UnmapViewOfFile((char *)v + 100));
     assert_false(UnmapViewOfFile(v));
     assert_int_equal(GetLastError(), ERROR_INVALID_ADDRESS);

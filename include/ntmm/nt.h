@@ -256,7 +256,8 @@ NTSTATUS NtQuerySection(HANDLE SectionHandle, SECTION_INFORMATION_CLASS SectionI
                         PVOID SectionInformation, SIZE_T SectionInformationLength,
                         PSIZE_T ReturnLength);
 /* Writes the modified pages of a view of a file to the file (*RegionSize 0:
- * to the end of the view); STATUS_NOT_MAPPED_DATA for private memory. */
+ * to the end of the view); STATUS_NOT_MAPPED_DATA for private memory,
+ * STATUS_NOT_MAPPED_VIEW for free memory. */
 NTSTATUS NtFlushVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
                               PIO_STATUS_BLOCK IoStatus);
 

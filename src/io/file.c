@@ -328,6 +328,29 @@ static size_t chunk_at(uint64_t at, uint32_t left)
     return n < left ? n : left;
 }
 
+/* Bytes [pos, pos + n) of the file, between buf and the frames of the
+ * file's section that hold them (mm_resident_file_page): a read takes the
+ * frames' bytes, a write puts its bytes there too, so ReadFile, WriteFile
+ * and the views agree (Windows: the cache manager maps the same pages). */
+static void through_section(struct io_file *f, uint64_t pos, uint8_t *buf, size_t n, bool write)
+{
+    struct mm *mm = &f->machine->mm;
+    if (!mm->control_areas)
+        return;
+    for (size_t done = 0; done < n;) {
+        uint64_t at = pos + done;
+        size_t in_page = IO_PAGE - (size_t)(at % IO_PAGE);
+        size_t len = in_page < n - done ? in_page : n - done;
+        uint8_t *frame = mm_resident_file_page(mm, (uint64_t)f->dev, (uint64_t)f->ino,
+                                               at / IO_PAGE);
+        if (frame && write)
+            memcpy(frame + at % IO_PAGE, buf + done, len);
+        else if (frame)
+            memcpy(buf + done, frame + at % IO_PAGE, len);
+        done += len;
+    }
+}
+
 NTSTATUS io_read_file(struct ntmm_process *process, HANDLE handle, uint64_t address,
                       uint32_t size, uint32_t *done)
 {
@@ -347,6 +370,7 @@ NTSTATUS io_read_file(struct ntmm_process *process, HANDLE handle, uint64_t addr
         }
         if (got == 0)
             break;
+        through_section(f, f->position, chunk, (size_t)got, false);
         if (!NT_SUCCESS(ntmm_write(process, at, chunk, (size_t)got))) {
             st = STATUS_ACCESS_VIOLATION;
             break;
@@ -379,6 +403,7 @@ NTSTATUS io_write_file(struct ntmm_process *process, HANDLE handle, uint64_t add
             st = put < 0 ? status_of_errno(errno) : STATUS_INSUFFICIENT_RESOURCES;
             break;
         }
+        through_section(f, f->position, chunk, (size_t)put, true);
         f->position += (uint64_t)put;
         *done += (uint32_t)put;
     }

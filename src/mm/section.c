@@ -234,6 +234,24 @@ bool mm_file_has_section(const struct mm *mm, uint64_t dev, uint64_t ino)
     return false;
 }
 
+uint8_t *mm_resident_file_page(struct mm *mm, uint64_t dev, uint64_t ino, uint64_t page)
+{
+    for (const struct mm_control_area *ca = mm->control_areas; ca; ca = ca->next) {
+        if (!ca->file || ca->image || (uint64_t)ca->file->dev != dev ||
+            (uint64_t)ca->file->ino != ino)
+            continue;
+        uint64_t proto = mi_proto_address(ca, page);
+        if (!proto)
+            return NULL;
+        struct pte_fields f;
+        mm->cpu->fmt->decode(mi_read_proto(mm, proto), PTE_IN_PROTOTYPE, &f);
+        if (f.kind != PTE_KIND_VALID && f.kind != PTE_KIND_TRANSITION)
+            return NULL;
+        return phys_frame(&mm->cpu->phys, f.page_frame_number);
+    }
+    return NULL;
+}
+
 /* Windows: MiCreateDataFileMap, or MmExtendSection of the file's segment. */
 static NTSTATUS file_section(struct mm *mm, struct io_file *file, uint64_t *size,
                              unsigned protection, struct mm_control_area **out)

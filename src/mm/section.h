@@ -128,6 +128,12 @@ NTSTATUS mm_create_image_section(struct mm *mm, struct io_file *file, struct mm_
  * I/O manager then refuses to shrink (STATUS_USER_MAPPED_FILE) or delete
  * (STATUS_CANNOT_DELETE) it. */
 bool mm_file_has_section(const struct mm *mm, uint64_t dev, uint64_t ino);
+/* The cache manager's side of (3): the host address of file page `page`
+ * (file offset >> 12) while the data control area of the host file (dev,
+ * ino) holds it in a frame (valid or transition), else NULL. ReadFile and
+ * WriteFile go through that frame, so they and the views see the same
+ * bytes, as Windows' cached I/O shares the section's pages. */
+uint8_t *mm_resident_file_page(struct mm *mm, uint64_t dev, uint64_t ino, uint64_t page);
 /* The Section object is gone: (4). */
 void mm_delete_section(struct mm_section *section);
 

@@ -285,10 +285,10 @@ NTSTATUS NtFlushVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T 
         return STATUS_ACCESS_VIOLATION;
     uint64_t base = (uint64_t)(uintptr_t)*BaseAddress, size = *RegionSize;
     st = mm_flush_view(&p->machine->mm, &p->as, &base, &size);
-    if (st == STATUS_NOT_MAPPED_VIEW) {
-        const struct vad *vad = vad_find(&p->as.vads, base >> PAGE_SHIFT);
-        st = vad ? STATUS_NOT_MAPPED_DATA : STATUS_INVALID_PARAMETER_2;
-    }
+    /* private memory is no view of data; free memory no view at all */
+    if (st == STATUS_NOT_MAPPED_VIEW && base <= p->as.highest_user_address &&
+        vad_find(&p->as.vads, base >> PAGE_SHIFT))
+        st = STATUS_NOT_MAPPED_DATA;
     IoStatus->Status = st;
     IoStatus->Information = 0;
     if (NT_SUCCESS(st)) {
