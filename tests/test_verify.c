@@ -1,6 +1,6 @@
 /*
  * test_verify.c — the verifier catches each broken invariant it claims to
- * check (mm/verify.c, checks 1-5): every case corrupts one thing in simulated
+ * check (mm/verify.c, checks 1-10): every case corrupts one thing in simulated
  * memory, expects STATUS_INTERNAL_ERROR with a message naming the problem,
  * restores it, and expects the verifier to pass again.
  */
@@ -9,6 +9,8 @@
 #include "testing.h"
 
 #include "ke/machine.h"
+#include "mm/section.h"
+#include "ntmm/win32.h"
 #include "ps/process.h"
 
 struct corruption {
@@ -194,11 +196,61 @@ static void test_process_corruptions(void **state)
     ntmm_machine_destroy(m);
 }
 
+/* Check 10: prototype PTEs, the frames they name, view PTEs and segment
+ * commit, each broken once and restored. */
+static void test_section_corruptions(void **state)
+{
+    (void)state;
+    for (enum ntmm_arch arch = NTMM_ARCH_X86; arch <= NTMM_ARCH_X64; arch++) {
+        struct ntmm_machine *m = test_boot(arch, 16ull << 20);
+        struct ntmm_process *p = NULL;
+        assert_int_equal(ntmm_process_create(m, NULL, &p), STATUS_SUCCESS);
+        ntmm_set_current_process(p);
+        HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x3000, NULL);
+        uint64_t view = (uint64_t)(uintptr_t)MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+        assert_int_equal(ntmm_write(p, view, "x", 1), STATUS_SUCCESS);
+        test_verify(m);
+        struct mm *mm = mm_of(m);
+        struct mm_control_area *ca = mm->control_areas;
+        uint64_t proto = ca->subsections[0].proto_va, pte_size = mm->cpu->fmt->pte_size;
+        /* the valid prototype PTE names another frame */
+        uint64_t raw = mi_read_proto(mm, proto);
+        mi_write_proto(mm, proto, raw ^ 0x1000);
+        expect_broken(m, "prototype PTE");
+        mi_write_proto(mm, proto, raw);
+        /* a demand-zero prototype PTE of the segment becomes zero: its commit is off */
+        raw = mi_read_proto(mm, proto + pte_size);
+        mi_write_proto(mm, proto + pte_size, 0);
+        expect_broken(m, "committed");
+        mi_write_proto(mm, proto + pte_size, raw);
+        /* the view's second PTE points at the third prototype PTE */
+        struct ntmm_walk w;
+        assert_int_equal(ntmm_pte_walk(m, p, view + 0x1000, &w), STATUS_SUCCESS);
+        uint64_t pa = w.level[w.levels - 1].entry_physical, pte = 0, moved;
+        struct pte_fields f = { .kind = PTE_KIND_PROTOTYPE, .proto_address = proto + 2 * pte_size };
+        ntmm_read_physical(m, pa, &pte, pte_size);
+        mm->cpu->fmt->encode(&f, &moved);
+        ntmm_write_physical(m, pa, &moved, pte_size);
+        expect_broken(m, "points at prototype PTE");
+        ntmm_write_physical(m, pa, &pte, pte_size);
+        /* the segment's commit and the system's */
+        ca->commit++;
+        expect_broken(m, "charges");
+        ca->commit--;
+        test_verify(m);
+        UnmapViewOfFile((LPCVOID)(uintptr_t)view);
+        CloseHandle(h);
+        test_verify(m);
+        ntmm_machine_destroy(m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_corruptions),
         cmocka_unit_test(test_process_corruptions),
+        cmocka_unit_test(test_section_corruptions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

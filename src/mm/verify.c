@@ -28,8 +28,9 @@
  *     valid or transition one names a frame whose PrototypePte, PteAddress
  *     and PteFrame point back at it; a subsection PTE names its subsection;
  *     demand zero and zero ones are pagefile-backed; a valid process PTE with
- *     the Prototype bit maps such a frame (section.h (2)); a segment's
- *     commit counts its committed pagefile-backed pages.
+ *     the Prototype bit maps such a frame (section.h (2)), an invalid PTE of
+ *     a view points at its own page's prototype PTE; a segment's commit
+ *     counts its committed pagefile-backed pages.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -259,6 +260,27 @@ static uint64_t committed_pages(struct checker *c, struct mm_address_space *as,
     return pages;
 }
 
+/* Check 10 for a view: a process PTE that points at a prototype PTE points
+ * at the one its page of the segment has (section.h, view.c (1)). Reads the
+ * space's PTEs without the MMU, as queries do. */
+static void check_view_ptes(struct checker *c, struct mm_address_space *as, const struct vad *v)
+{
+    struct mm *mm = c->mm;
+    struct mm_page p;
+    mm->quiet = as;
+    for (uint64_t vpn = v->StartingVpn; vpn <= v->EndingVpn && !c->failed; vpn++) {
+        mi_read_view_page(mm, v, vpn << PAGE_SHIFT, &p);
+        if (p.f.kind == PTE_KIND_PROTOTYPE && p.f.proto_address != p.proto_va)
+            fail(c, "PTE of %llx points at prototype PTE %llx, its page's is %llx",
+                 (unsigned long long)(vpn << PAGE_SHIFT), (unsigned long long)p.f.proto_address,
+                 (unsigned long long)p.proto_va);
+        else if (p.f.kind != PTE_KIND_PROTOTYPE && p.f.kind != PTE_KIND_VALID)
+            fail(c, "PTE of view page %llx has kind %d", (unsigned long long)(vpn << PAGE_SHIFT),
+                 p.f.kind);
+    }
+    mm->quiet = NULL;
+}
+
 static void check_space_counters(struct checker *c, struct mm_address_space *as)
 {
     uint64_t commit = 0;
@@ -272,6 +294,8 @@ static void check_space_counters(struct checker *c, struct mm_address_space *as)
                  (unsigned long long)v->StartingVpn, (unsigned long long)v->u.CommitCharge,
                  (unsigned long long)expected);
         commit += v->u.CommitCharge;
+        if (!v->u.PrivateMemory)
+            check_view_ptes(c, as, v);
     }
     c->committed += commit;
     if (!c->failed && commit != as->commit_charge)
