@@ -13,6 +13,8 @@
  * sees the host side.
  */
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "testing.h"
@@ -67,11 +69,18 @@ static void check_commit(struct ntmm_process *process)
     struct view v;
     look(process, &v);
     uint64_t committed = 0;
-    /* a view charges its process only for the pages it may copy (mm/section.h (5)) */
-    for (unsigned i = 0; i < v.regions; i++)
-        if (v.region[i].State == MEM_COMMIT && U(v.region[i].BaseAddress) != 0x7ffe0000ull &&
-            (v.region[i].Type == MEM_PRIVATE || v.region[i].AllocationProtect == PAGE_WRITECOPY))
-            committed += v.region[i].RegionSize;
+    /* a view charges its process only for the pages it may copy (mm/section.h
+     * (5)): a copy-on-write view's, an image's copy-on-write pages (whether
+     * copied yet or not; the fixtures have no shared writable section) */
+    for (unsigned i = 0; i < v.regions; i++) {
+        const MEMORY_BASIC_INFORMATION *g = &v.region[i];
+        bool copies = g->Protect == PAGE_WRITECOPY || g->Protect == PAGE_EXECUTE_WRITECOPY ||
+                      g->Protect == PAGE_READWRITE || g->Protect == PAGE_EXECUTE_READWRITE;
+        if (g->State == MEM_COMMIT && U(g->BaseAddress) != 0x7ffe0000ull &&
+            (g->Type == MEM_PRIVATE || g->AllocationProtect == PAGE_WRITECOPY ||
+             (g->Type == MEM_IMAGE && copies)))
+            committed += g->RegionSize;
+    }
     if (committed != v.private_usage)
         fail_msg("VirtualQuery finds %llu bytes committed, PrivateUsage is %llu",
                  (unsigned long long)committed, (unsigned long long)v.private_usage);
@@ -335,6 +344,52 @@ static void scenario_sections(struct run *r, bool is_64bit)
     terminate(r, first);
 }
 
+/* The fixture DLL's bytes ($NTMM_PE_DIR, built by make check). */
+static uint8_t *fixture(const char *name, size_t *size)
+{
+    const char *dir = getenv("NTMM_PE_DIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir ? dir : ".", name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("%s: no such fixture (make check builds it into NTMM_PE_DIR)", path);
+    static uint8_t bytes[1 << 16];
+    *size = fread(bytes, 1, sizeof bytes, f);
+    fclose(f);
+    return bytes;
+}
+
+/* (e) Images: a DLL written to C: with WriteFile, loaded by two processes
+ * (the image control area, its prototype PTEs, the views), its .data written
+ * (copy-on-write), freed, and the processes gone. */
+static void scenario_images(struct run *r, bool is_64bit)
+{
+    struct ntmm_process *first = create(r, is_64bit);
+    size_t size;
+    const uint8_t *dll = fixture(is_64bit ? "dll64.dll" : "dll32.dll", &size);
+    uint64_t buffer = U(alloc(r, 0, 0x10000, MEM_RESERVE | MEM_COMMIT));
+    NT(r, ntmm_write(first, buffer, dll, size));
+    HANDLE file = INVALID_HANDLE_VALUE;
+    WIN32(r, (file = CreateFileA("C:\\fault.dll", GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0,
+                                 NULL)) != INVALID_HANDLE_VALUE);
+    WIN32(r, WriteFile(file, VA(buffer), (DWORD)size, VA(buffer + 0xf000), NULL));
+    WIN32(r, CloseHandle(file));
+    HMODULE module = NULL;
+    WIN32(r, (module = LoadLibraryA("fault.dll")) != NULL);
+    uint64_t base = U(module);
+    touch(r, first, base + 0x3000, 0x1000); /* .data: a private copy */
+    struct ntmm_process *second = create(r, is_64bit);
+    HMODULE again = NULL;
+    WIN32(r, (again = LoadLibraryA("fault.dll")) != NULL);
+    assert_ptr_equal(again, module);
+    read_back(r, second, base + 0x3000, 7); /* dll_counter, the original */
+    WIN32(r, FreeLibrary(again));
+    terminate(r, second);
+    ntmm_set_current_process(first);
+    WIN32(r, FreeLibrary(module));
+    terminate(r, first);
+}
+
 typedef void (*scenario)(struct run *r, bool is_64bit);
 
 /* One run on a fresh machine, with the nth allocation of kind failing (0:
@@ -435,6 +490,18 @@ static void test_sections_x64(void **state)
     sweep(scenario_sections, NTMM_ARCH_X64);
 }
 
+static void test_images_pae(void **state)
+{
+    (void)state;
+    sweep(scenario_images, NTMM_ARCH_X86_PAE);
+}
+
+static void test_images_x64(void **state)
+{
+    (void)state;
+    sweep(scenario_images, NTMM_ARCH_X64);
+}
+
 static void test_injector_controls(void **state)
 {
     (void)state;
@@ -486,6 +553,8 @@ int main(void)
         cmocka_unit_test(test_sections_x86),
         cmocka_unit_test(test_sections_pae),
         cmocka_unit_test(test_sections_x64),
+        cmocka_unit_test(test_images_pae),
+        cmocka_unit_test(test_images_x64),
         cmocka_unit_test(test_injector_controls),
         cmocka_unit_test(test_basic_x86),
         cmocka_unit_test(test_basic_pae),

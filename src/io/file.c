@@ -328,6 +328,11 @@ static size_t chunk_at(uint64_t at, uint32_t left)
     return n < left ? n : left;
 }
 
+NTSTATUS io_buffer_fault(NTSTATUS access)
+{
+    return access == STATUS_INSUFFICIENT_RESOURCES ? access : STATUS_ACCESS_VIOLATION;
+}
+
 /* Bytes [pos, pos + n) of the file, between buf and the frames of the
  * file's section that hold them (mm_resident_file_page): a read takes the
  * frames' bytes, a write puts its bytes there too, so ReadFile, WriteFile
@@ -371,8 +376,9 @@ NTSTATUS io_read_file(struct ntmm_process *process, HANDLE handle, uint64_t addr
         if (got == 0)
             break;
         through_section(f, f->position, chunk, (size_t)got, false);
-        if (!NT_SUCCESS(ntmm_write(process, at, chunk, (size_t)got))) {
-            st = STATUS_ACCESS_VIOLATION;
+        NTSTATUS copied = ntmm_write(process, at, chunk, (size_t)got);
+        if (!NT_SUCCESS(copied)) {
+            st = io_buffer_fault(copied);
             break;
         }
         f->position += (uint64_t)got;
@@ -394,8 +400,9 @@ NTSTATUS io_write_file(struct ntmm_process *process, HANDLE handle, uint64_t add
     while (*done < size) {
         uint64_t at = address + *done;
         size_t n = chunk_at(at, size - *done);
-        if (!NT_SUCCESS(ntmm_read(process, at, chunk, n))) {
-            st = STATUS_ACCESS_VIOLATION;
+        NTSTATUS copied = ntmm_read(process, at, chunk, n);
+        if (!NT_SUCCESS(copied)) {
+            st = io_buffer_fault(copied);
             break;
         }
         ssize_t put = pwrite(f->fd, chunk, n, (off_t)f->position);

@@ -96,6 +96,12 @@ NTSTATUS io_read_file(struct ntmm_process *process, HANDLE handle, uint64_t addr
 NTSTATUS io_write_file(struct ntmm_process *process, HANDLE handle, uint64_t address,
                        uint32_t size, uint32_t *done);
 
+/* The status of a failed access to a caller's buffer: the exception Windows'
+ * probe raises is STATUS_ACCESS_VIOLATION; a page the machine had no frame
+ * for stays STATUS_INSUFFICIENT_RESOURCES (the memory ran out, the buffer
+ * is fine). */
+NTSTATUS io_buffer_fault(NTSTATUS access);
+
 /* FilePositionInformation / FileStandardInformation, reduced. */
 NTSTATUS io_query_file(struct ntmm_process *process, HANDLE handle, uint64_t *position,
                        uint64_t *size);

@@ -92,6 +92,20 @@ static NTSTATUS read_file(struct mm *mm, struct io_file *file, struct mm_image *
     return st;
 }
 
+/* The file read and parsed, one this machine can map whose relocations hold
+ * before any page needs them. */
+static NTSTATUS check_image(struct mm *mm, struct io_file *file, struct mm_image *image)
+{
+    NTSTATUS st = read_file(mm, file, image);
+    if (NT_SUCCESS(st) && image->pe.pe32_plus && mm->cpu->fmt->arch != NTMM_ARCH_X64)
+        st = STATUS_INVALID_IMAGE_FORMAT; /* a 64-bit image on a 32-bit machine */
+    if (NT_SUCCESS(st) && can_move(&image->pe)) {
+        uint8_t page[PAGE_SIZE] = { 0 };
+        st = pe_relocate_page(image->file, image->file_size, &image->pe, 0, 0x10000, page);
+    }
+    return st;
+}
+
 /* (1): the subsections, all their prototype PTEs in one pool run. */
 static NTSTATUS build_subsections(struct mm_control_area *ca)
 {
@@ -142,23 +156,14 @@ NTSTATUS mm_create_image_section(struct mm *mm, struct io_file *file, struct mm_
             return STATUS_NO_MEMORY;
         ca->image = true;
         ca->image_info = mm_host_alloc(mm, sizeof *ca->image_info);
-        NTSTATUS st = ca->image_info ? read_file(mm, file, ca->image_info) : STATUS_NO_MEMORY;
-        const struct pe_image *pe = &ca->image_info->pe;
-        if (NT_SUCCESS(st) && pe->pe32_plus && mm->cpu->fmt->arch != NTMM_ARCH_X64)
-            st = STATUS_INVALID_IMAGE_FORMAT; /* a 64-bit image on a 32-bit machine */
-        if (NT_SUCCESS(st)) {
-            /* the relocations must hold before any page needs them */
-            uint8_t page[PAGE_SIZE] = { 0 };
-            st = can_move(pe) ? pe_relocate_page(ca->image_info->file, ca->image_info->file_size,
-                                                 pe, 0, 0x10000, page)
-                              : STATUS_SUCCESS;
-        }
+        NTSTATUS st = ca->image_info ? check_image(mm, file, ca->image_info) : STATUS_NO_MEMORY;
         if (NT_SUCCESS(st))
             st = build_subsections(ca);
         if (!NT_SUCCESS(st)) {
             mi_discard_control_area(ca);
             return st;
         }
+        const struct pe_image *pe = &ca->image_info->pe;
         ca->image_info->base = aslr_base(mm, pe);
         ca->size = pe->size_of_image;
         mi_insert_control_area(ca);

@@ -83,10 +83,11 @@ HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwSha
 }
 
 /* The simulated DWORD at p (NULL: none). */
-static bool put_count(LPDWORD p, uint32_t n)
+static NTSTATUS put_count(LPDWORD p, uint32_t n)
 {
-    return !p || NT_SUCCESS(ntmm_write(ntmm_current_process(), (uint64_t)(uintptr_t)p, &n,
-                                       sizeof n));
+    NTSTATUS st = p ? ntmm_write(ntmm_current_process(), (uint64_t)(uintptr_t)p, &n, sizeof n)
+                    : STATUS_SUCCESS;
+    return NT_SUCCESS(st) ? st : io_buffer_fault(st);
 }
 
 BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
@@ -95,12 +96,14 @@ BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
     if (lpOverlapped)
         return win32_check(STATUS_NOT_SUPPORTED);
     uint32_t done = 0;
-    if (!put_count(lpNumberOfBytesRead, 0))
-        return win32_check(STATUS_ACCESS_VIOLATION);
+    NTSTATUS counted = put_count(lpNumberOfBytesRead, 0);
+    if (!NT_SUCCESS(counted))
+        return win32_check(counted);
     NTSTATUS st = io_read_file(ntmm_current_process(), hFile, (uint64_t)(uintptr_t)lpBuffer,
                                nNumberOfBytesToRead, &done);
-    if (!put_count(lpNumberOfBytesRead, done) && NT_SUCCESS(st))
-        st = STATUS_ACCESS_VIOLATION;
+    counted = put_count(lpNumberOfBytesRead, done);
+    if (!NT_SUCCESS(counted) && NT_SUCCESS(st))
+        st = counted;
     return win32_check(st);
 }
 
@@ -110,12 +113,14 @@ BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrit
     if (lpOverlapped)
         return win32_check(STATUS_NOT_SUPPORTED);
     uint32_t done = 0;
-    if (!put_count(lpNumberOfBytesWritten, 0))
-        return win32_check(STATUS_ACCESS_VIOLATION);
+    NTSTATUS counted = put_count(lpNumberOfBytesWritten, 0);
+    if (!NT_SUCCESS(counted))
+        return win32_check(counted);
     NTSTATUS st = io_write_file(ntmm_current_process(), hFile, (uint64_t)(uintptr_t)lpBuffer,
                                 nNumberOfBytesToWrite, &done);
-    if (!put_count(lpNumberOfBytesWritten, done) && NT_SUCCESS(st))
-        st = STATUS_ACCESS_VIOLATION;
+    counted = put_count(lpNumberOfBytesWritten, done);
+    if (!NT_SUCCESS(counted) && NT_SUCCESS(st))
+        st = counted;
     return win32_check(st);
 }
 

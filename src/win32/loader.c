@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/io.h"
 #include "ldr/loader.h"
 #include "rtl/rtl.h"
 #include "win32/win32_internal.h"
@@ -112,9 +113,11 @@ static DWORD put_name(const void *text, size_t length, size_t unit, void *buffer
     size_t n = fits ? length : nSize - 1;
     uint64_t at = (uint64_t)(uintptr_t)buffer;
     static const uint16_t nul = 0;
-    if (!NT_SUCCESS(ntmm_write(ntmm_current_process(), at, text, n * unit)) ||
-        !NT_SUCCESS(ntmm_write(ntmm_current_process(), at + n * unit, &nul, unit))) {
-        SetLastError(ERROR_NOACCESS);
+    NTSTATUS st = ntmm_write(ntmm_current_process(), at, text, n * unit);
+    if (NT_SUCCESS(st))
+        st = ntmm_write(ntmm_current_process(), at + n * unit, &nul, unit);
+    if (!NT_SUCCESS(st)) {
+        win32_check(io_buffer_fault(st));
         return 0;
     }
     if (!fits) {
