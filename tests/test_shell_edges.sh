@@ -68,7 +68,7 @@ check $? "deep parentheses, /0, poi(0), unbalanced, non-ASCII, L0, L too large"
 
 # ---- every command with odd arguments, on the three architectures ----
 cat >"$dir/odd.lua" <<'LUA'
--- a view of a pagefile-backed section and one of a file, for !ca, lm, !vad ...
+-- a view of a pagefile-backed section and one of a file, for !ca, lm, !vad, !dh ...
 local s = CreateFileMapping(INVALID_HANDLE_VALUE, nil, PAGE_READWRITE, 0, 0x3000, "odd")
 write32(MapViewOfFile(s, FILE_MAP_ALL_ACCESS, 0, 0, 0), 1)
 local buffer = VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READWRITE)
@@ -78,7 +78,7 @@ local v = MapViewOfFile(CreateFileMapping(f, nil, PAGE_WRITECOPY, 0, 0), FILE_MA
 write32(v, 1)
 local cmds = { "!vad", "!pte", "!vtop", "!pfn", "!vm", "!memusage", "!address", "!process",
     ".process", "dt", "db", "dw", "dd", "dq", "!db", "!dd", "!dq", "eb", "ew", "ed", "eq", "x",
-    "!verify", "vmmap", "rammap", "help", "!ca", "!controlarea", "lm" }
+    "!verify", "vmmap", "rammap", "help", "!ca", "!controlarea", "lm", "!dh" }
 local args = { "", "0", "-1", "ffffffff", "ffffffff`ffffffff", "1/0", "(((1)))", "1)", "(1",
     "'a", "\255\254", "poi(0)", "0n", "0x", "--5", "L0", "0 L0", "0 L-1", "fffffff0 L10",
     "ffffffffffffffff L2", "7ffffff0 L40", "10000 1 2", "MmPfnDatabase+0x1c*0n10", "0 0",

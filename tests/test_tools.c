@@ -3,7 +3,8 @@
  * key lines for a known machine state (PAE, 32 MB, one process, a 0x2000-byte
  * VirtualAlloc and a write: seed experiments E1 and E2), views of sections
  * (!ca, !vad, !pte, !pfn, vmmap, !address and lm on a pagefile-backed, a
- * file-backed and a copy-on-write view: E4, E5, E7), WinDbg expressions,
+ * file-backed and a copy-on-write view: E4, E5, E7), images (lm and !dh on
+ * the DLLs tests/pe builds), WinDbg expressions,
  * bad arguments (one line, STATUS_INVALID_PARAMETER, nothing changed), and
  * determinism.
  */
@@ -331,6 +332,7 @@ static void test_symbols_verify_help(void **state)
     free(text);
     text = run(&f, STATUS_SUCCESS, "help");
     assert_contains(text, "!pte VA");
+    assert_contains(text, "  !dh [-a|-f|-s] Address|Module\n");
     free(text);
     text = run(&f, STATUS_OBJECT_NAME_NOT_FOUND, "!foo 1");
     assert_string_equal(text, "Unknown command '!foo'\n");
@@ -620,33 +622,47 @@ static void test_views_vmmap_address_lm(void **state)
     fixture_free(&f);
 }
 
-/* lm, !vad, !ca, !address and vmmap on an image: dll32.dll of
- * $NTMM_PE_DIR (make check builds it), written to C: with WriteFile and
- * loaded with LoadLibrary. */
-static void test_image_lm(void **state)
+/* Loads $NTMM_PE_DIR/name (make check builds it with tests/pe/build.sh)
+ * into the fixture's process: written to C: with WriteFile, then
+ * LoadLibrary. False (the test skips) without make check's PE fixtures. */
+static bool fixture_load_dll(struct fixture *f, const char *name, HMODULE *module)
 {
-    (void)state;
     const char *dir = getenv("NTMM_PE_DIR");
     if (!dir)
-        skip(); /* run by hand without make check's PE fixtures */
+        return false; /* run by hand without make check's PE fixtures */
     char path[512];
-    snprintf(path, sizeof path, "%s/dll32.dll", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *host = fopen(path, "rb");
     assert_non_null(host);
     static uint8_t bytes[1 << 16];
     size_t size = fread(bytes, 1, sizeof bytes, host);
     fclose(host);
     assert_true(size > 0 && size < sizeof bytes);
-    struct fixture f;
-    fixture_boot(&f, NTMM_ARCH_X86_PAE, false);
     uint64_t buffer = (uintptr_t)VirtualAlloc(NULL, sizeof bytes, MEM_COMMIT, PAGE_READWRITE);
-    assert_int_equal(ntmm_write(f.process, buffer, bytes, size), STATUS_SUCCESS);
-    HANDLE file = CreateFileA("C:\\dll32.dll", GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    assert_int_equal(ntmm_write(f->process, buffer, bytes, size), STATUS_SUCCESS);
+    snprintf(path, sizeof path, "C:\\%s", name);
+    HANDLE file = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
     assert_true(file != INVALID_HANDLE_VALUE);
     assert_true(WriteFile(file, (LPCVOID)(uintptr_t)buffer, (DWORD)size, NULL, NULL));
     assert_true(CloseHandle(file));
-    HMODULE module = LoadLibraryA("C:\\dll32.dll");
-    assert_non_null(module);
+    assert_true(VirtualFree((LPVOID)(uintptr_t)buffer, 0, MEM_RELEASE));
+    *module = LoadLibraryA(path);
+    assert_non_null(*module);
+    return true;
+}
+
+/* lm, !vad, !ca, !address and vmmap on an image: dll32.dll loaded with
+ * LoadLibrary. */
+static void test_image_lm(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, false);
+    HMODULE module;
+    if (!fixture_load_dll(&f, "dll32.dll", &module)) {
+        fixture_free(&f);
+        skip();
+    }
     struct ntmm_module_info info;
     assert_true(ntmm_module_at(f.process, 0, &info));
     assert_false(ntmm_module_at(f.process, 1, &info));
@@ -691,6 +707,152 @@ static void test_image_lm(void **state)
     text = run(&f, STATUS_SUCCESS, "lm");
     assert_string_equal(text, "start    end        module name\n"
                               "80400000 80600000   nt         (ntmm symbols)\n");
+    free(text);
+    test_verify(f.machine);
+    fixture_free(&f);
+}
+
+/* The headers !dh checks, in a private copy of an image's first page:
+ * each corruption gives one line and its status. */
+static void dh_malformed(struct fixture *f, uint64_t module)
+{
+    uint8_t page[0x1000];
+    assert_int_equal(ntmm_image_read(f->process, module, page, sizeof page), STATUS_SUCCESS);
+    uint64_t copy = (uintptr_t)VirtualAlloc(NULL, 0x1000, MEM_COMMIT, PAGE_READWRITE);
+    uint32_t nt = page[0x3c] | page[0x3d] << 8;
+    static const struct {
+        uint32_t offset; /* from the NT headers, or from 0 when e_lfanew */
+        bool dos;
+        uint16_t value;
+        NTSTATUS status;
+    } cases[] = {
+        { 0, true, 0x5a58, STATUS_INVALID_IMAGE_NOT_MZ },    /* "XZ" */
+        { 0x3c, true, 0xf00, STATUS_INVALID_IMAGE_FORMAT },  /* e_lfanew to zeros */
+        { 0, false, 0x4550 + 1, STATUS_INVALID_IMAGE_FORMAT }, /* "QE" */
+        { 24, false, 0x10c, STATUS_INVALID_IMAGE_FORMAT },   /* magic */
+        { 20, false, 0x40, STATUS_INVALID_IMAGE_FORMAT },    /* SizeOfOptionalHeader */
+        { 6, false, 0x61, STATUS_INVALID_IMAGE_FORMAT },     /* 97 sections */
+        { 6, false, 0x60, STATUS_INVALID_IMAGE_FORMAT },     /* 96: past the page */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint8_t bad[0x1000];
+        memcpy(bad, page, sizeof bad);
+        uint32_t at = cases[i].offset + (cases[i].dos ? 0 : nt);
+        bad[at] = (uint8_t)cases[i].value;
+        bad[at + 1] = (uint8_t)(cases[i].value >> 8);
+        assert_int_equal(ntmm_write(f->process, copy, bad, sizeof bad), STATUS_SUCCESS);
+        char *text = run(f, cases[i].status, "!dh %llx", (unsigned long long)copy);
+        if (strchr(text, '\n') != text + strlen(text) - 1 || strncmp(text, "!dh: ", 5))
+            fail_msg("case %zu printed not one line:\n%s", i, text);
+        free(text);
+    }
+    /* The intact copy is an image to !dh: the same headers. */
+    assert_int_equal(ntmm_write(f->process, copy, page, sizeof page), STATUS_SUCCESS);
+    char *text = run(f, STATUS_SUCCESS, "!dh %llx", (unsigned long long)copy);
+    char *image = run(f, STATUS_SUCCESS, "!dh %llx", (unsigned long long)module);
+    assert_string_equal(text, image);
+    free(text);
+    free(image);
+    assert_true(VirtualFree((LPVOID)(uintptr_t)copy, 0, MEM_RELEASE));
+}
+
+/* !dh on dll32.dll (PE32) and dll64.dll (PE32+): WinDbg's lines, from
+ * memory the command does not fault in; -f and -s; a module name, the file
+ * name or any address in the image; malformed headers and memory without
+ * an image: one line and the status. */
+static void test_image_dh(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE, false);
+    HMODULE module;
+    if (!fixture_load_dll(&f, "dll32.dll", &module)) {
+        fixture_free(&f);
+        skip();
+    }
+    uint64_t base = (uintptr_t)module;
+    struct ntmm_walk walk;
+    struct ntmm_process_info before, after;
+    struct ntmm_tlb_stats tlb_before, tlb_after;
+    ntmm_process_info(f.process, &before);
+    ntmm_tlb_stats(f.machine, &tlb_before);
+    char *text = run(&f, STATUS_SUCCESS, "!dh dll32");
+    assert_contains(text, "\nFile Type: DLL\nFILE HEADER VALUES\n     14C machine (i386)\n"
+                          "       4 number of sections\n");
+    assert_contains(text, "    2102 characteristics\n            Executable\n"
+                          "            32 bit word machine\n            DLL\n\n"
+                          "OPTIONAL HEADER VALUES\n     10B magic #\n");
+    assert_contains(text, "    1000 base of code\n         ----- new -----\n");
+    assert_contains(text, " image base\n    1000 section alignment\n     200 file alignment\n"
+                          "       2 subsystem (Windows GUI)\n");
+    assert_contains(text, "    5000 size of image\n     400 size of headers\n");
+    assert_contains(text, "00100000 size of stack reserve\n00001000 size of stack commit\n");
+    assert_contains(text, "     540  DLL characteristics\n            Dynamic base\n"
+                          "            NX compatible\n            No structured exception handler\n");
+    assert_contains(text, "address [size] of Export Directory\n");
+    assert_contains(text, "       0 [       0] address [size] of Reserved Directory\n\n\n"
+                          "SECTION HEADER #1\n   .text name\n");
+    assert_contains(text, "60000020 flags\n         Code\n         (no align specified)\n"
+                          "         Execute Read\n");
+    assert_contains(text, "C0000040 flags\n         Initialized Data\n         (no align specified)\n"
+                          "         Read Write\n");
+    assert_contains(text, "42000040 flags\n         Initialized Data\n         Discardable\n"
+                          "         (no align specified)\n         Read Only\n");
+    /* Read without a fault: the header page is still not valid, nothing moved. */
+    ntmm_process_info(f.process, &after);
+    ntmm_tlb_stats(f.machine, &tlb_after);
+    assert_int_equal(ntmm_pte_walk(f.machine, f.process, base, &walk), STATUS_SUCCESS);
+    assert_false(walk.translated);
+    assert_int_equal(before.working_set_pages, after.working_set_pages);
+    assert_int_equal(tlb_before.misses, tlb_after.misses);
+    /* The file name, an address inside, -a: the same text; -f and -s split it. */
+    static const char *const same[] = { "!dh DLL32.dll", "!dh -a %llx", "!dh %llx -a" };
+    for (size_t i = 0; i < 3; i++) {
+        char *other = run(&f, STATUS_SUCCESS, same[i], (unsigned long long)base + 0x1234);
+        assert_string_equal(text, other);
+        free(other);
+    }
+    char *file = run(&f, STATUS_SUCCESS, "!dh -f dll32");
+    char *sections = run(&f, STATUS_SUCCESS, "!dh -s dll32");
+    assert_int_equal(strlen(file) + strlen(sections), strlen(text));
+    assert_memory_equal(file, text, strlen(file));
+    assert_string_equal(sections, text + strlen(file));
+    free(file);
+    free(sections);
+    /* Once the process touched its headers: the same bytes, from the frame. */
+    uint16_t mz;
+    assert_int_equal(ntmm_read(f.process, base, &mz, 2), STATUS_SUCCESS);
+    assert_int_equal(ntmm_pte_walk(f.machine, f.process, base, &walk), STATUS_SUCCESS);
+    assert_true(walk.translated);
+    char *resident = run(&f, STATUS_SUCCESS, "!dh dll32");
+    assert_string_equal(text, resident);
+    free(resident);
+    free(text);
+    /* ntmm_image_read's bounds. */
+    struct ntmm_module_info info;
+    assert_true(ntmm_module_at(f.process, 0, &info));
+    uint8_t bytes[16];
+    assert_int_equal(ntmm_image_read(f.process, info.end - 8, bytes, 16), STATUS_INVALID_ADDRESS);
+    assert_int_equal(ntmm_image_read(f.process, 0x10000, bytes, 1), STATUS_INVALID_ADDRESS);
+    assert_int_equal(ntmm_image_read(f.process, info.end - 16, bytes, 16), STATUS_SUCCESS);
+    assert_int_equal(ntmm_image_read(NULL, base, bytes, 1), STATUS_INVALID_PARAMETER);
+    /* Malformed headers; memory without an image. */
+    dh_malformed(&f, base);
+    free(run(&f, STATUS_INVALID_IMAGE_NOT_MZ, "!dh nt"));
+    free(run(&f, STATUS_ACCESS_VIOLATION, "!dh 0"));
+    test_verify(f.machine);
+    fixture_free(&f);
+    /* PE32+ on x64. */
+    fixture_boot(&f, NTMM_ARCH_X64, false);
+    assert_true(fixture_load_dll(&f, "dll64.dll", &module));
+    text = run(&f, STATUS_SUCCESS, "!dh -f dll64");
+    assert_contains(text, "    8664 machine (X64)\n");
+    assert_contains(text, "    2022 characteristics\n            Executable\n"
+                          "            App can handle >2gb addresses\n            DLL\n");
+    assert_contains(text, "     20B magic #\n");
+    assert_contains(text, "0000000000100000 size of stack reserve\n");
+    assert_contains(text, "            High entropy VA supported\n            Dynamic base\n"
+                          "            NX compatible\n");
     free(text);
     test_verify(f.machine);
     fixture_free(&f);
@@ -780,7 +942,8 @@ static void test_bad_arguments(void **state)
         "dd", "dd MmFoo", "dd 10000 L0", "dd 10000 L1000000", "db 10000 Lx", "!dd", "!db L",
         "ed 20000 1", "ed 10000", "eb 10000 100", "ew 10000 MmFoo", "eq", "x", "x a b",
         "vmmap 1", "rammap 1", "!verify 1", "!ca 12345678", "!ca 1 2 3", "!ca 0 8",
-        "!ca (1", "!controlarea 86000000", "lm x", "lm v v",
+        "!ca (1", "!controlarea 86000000", "lm x", "lm v v", "!dh", "!dh -x 10000",
+        "!dh 10000 20000", "!dh MmFoo", "!dh -f", "!dh 1 2 3 4",
     };
     struct fixture f;
     fixture_boot(&f, NTMM_ARCH_X86_PAE, true);
@@ -876,6 +1039,7 @@ int main(void)
         cmocka_unit_test(test_pte_pfn_views),
         cmocka_unit_test(test_views_vmmap_address_lm),
         cmocka_unit_test(test_image_lm),
+        cmocka_unit_test(test_image_dh),
         cmocka_unit_test(test_views_change_nothing),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_deterministic),

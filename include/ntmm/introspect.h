@@ -256,6 +256,17 @@ struct ntmm_module_info {
 bool ntmm_module_at(const struct ntmm_process *process, unsigned index,
                     struct ntmm_module_info *info);
 
+/* Reads size bytes at va of the process's image views (!dh) as the process
+ * would read them, without a fault: a page's resident frame (the process's
+ * own copy, or the shared frame of its prototype PTE, valid or transition),
+ * else the bytes its first fault would bring in, laid out and relocated
+ * from the image (what WinDbg reads from the image file on its image path
+ * for a module page that is not in memory). STATUS_INVALID_ADDRESS, with
+ * nothing copied, when a byte lies outside every image view;
+ * STATUS_IN_PAGE_ERROR when the image's relocations cannot be applied. */
+NTSTATUS ntmm_image_read(const struct ntmm_process *process, uint64_t va, void *buffer,
+                         size_t size);
+
 /* The region of the process's address space holding va, as VirtualQueryEx
  * reports it, without changing anything (no Accessed bit, TLB entry or last
  * error). STATUS_INVALID_PARAMETER past the user address space. */

@@ -27,6 +27,9 @@ const struct tool_command tool_commands[] = {
                       "                          no Address (or 0): all of them, one line each (ntmm)" },
     { "!controlarea", tool_ca, "!controlarea ...        the same as !ca" },
     { "lm", tool_lm, "lm [v]                  loaded modules: image views and nt" },
+    { "!dh", tool_dh, "!dh [-a|-f|-s] Address|Module\n"
+                      "                          an image's PE headers: -f file and optional\n"
+                      "                          headers, -s section headers, -a (default) both" },
     { "!address", tool_address, "!address [VA|-summary]  the current process's regions" },
     { "!process", tool_process, "!process [0 0]          the current process, or all of them" },
     { ".process", tool_dot_process, ".process [Cid|Process]  set the implicit process" },
