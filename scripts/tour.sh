@@ -165,12 +165,15 @@ echo
 run -- e07_copy_on_write.lua
 
 pause "E12 (large-address-aware images)"
-banner "E12  2 GB, 3 GB, 4 GB: the user space of a 32-bit process (seeds 000, 001)"
+banner "E12  2 GB, 3 GB, 4 GB, 8 TB: what an EXE's header asks for (seeds 000, 001)"
 cat <<'TEXT'
 Seeds 000 and 001: a 32-bit process gets 2 GB; 3 GB on 32-bit Windows booted
-with increaseuserva 3072 if the image is LARGE_ADDRESS_AWARE; 4 GB for such an
-image on 64-bit Windows. Three machines; in each a process without the flag and
-one with it. Look for lpMaximumApplicationAddress 7ffeffff, bffeffff, fffeffff.
+with increaseuserva 3072 if the image is LARGE_ADDRESS_AWARE (link
+/largeaddressaware; dumpbin /headers shows it); 4 GB for such an image on
+64-bit Windows; a 64-bit process 8 TB. The script writes three small EXEs
+(PE32, PE32 with the flag, PE32+) and starts a process from each, on three
+machines. Look for "App can handle >2gb addresses" in !dh's characteristics,
+then lpMaximumApplicationAddress 7ffeffff, bffeffff, fffeffff, 7ff`fffeffff.
 TEXT
 echo
 run --arch pae -- e12_address_space.lua 2GB
