@@ -69,18 +69,16 @@ static void check_commit(struct ntmm_process *process)
     struct view v;
     look(process, &v);
     uint64_t committed = 0;
-    /* a view charges its process only for the pages it may copy (mm/section.h
-     * (5)): a copy-on-write view's, an image's copy-on-write pages (whether
-     * copied yet or not; the fixtures have no shared writable section) */
-    for (unsigned i = 0; i < v.regions; i++) {
-        const MEMORY_BASIC_INFORMATION *g = &v.region[i];
-        bool copies = g->Protect == PAGE_WRITECOPY || g->Protect == PAGE_EXECUTE_WRITECOPY ||
-                      g->Protect == PAGE_READWRITE || g->Protect == PAGE_EXECUTE_READWRITE;
-        if (g->State == MEM_COMMIT && U(g->BaseAddress) != 0x7ffe0000ull &&
-            (g->Type == MEM_PRIVATE || g->AllocationProtect == PAGE_WRITECOPY ||
-             (g->Type == MEM_IMAGE && copies)))
-            committed += g->RegionSize;
-    }
+    /* views charge what their VADs say (the verifier checks each VAD's count
+     * against its pages; mm/section.h (5)) */
+    for (unsigned i = 0; i < v.regions; i++)
+        if (v.region[i].State == MEM_COMMIT && U(v.region[i].BaseAddress) != 0x7ffe0000ull &&
+            v.region[i].Type == MEM_PRIVATE)
+            committed += v.region[i].RegionSize;
+    struct ntmm_vad_info vad;
+    for (unsigned i = 0; ntmm_vad_at(process, i, &vad); i++)
+        if (!vad.private_memory)
+            committed += vad.commit_charge * NTMM_PAGE_SIZE;
     if (committed != v.private_usage)
         fail_msg("VirtualQuery finds %llu bytes committed, PrivateUsage is %llu",
                  (unsigned long long)committed, (unsigned long long)v.private_usage);
@@ -312,6 +310,8 @@ static void scenario_sections(struct run *r, bool is_64bit)
     touch(r, first, a, 0x3000);
     uint64_t copy = U(map(r, section, FILE_MAP_COPY));
     touch(r, first, copy + 0x1000, 0x1000);
+    protect(r, a + 0x2000, 0x1000, PAGE_NOACCESS, PAGE_READWRITE);
+    protect(r, copy, 0x2000, PAGE_READONLY, PAGE_WRITECOPY);
     struct ntmm_process *second = create(r, is_64bit);
     HANDLE opened = NULL;
     WIN32(r, (opened = OpenFileMappingA(FILE_MAP_READ, FALSE, "FaultShared")) != NULL);

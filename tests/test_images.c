@@ -239,6 +239,19 @@ static void test_shared_image_and_copy_on_write(void **state)
     assert_int_equal(v, 7);
     ntmm_set_current_process(b);
     assert_int_equal(query(counter).Protect, PAGE_READWRITE);
+    /* E7 on a code page: VirtualProtect makes .text EXECUTE_WRITECOPY (an
+     * image's shared page cannot be written in place), a write copies it */
+    DWORD old = 0;
+    assert_true(VirtualProtect((LPVOID)(uintptr_t)(VA(hb) + rva), 0x1000, PAGE_EXECUTE_READWRITE,
+                               &old));
+    assert_int_equal(old, PAGE_EXECUTE_READ);
+    assert_int_equal(query(VA(hb) + rva).Protect, PAGE_EXECUTE_WRITECOPY);
+    uint32_t code = 0xcccccccc;
+    assert_int_equal(ntmm_write(b, VA(hb) + rva, &code, 4), STATUS_SUCCESS);
+    assert_int_not_equal(frame_of(b, VA(hb) + rva), frame_of(a, VA(ha) + rva));
+    assert_int_equal(query(VA(hb) + rva).Protect, PAGE_EXECUTE_READWRITE);
+    ntmm_read(a, VA(ha) + rva, &v, 4);
+    assert_int_not_equal(v, code);
     test_verify(m);
     shutdown_machine();
 }

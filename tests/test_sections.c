@@ -445,7 +445,7 @@ static void test_errors(void **state)
     assert_false(VirtualFree(v, 4096, MEM_DECOMMIT));
     assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
     DWORD old;
-    assert_false(VirtualProtect(v, 4096, PAGE_READWRITE, &old));
+    assert_false(VirtualProtect(v, 4096, PAGE_READWRITE, &old)); /* a read view */
     assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
     /* unmapping: any address inside a view; not private or free memory */
     LPVOID priv = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);
@@ -481,6 +481,81 @@ static void test_errors(void **state)
     CloseHandle(s2);
     test_verify(m);
     teardown();
+}
+
+/* VirtualProtect in views (view.c (5), Wine's test_mapping): within what
+ * the view allows; a shared page made no-access leaves the process (its PTE
+ * points at the prototype PTE again, ShareCount drops); guard pages are
+ * one-shot; a read view may become copy-on-write, charging commit. */
+static void test_protect_views(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < 3; i++) {
+        setup(arches[i]);
+        HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x4000, NULL);
+        LPVOID rw = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+        LPVOID ro = MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0);
+        write32(a, VA(rw), 0x1111);
+        assert_int_equal(read32(a, VA(ro)), 0x1111);
+        uint64_t frame = frame_of(a, VA(rw));
+        assert_int_equal(pfn_of(frame).u2, 2);
+        DWORD old = 0;
+        /* a read view cannot be made writable, nor executable */
+        assert_false(VirtualProtect(ro, 0x1000, PAGE_READWRITE, &old));
+        assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
+        assert_false(VirtualProtect(ro, 0x1000, PAGE_EXECUTE_READ, &old));
+        /* no access: the page leaves this view */
+        assert_true(VirtualProtect(rw, 0x1000, PAGE_NOACCESS, &old));
+        assert_int_equal(old, PAGE_READWRITE);
+        assert_int_equal(leaf(a, VA(rw)).kind, NTMM_PTE_PROTOTYPE);
+        assert_int_equal(pfn_of(frame).u2, 1);
+        uint32_t v;
+        assert_int_equal(ntmm_read(a, VA(rw), &v, 4), STATUS_ACCESS_VIOLATION);
+        MEMORY_BASIC_INFORMATION mbi;
+        VirtualQuery(rw, &mbi, sizeof mbi);
+        assert_int_equal(mbi.Protect, PAGE_NOACCESS);
+        assert_int_equal(mbi.RegionSize, 0x1000);
+        test_verify(m);
+        assert_true(VirtualProtect(rw, 0x1000, PAGE_READWRITE, &old));
+        assert_int_equal(old, PAGE_NOACCESS);
+        assert_int_equal(read32(a, VA(rw)), 0x1111);
+        /* read-only in one view; the other still writes */
+        assert_true(VirtualProtect(rw, 0x1000, PAGE_READONLY, &old));
+        assert_int_equal(ntmm_write(a, VA(rw), &v, 4), STATUS_ACCESS_VIOLATION);
+        /* guard: one-shot */
+        assert_true(VirtualProtect((char *)rw + 0x1000, 0x1000, PAGE_READWRITE | PAGE_GUARD, &old));
+        assert_int_equal(ntmm_read(a, VA(rw) + 0x1000, &v, 4), STATUS_GUARD_PAGE_VIOLATION);
+        assert_int_equal(ntmm_read(a, VA(rw) + 0x1000, &v, 4), STATUS_SUCCESS);
+        VirtualQuery((char *)rw + 0x1000, &mbi, sizeof mbi);
+        assert_int_equal(mbi.Protect, PAGE_READWRITE);
+        /* copy-on-write on a read view: charged now, a private copy on write */
+        uint64_t charge = a->as.commit_charge;
+        assert_true(VirtualProtect((char *)ro + 0x2000, 0x2000, PAGE_WRITECOPY, &old));
+        assert_int_equal(old, PAGE_READONLY);
+        assert_int_equal(a->as.commit_charge, charge + 2);
+        write32(a, VA(ro) + 0x2000, 0x2222);
+        assert_int_equal(read32(a, VA(rw) + 0x2000), 0);
+        VirtualQuery((char *)ro + 0x2000, &mbi, sizeof mbi);
+        assert_int_equal(mbi.Protect, PAGE_READWRITE);
+        assert_int_equal(mbi.RegionSize, 0x1000);
+        /* the copy made no-access keeps its bytes in transition */
+        assert_true(VirtualProtect((char *)ro + 0x2000, 0x1000, PAGE_NOACCESS, &old));
+        assert_int_equal(old, PAGE_READWRITE);
+        assert_int_equal(leaf(a, VA(ro) + 0x2000).kind, NTMM_PTE_TRANSITION);
+        test_verify(m);
+        assert_true(VirtualProtect((char *)ro + 0x2000, 0x1000, PAGE_READONLY, &old));
+        assert_int_equal(read32(a, VA(ro) + 0x2000), 0x2222);
+        /* back to read-only: the uncopied page's charge goes */
+        assert_true(VirtualProtect((char *)ro + 0x3000, 0x1000, PAGE_READONLY, &old));
+        assert_int_equal(a->as.commit_charge, charge + 1);
+        test_verify(m);
+        assert_true(UnmapViewOfFile(ro));
+        assert_int_equal(a->as.commit_charge, charge);
+        assert_true(UnmapViewOfFile(rw));
+        CloseHandle(h);
+        test_verify(m);
+        teardown();
+    }
 }
 
 /* A file with a section cannot shrink (ERROR_USER_MAPPED_FILE) nor be
@@ -538,10 +613,11 @@ static void test_process_exit(void **state)
 }
 
 /* A random walk over views of a pagefile-backed and a file-backed section
- * in two processes, against a model: the sections' bytes, and a private
- * overlay per copy-on-write view page once written. Reads must see the
- * model, writes to read-only views must fault, the verifier must pass after
- * every step, and at the end the file holds the model's bytes. */
+ * in two processes, against a model: the sections' bytes, each view page's
+ * protection, and a private overlay per view page once copied. Reads and
+ * writes must see the model and fault where its protection says, and
+ * VirtualProtect must allow what view.c (5) allows; the verifier must pass
+ * after every step, and at the end the file holds the model's bytes. */
 #define SECTION_PAGES 32
 #define MAX_VIEWS 6
 
@@ -549,9 +625,21 @@ struct model_view {
     bool used;
     int process, section;
     DWORD access;
-    uint64_t base, offset; /* offset in pages */
-    uint8_t *copy[SECTION_PAGES]; /* written copy-on-write pages */
+    uint64_t base, offset;            /* offset in pages */
+    DWORD protect[SECTION_PAGES];     /* PAGE_* of each page now */
+    uint8_t *copy[SECTION_PAGES];     /* private copies */
 };
+
+/* What VirtualProtect(wanted) does to a page of v: the protection it
+ * gets, or 0 when the view does not allow it (view.c (5)). */
+static DWORD model_protect(const struct model_view *v, int page, DWORD wanted)
+{
+    if (wanted != PAGE_READWRITE)
+        return v->copy[page] && wanted == PAGE_WRITECOPY ? PAGE_READWRITE : wanted;
+    if (v->copy[page] || v->access == FILE_MAP_WRITE)
+        return PAGE_READWRITE;
+    return v->access == FILE_MAP_COPY ? PAGE_WRITECOPY : 0;
+}
 
 static void random_views(enum ntmm_arch arch, unsigned seed)
 {
@@ -573,14 +661,20 @@ static void random_views(enum ntmm_arch arch, unsigned seed)
     assert_non_null(opened[1]);
     struct model_view views[MAX_VIEWS] = { 0 };
     static const DWORD accesses[] = { FILE_MAP_WRITE, FILE_MAP_READ, FILE_MAP_COPY };
-    for (int step = 0; step < 1500; step++) {
+    static const DWORD initial[] = { PAGE_READWRITE, PAGE_READONLY, PAGE_WRITECOPY };
+    static const DWORD protections[] = { PAGE_READONLY, PAGE_READWRITE, PAGE_WRITECOPY,
+                                         PAGE_NOACCESS };
+    for (int step = 0; step < 2000; step++) {
         struct model_view *v = &views[rand() % MAX_VIEWS];
-        int op = rand() % 10;
+        int op = rand() % 12;
         if (!v->used) {
+            int kind = rand() % 3;
             v->process = rand() % 2;
             v->section = rand() % 2;
-            v->access = accesses[rand() % 3];
+            v->access = accesses[kind];
             v->offset = (rand() % 2) * 16;
+            for (int i = 0; i < SECTION_PAGES; i++)
+                v->protect[i] = initial[kind];
             ntmm_set_current_process(procs[v->process]);
             HANDLE h = v->process ? opened[v->section] : sections[v->section];
             LPVOID p = MapViewOfFile(h, v->access, 0, (DWORD)(v->offset * 4096), 0);
@@ -593,29 +687,51 @@ static void random_views(enum ntmm_arch arch, unsigned seed)
             for (int i = 0; i < SECTION_PAGES; i++)
                 free(v->copy[i]);
             memset(v, 0, sizeof *v);
-        } else {
-            uint64_t page = (uint64_t)(rand() % (SECTION_PAGES - (int)v->offset));
-            uint64_t at = (uint64_t)(rand() % 4093);
-            uint8_t *shared = &bytes[v->section][(v->offset + page) * 4096 + at];
-            uint8_t *mine = v->copy[page] ? v->copy[page] + at : shared;
-            uint32_t value = (uint32_t)rand(), got = 0;
-            struct ntmm_process *p = procs[v->process];
-            if (op < 6) {
-                NTSTATUS st = ntmm_write(p, v->base + page * 4096 + at, &value, 3);
-                if (v->access == FILE_MAP_READ) {
-                    assert_int_equal(st, STATUS_ACCESS_VIOLATION);
-                } else {
-                    assert_int_equal(st, STATUS_SUCCESS);
-                    if (v->access == FILE_MAP_COPY && !v->copy[page]) {
-                        v->copy[page] = malloc(4096);
-                        memcpy(v->copy[page], &bytes[v->section][(v->offset + page) * 4096], 4096);
-                        mine = v->copy[page] + at;
-                    }
-                    memcpy(mine, &value, 3);
-                }
+        } else if (op < 3) {
+            int page = rand() % (SECTION_PAGES - (int)v->offset);
+            DWORD wanted = protections[rand() % 4], old = 0, now = model_protect(v, page, wanted);
+            ntmm_set_current_process(procs[v->process]);
+            BOOL ok = VirtualProtect((LPVOID)(uintptr_t)(v->base + (uint64_t)page * 4096), 1,
+                                     wanted, &old);
+            assert_int_equal(ok, now != 0);
+            if (ok) {
+                assert_int_equal(old, v->protect[page]);
+                v->protect[page] = now;
             } else {
-                assert_int_equal(ntmm_read(p, v->base + page * 4096 + at, &got, 3), STATUS_SUCCESS);
-                assert_int_equal(memcmp(&got, mine, 3), 0);
+                assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
+            }
+            MEMORY_BASIC_INFORMATION mbi;
+            VirtualQuery((LPCVOID)(uintptr_t)(v->base + (uint64_t)page * 4096), &mbi, sizeof mbi);
+            assert_int_equal(mbi.Protect, v->protect[page]);
+        } else {
+            int page = rand() % (SECTION_PAGES - (int)v->offset);
+            uint64_t at = (uint64_t)(rand() % 4093);
+            uint8_t *shared = &bytes[v->section][(v->offset + (uint64_t)page) * 4096];
+            uint32_t value = (uint32_t)rand(), got = 0;
+            uint64_t va = v->base + (uint64_t)page * 4096 + at;
+            DWORD protect = v->protect[page];
+            struct ntmm_process *p = procs[v->process];
+            if (op < 8) {
+                NTSTATUS st = ntmm_write(p, va, &value, 3);
+                if (protect == PAGE_READONLY || protect == PAGE_NOACCESS) {
+                    assert_int_equal(st, STATUS_ACCESS_VIOLATION);
+                    continue;
+                }
+                assert_int_equal(st, STATUS_SUCCESS);
+                if (protect == PAGE_WRITECOPY) {
+                    v->copy[page] = malloc(4096);
+                    memcpy(v->copy[page], shared, 4096);
+                    v->protect[page] = PAGE_READWRITE;
+                }
+                memcpy((v->copy[page] ? v->copy[page] : shared) + at, &value, 3);
+            } else {
+                NTSTATUS st = ntmm_read(p, va, &got, 3);
+                if (protect == PAGE_NOACCESS) {
+                    assert_int_equal(st, STATUS_ACCESS_VIOLATION);
+                    continue;
+                }
+                assert_int_equal(st, STATUS_SUCCESS);
+                assert_int_equal(memcmp(&got, (v->copy[page] ? v->copy[page] : shared) + at, 3), 0);
             }
         }
         test_verify(m);
@@ -661,6 +777,7 @@ int main(void)
         cmocka_unit_test(test_e7_copy_on_write), cmocka_unit_test(test_sec_reserve),
         cmocka_unit_test(test_errors),           cmocka_unit_test(test_process_exit),
         cmocka_unit_test(test_random_views),     cmocka_unit_test(test_mapped_file_rules),
+        cmocka_unit_test(test_protect_views),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

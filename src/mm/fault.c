@@ -120,6 +120,8 @@ NTSTATUS mm_access_fault(struct mm *mm, struct mm_address_space *as, uint64_t va
     mi_read_page(mm, vad, va, &p);
     if (!p.committed)
         return STATUS_ACCESS_VIOLATION;
+    if (!vad->u.PrivateMemory && p.f.kind == PTE_KIND_TRANSITION)
+        return resolve_transition(mm, as, &p, access); /* a private copy (view.c (5)) */
     if (!vad->u.PrivateMemory) {
         bool copy = p.f.kind == PTE_KIND_VALID && p.f.prototype && p.f.copy_on_write &&
                     access == ACCESS_WRITE;

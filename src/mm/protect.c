@@ -16,12 +16,10 @@
  *     the range lacks before changing any protection, and fails (frames
  *     exhausted, or an injected frame fault) only there, with the empty
  *     tables freed again (pteio.c (4)).
- * (4) Protection inside a view of a section does not change: ntmm keeps a
- *     view page's protection in its VAD or subsection (view.c (2)), so
- *     VirtualProtect there fails with STATUS_INVALID_PAGE_PROTECTION, where
- *     Windows would change it within what the section allows.
+ * (4) A view's pages are view.c's (mi_protect_view): their protections live
+ *     with the view, not in PTEs that point at prototype PTEs.
  */
-#include "mm/mm.h"
+#include "mm/section.h"
 
 #define PAGE_BASE_MASK 0xffull
 #define PAGE_MODIFIERS (PAGE_GUARD | PAGE_NOCACHE | PAGE_WRITECOMBINE)
@@ -163,9 +161,10 @@ NTSTATUS mm_protect(struct mm *mm, struct mm_address_space *as, uint64_t base, u
     struct vad *vad = vad_find(&as->vads, base >> PAGE_SHIFT);
     if (!vad || ((base + size - 1) >> PAGE_SHIFT) > vad->EndingVpn)
         return STATUS_CONFLICTING_ADDRESSES;
-    /* (4) a view's protection is its VAD's or its section's */
-    if (vad->u.NoChange || !vad->u.PrivateMemory)
+    if (vad->u.NoChange)
         return STATUS_INVALID_PAGE_PROTECTION;
+    if (!vad->u.PrivateMemory) /* (4) */
+        return mi_protect_view(mm, as, vad, base, size, protection, old);
     struct mm_page p;
     for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
         mi_read_page(mm, vad, va, &p);

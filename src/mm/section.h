@@ -160,8 +160,16 @@ void mi_read_view_page(struct mm *mm, const struct vad *vad, uint64_t va, struct
  * page whose page tables exist. */
 NTSTATUS mi_resolve_view_fault(struct mm *mm, struct mm_address_space *as, const struct vad *vad,
                                const struct mm_page *p, enum cpu_access access);
-/* Pages of commit a view's VAD charges, (5). */
-uint64_t mi_view_commit_charge(const struct mm *mm, const struct vad *vad);
+/* Pages of commit a view's VAD charges, (5): as NULL for a view being
+ * mapped (its protections as the VAD and subsections give them), else read
+ * from the view's pages in as without the MMU. */
+uint64_t mi_view_commit_charge(struct mm *mm, struct mm_address_space *as, const struct vad *vad);
+/* A view page that is a private copy (valid without the Prototype bit, or
+ * in transition after a protection change). */
+bool mi_view_page_private(const struct mm_page *p);
+/* Windows: MiProtectVirtualMemory on a view — view.c (5). */
+NTSTATUS mi_protect_view(struct mm *mm, struct mm_address_space *as, struct vad *vad,
+                         uint64_t base, uint64_t size, unsigned protection, unsigned *old);
 /* Frees an image control area's loader view. */
 void mi_free_image(struct mm_control_area *ca);
 /* The bytes of image page `page` as a view at base holds them: laid out

@@ -274,7 +274,8 @@ static void check_view_ptes(struct checker *c, struct mm_address_space *as, cons
             fail(c, "PTE of %llx points at prototype PTE %llx, its page's is %llx",
                  (unsigned long long)(vpn << PAGE_SHIFT), (unsigned long long)p.f.proto_address,
                  (unsigned long long)p.proto_va);
-        else if (p.f.kind != PTE_KIND_PROTOTYPE && p.f.kind != PTE_KIND_VALID)
+        else if (p.f.kind != PTE_KIND_PROTOTYPE && p.f.kind != PTE_KIND_VALID &&
+                 p.f.kind != PTE_KIND_TRANSITION)
             fail(c, "PTE of view page %llx has kind %d", (unsigned long long)(vpn << PAGE_SHIFT),
                  p.f.kind);
     }
@@ -287,7 +288,7 @@ static void check_space_counters(struct checker *c, struct mm_address_space *as)
     for (const struct vad *v = vad_first(&as->vads); v && !c->failed; v = vad_next(v)) {
         /* the shared user data page is the kernel's: its VAD charges nothing */
         uint64_t expected = v->u.NoChange        ? 0
-                            : !v->u.PrivateMemory ? mi_view_commit_charge(c->mm, v)
+                            : !v->u.PrivateMemory ? mi_view_commit_charge(c->mm, as, v)
                                                   : committed_pages(c, as, v);
         if (v->u.CommitCharge != expected)
             fail(c, "VAD %llx charges %llu pages of commit, %llu pages are committed",

@@ -20,8 +20,20 @@
  *     copy-on-write protection it has CopyOnWrite set and Write clear, so the
  *     first write faults and gets the copy.
  * (4) A view's VAD charges its process one page of commit for each page it
- *     could copy (section.h (5)): all its pages for a copy-on-write view of
- *     data, the copy-on-write pages of an image.
+ *     could copy or has copied (section.h (5)): all its pages for a
+ *     copy-on-write view of data, the copy-on-write pages of an image, every
+ *     page of an image relocated for its view (image.c (3)).
+ * (5) VirtualProtect in a view (mi_protect_view) keeps each page's new
+ *     protection with the view (vad->PageProtection; Windows keeps it in the
+ *     page's working-set list entry) and changes the process PTE: a shared
+ *     page that becomes no-access or guard is unmapped (its PTE points at
+ *     the prototype PTE again), a private copy changes as private memory
+ *     does (protect.c). A protection must be one the view allows: executing
+ *     needs an executable view, writing a writable one, except that where
+ *     the view copies on write (a FILE_MAP_COPY view, an image) READWRITE
+ *     becomes WRITECOPY; WRITECOPY, READONLY and NOACCESS are always allowed
+ *     (Wine's test_mapping records Windows so). Else STATUS_SECTION_PROTECTION,
+ *     and nothing changes.
  */
 #include "io/io.h"
 #include "mm/section.h"
@@ -67,19 +79,40 @@ static bool relocated_view(const struct vad *vad)
     return vad->u.ImageMap && vad->StartingVpn << PAGE_SHIFT != vad->ControlArea->image_info->base;
 }
 
-uint64_t mi_view_commit_charge(const struct mm *mm, const struct vad *vad)
+/* view.c (4): a page is charged if the view was relocated, if it is a
+ * private copy already, or if its protection may still copy it. */
+static bool page_charged(const struct vad *vad, const struct mm_page *p)
 {
-    uint64_t pages = vad->EndingVpn + 1 - vad->StartingVpn;
+    return relocated_view(vad) || mi_view_page_private(p) || is_copy_on_write(p->protection);
+}
+
+bool mi_view_page_private(const struct mm_page *p)
+{
+    return (p->f.kind == PTE_KIND_VALID && !p->f.prototype) || p->f.kind == PTE_KIND_TRANSITION;
+}
+
+uint64_t mi_view_commit_charge(struct mm *mm, struct mm_address_space *as, const struct vad *vad)
+{
+    uint64_t pages = vad->EndingVpn + 1 - vad->StartingVpn, charge = 0;
+    if (as) {
+        struct mm_page p;
+        const struct mm_address_space *quiet = mm->quiet;
+        mm->quiet = as;
+        for (uint64_t i = 0; i < pages; i++) {
+            mi_read_view_page(mm, vad, (vad->StartingVpn + i) << PAGE_SHIFT, &p);
+            charge += page_charged(vad, &p);
+        }
+        mm->quiet = quiet;
+        return charge;
+    }
     if (!vad->u.ImageMap)
         return is_copy_on_write(vad->u.Protection) ? pages : 0;
     if (relocated_view(vad))
         return pages;
-    uint64_t charge = 0;
     for (uint64_t i = 0; i < pages; i++) {
         const struct mm_subsection *s = mi_subsection_of_page(vad->ControlArea, vad->FirstPage + i);
         charge += s && is_copy_on_write(s->protection);
     }
-    (void)mm;
     return charge;
 }
 
@@ -93,15 +126,19 @@ void mi_read_view_page(struct mm *mm, const struct vad *vad, uint64_t va, struct
     uint64_t page = vad->FirstPage + ((va >> PAGE_SHIFT) - vad->StartingVpn);
     p->proto_va = mi_proto_address(vad->ControlArea, page);
     fmt->decode(mi_read_proto(mm, p->proto_va), PTE_IN_PROTOTYPE, &p->proto);
-    if (p->f.kind == PTE_KIND_VALID && !p->f.prototype) { /* a private copy, (2) */
+    if (mi_view_page_private(p)) { /* a private copy, (2) */
         struct pte_fields original;
         fmt->decode(pfn_original_pte(mm, p->f.page_frame_number), PTE_IN_PAGE_TABLE, &original);
         p->committed = true;
-        p->protection = original.protection;
+        p->protection = p->f.kind == PTE_KIND_TRANSITION ? p->f.protection : original.protection;
         return;
     }
     p->committed = p->proto.kind != PTE_KIND_ZERO;
-    p->protection = vad->u.ImageMap ? proto_protection(mm, &p->proto) : vad->u.Protection;
+    uint8_t set = vad->PageProtection ? vad->PageProtection[(va >> PAGE_SHIFT) - vad->StartingVpn]
+                                      : VAD_NO_PAGE_PROTECTION;
+    p->protection = set != VAD_NO_PAGE_PROTECTION ? set
+                    : vad->u.ImageMap            ? proto_protection(mm, &p->proto)
+                                                 : vad->u.Protection;
 }
 
 /* A prototype PTE's frame gains a mapping, (1) of section.h: it is made
@@ -210,7 +247,8 @@ static NTSTATUS copy_on_write(struct mm *mm, const struct mm_page *p, unsigned p
     pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
     mi_write_pte(mm, p->pte_va, mi_valid_pte(mm, pfn, writable));
     add_to_table(mm, p->pte_va, -1);
-    unmap_shared_frame(mm, shared, false);
+    /* written before a protection change made it copy-on-write (5) */
+    unmap_shared_frame(mm, shared, p->f.dirty);
     return STATUS_SUCCESS;
 }
 
@@ -244,6 +282,14 @@ static NTSTATUS private_image_page(struct mm *mm, struct mm_address_space *as,
 NTSTATUS mi_resolve_view_fault(struct mm *mm, struct mm_address_space *as, const struct vad *vad,
                                const struct mm_page *p, enum cpu_access access)
 {
+    if (p->committed && vad->PageProtection && (p->protection & MM_NOACCESS) == MM_GUARD_PAGE &&
+        (p->protection & 7)) {
+        /* a one-shot guard page: the guard goes, the fault is reported */
+        vad->PageProtection[pte_mapped_address(format(mm), p->pte_va) / PAGE_SIZE -
+                            vad->StartingVpn] = (uint8_t)(p->protection & ~MM_GUARD_PAGE);
+        as->page_fault_count++;
+        return STATUS_GUARD_PAGE_VIOLATION;
+    }
     if (!p->committed || !mi_protection_allows(mm, p->protection, access))
         return STATUS_ACCESS_VIOLATION;
     if (p->f.kind == PTE_KIND_VALID) { /* only a write to a copy-on-write page gets here */
@@ -271,12 +317,9 @@ NTSTATUS mi_resolve_view_fault(struct mm *mm, struct mm_address_space *as, const
 
 void mi_delete_view_page(struct mm *mm, struct mm_address_space *as, const struct mm_page *p)
 {
-    if (p->f.kind == PTE_KIND_VALID && p->f.prototype) {
+    if (p->f.kind == PTE_KIND_VALID) {
         add_to_table(mm, p->pte_va, -1);
         unmap_shared_frame(mm, p->f.page_frame_number, p->f.dirty);
-        mi_count_in_working_set(as, -1);
-    } else if (p->f.kind == PTE_KIND_VALID) {
-        mm_release_frame(mm, p->f.page_frame_number);
         mi_count_in_working_set(as, -1);
     }
     if (p->f.kind != PTE_KIND_ZERO)
@@ -325,7 +368,7 @@ NTSTATUS mm_map_view(struct mm *mm, struct mm_address_space *as, struct mm_secti
     }
     view.StartingVpn = at >> PAGE_SHIFT;
     view.EndingVpn += view.StartingVpn;
-    uint64_t charge = mi_view_commit_charge(mm, &view);
+    uint64_t charge = mi_view_commit_charge(mm, NULL, &view);
     NTSTATUS st = mi_charge_commit(mm, as, charge);
     if (!NT_SUCCESS(st))
         return st;
@@ -446,6 +489,99 @@ NTSTATUS mi_commit_view(struct mm *mm, struct mm_address_space *as, struct vad *
             mi_write_proto(mm, p.proto_va, mi_software_pte(mm, ca->protection));
     }
     return STATUS_SUCCESS;
+}
+
+static bool may_write(unsigned protection)
+{
+    return (protection & 7) == MM_READWRITE || (protection & 7) == MM_EXECUTE_READWRITE;
+}
+
+static bool may_execute(unsigned protection)
+{
+    return !mi_protection_compatible(protection & 7, MM_READWRITE);
+}
+
+/* protection with its copy-on-write base turned into the writable one
+ * (to_copy false) or the other way round. */
+static unsigned swap_copy(unsigned protection, bool to_copy)
+{
+    static const unsigned writable[8] = { 0, 1, 2, 3, 4, 4, 6, 6 };
+    static const unsigned copying[8] = { 0, 1, 2, 3, 5, 5, 7, 7 };
+    return (protection & ~7u) | (to_copy ? copying : writable)[protection & 7];
+}
+
+/* (5): the page's new state, its PTE included; STATUS_WAS_UNLOCKED when a
+ * locked page left the working set. */
+static NTSTATUS protect_view_page(struct mm *mm, struct mm_address_space *as,
+                                  const struct vad *vad, const struct mm_page *p,
+                                  unsigned protection)
+{
+    if (mi_view_page_private(p))
+        return mi_set_page_protection(mm, as, p, swap_copy(protection, false));
+    uint64_t va = pte_mapped_address(format(mm), p->pte_va);
+    vad->PageProtection[(va >> PAGE_SHIFT) - vad->StartingVpn] = (uint8_t)protection;
+    if (p->f.kind != PTE_KIND_VALID)
+        return STATUS_SUCCESS;
+    if ((protection & 7) && (protection & MM_NOACCESS) != MM_GUARD_PAGE) {
+        mi_write_pte(mm, p->pte_va, shared_pte(mm, p->f.page_frame_number, protection) |
+                                        (p->f.dirty ? PTE_HW_DIRTY : 0));
+        return STATUS_SUCCESS;
+    }
+    struct pte_fields f = { .kind = PTE_KIND_PROTOTYPE, .proto_address = p->proto_va };
+    uint64_t raw = 0;
+    format(mm)->encode(&f, &raw);
+    mi_write_pte(mm, p->pte_va, raw);
+    add_to_table(mm, p->pte_va, -1);
+    unmap_shared_frame(mm, p->f.page_frame_number, p->f.dirty);
+    mi_count_in_working_set(as, -1);
+    return mi_unlock_page(as, va) ? STATUS_WAS_UNLOCKED : STATUS_SUCCESS;
+}
+
+NTSTATUS mi_protect_view(struct mm *mm, struct mm_address_space *as, struct vad *vad,
+                         uint64_t base, uint64_t size, unsigned protection, unsigned *old)
+{
+    unsigned allowed = vad->u.ImageMap ? MM_EXECUTE_WRITECOPY : vad->u.Protection;
+    if (may_execute(protection) && !may_execute(allowed))
+        return STATUS_SECTION_PROTECTION;
+    if (may_write(protection) && !may_write(allowed)) {
+        if (!is_copy_on_write(allowed))
+            return STATUS_SECTION_PROTECTION;
+        protection = swap_copy(protection, true);
+    }
+    struct mm_page p;
+    int64_t delta = 0;
+    for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
+        mi_read_view_page(mm, vad, va, &p);
+        if (!p.committed)
+            return STATUS_NOT_COMMITTED;
+        if (va == base)
+            *old = p.protection;
+        bool charged = relocated_view(vad) || mi_view_page_private(&p) ||
+                       is_copy_on_write(protection);
+        delta += (int64_t)charged - (int64_t)page_charged(vad, &p);
+    }
+    NTSTATUS st = delta > 0 ? mi_charge_commit(mm, as, (uint64_t)delta) : STATUS_SUCCESS;
+    if (!NT_SUCCESS(st))
+        return st;
+    uint64_t pages = vad->EndingVpn + 1 - vad->StartingVpn;
+    if (!vad->PageProtection) {
+        vad->PageProtection = mm_host_alloc(mm, pages);
+        if (!vad->PageProtection) {
+            mi_return_commit(mm, as, delta > 0 ? (uint64_t)delta : 0);
+            return STATUS_NO_MEMORY;
+        }
+        memset(vad->PageProtection, VAD_NO_PAGE_PROTECTION, pages);
+    }
+    NTSTATUS result = STATUS_SUCCESS;
+    for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
+        mi_read_view_page(mm, vad, va, &p);
+        if (protect_view_page(mm, as, vad, &p, protection) == STATUS_WAS_UNLOCKED)
+            result = STATUS_WAS_UNLOCKED;
+    }
+    if (delta < 0)
+        mi_return_commit(mm, as, (uint64_t)-delta);
+    vad->u.CommitCharge += (uint64_t)delta;
+    return result;
 }
 
 /* Windows: the page read behind MiResolveMappedFileFault (IoPageRead). */

@@ -71,7 +71,7 @@ void mi_delete_page(struct mm *mm, struct mm_address_space *as, const struct mm_
                         uint64_t replacement)
 {
     uint64_t pfn = p->f.page_frame_number;
-    if (p->proto_va) {
+    if (p->proto_va && !mi_view_page_private(p)) {
         mi_delete_view_page(mm, as, p);
         return;
     }
@@ -278,6 +278,7 @@ void mi_delete_vad(struct mm *mm, struct mm_address_space *as, struct vad *vad)
     vad_remove(&as->vads, vad);
     if (vad->ControlArea)
         mi_view_deleted(mm, vad);
+    free(vad->PageProtection);
     free(vad);
 }
 
