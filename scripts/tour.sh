@@ -151,6 +151,22 @@ TEXT
 echo
 run -- e06_loadlibrary.lua
 
+pause "E3 (a global variable in the EXE)"
+banner "E3  A global variable lies inside the EXE's image (seed 004, 1.1.3)"
+cat <<'TEXT'
+Seed 004: a program prints &a for its global int a = 0x4321 (and the
+addresses of a local and a malloc block); !vad before and after shows no new
+node: the global was packed into the EXE at compile time, so it lies in the
+EXE's own mapping. The script writes app.exe with a .data section holding a,
+starts a process from it and computes &a = ImageBase + .data's RVA + a's
+offset. Look for: VirtualQuery(&a) MEM_IMAGE, AllocationBase the EXE's base,
+PAGE_WRITECOPY; the same !vad before and after reading and writing a; the
+write's private copy (a new pfn, PAGE_READWRITE). The local and the malloc
+block wait for threads and heaps, which ntmm does not model yet.
+TEXT
+echo
+run -- e03_global_in_image.lua
+
 pause "E7 (copy-on-write)"
 banner "E7  Copy-on-write: a FILE_MAP_COPY view (seeds 004, 001, 002, 003)"
 cat <<'TEXT'

@@ -50,6 +50,9 @@ e01_virtualalloc_vad.x64   e01_virtualalloc_vad.lua  -     --arch x64
 e02_demand_zero            e02_demand_zero.lua       -     --arch pae
 e02_demand_zero.x86        e02_demand_zero.lua       -     --arch x86
 e02_demand_zero.x64        e02_demand_zero.lua       -     --arch x64
+e03_global_in_image        e03_global_in_image.lua   -     --arch pae
+e03_global_in_image.x86    e03_global_in_image.lua   -     --arch x86
+e03_global_in_image.x64    e03_global_in_image.lua   -     --arch x64
 e04_shared_memory          e04_shared_memory.lua     -     --arch pae
 e04_shared_memory.x86      e04_shared_memory.lua     -     --arch x86
 e04_shared_memory.x64      e04_shared_memory.lua     -     --arch x64
