@@ -165,6 +165,11 @@ static void test_e6_load_library(void **state)
     assert_true(section_of(a, base, ".data", &rva, &size));
     assert_int_equal(query(base + rva).Protect, PAGE_WRITECOPY);
     assert_int_not_equal(find_self_pointer(a, base, 7, 4), 0);
+    /* the mapped headers carry the base ASLR chose */
+    uint32_t lfanew = 0, image_base = 0;
+    ntmm_read(a, base + 0x3c, &lfanew, 4);
+    ntmm_read(a, base + lfanew + 4 + 20 + 28, &image_base, 4);
+    assert_int_equal(image_base, base);
     /* its VAD: one, Exe, EXECUTE_WRITECOPY */
     struct ntmm_vad_info vad;
     bool found = false;

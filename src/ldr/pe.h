@@ -153,6 +153,12 @@ void pe_read_page(const uint8_t *file, uint64_t file_size, const struct pe_image
 NTSTATUS pe_relocate_page(const uint8_t *file, uint64_t file_size, const struct pe_image *image,
                           uint32_t page_rva, int64_t delta, uint8_t page[PE_PAGE_SIZE]);
 
+/* Writes base into the ImageBase field of the headers' first page (the
+   pe_read_page contents of RVA 0), as the kernel does for an image it maps
+   elsewhere than its ImageBase. */
+void pe_rebase_headers(const uint8_t *file, uint64_t file_size, const struct pe_image *image,
+                       uint64_t base, uint8_t page[PE_PAGE_SIZE]);
+
 /* Calls visit(dll, context) with the name of each DLL the image imports, in
    import-directory order. Checks the whole directory before the first call:
    STATUS_INVALID_IMAGE_FORMAT, with no call made, when a descriptor or a

@@ -154,3 +154,21 @@ NTSTATUS pe_relocate_page(const uint8_t *file, uint64_t file_size, const struct 
     walk_directory(&walk);
     return STATUS_SUCCESS;
 }
+
+/* Windows: MiRelocateImagePfn's header page — the mapped headers carry the
+   base the image was mapped at: OptionalHeader.ImageBase (4 bytes at offset
+   28 of a PE32 optional header, 8 at offset 24 of a PE32+ one), when it
+   lies in the headers' first page. */
+void pe_rebase_headers(const uint8_t *file, uint64_t file_size, const struct pe_image *image,
+                       uint64_t base, uint8_t page[PE_PAGE_SIZE])
+{
+    uint32_t lfanew;
+    if (!pe_get32(file, file_size, 0x3c, &lfanew))
+        return;
+    uint64_t at = (uint64_t)lfanew + 4 + 20 + (image->pe32_plus ? 24u : 28u);
+    unsigned width = image->pe32_plus ? 8u : 4u;
+    if (at + width > PE_PAGE_SIZE)
+        return;
+    for (unsigned i = 0; i < width; i++)
+        page[at + i] = (uint8_t)(base >> (8 * i));
+}

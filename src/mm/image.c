@@ -8,8 +8,8 @@
  *     protection (pe_section_protection: .text EXECUTE_READ, .rdata
  *     READONLY, .data WRITECOPY, the headers READONLY); a page is read on
  *     its first fault from the file bytes kept at creation, relocated for
- *     the control area's base, and then shared by every process that maps
- *     the image there.
+ *     the control area's base (the headers' ImageBase says that base), and
+ *     then shared by every process that maps the image there.
  * (2) ASLR: an image with DYNAMIC_BASE and relocations gets a base once per
  *     boot when its control area is made: a DLL the next free slot below
  *     MM_DLL_BASE_32 / _64 less the machine's image bias (MiImageBias, from
@@ -182,6 +182,8 @@ NTSTATUS mi_read_image_page(const struct mm_control_area *ca, uint64_t page, uin
     const struct mm_image *image = ca->image_info;
     uint32_t rva = (uint32_t)(page << PAGE_SHIFT);
     pe_read_page(image->file, image->file_size, &image->pe, rva, frame);
+    if (!page && base != image->pe.image_base)
+        pe_rebase_headers(image->file, image->file_size, &image->pe, base, frame);
     return pe_relocate_page(image->file, image->file_size, &image->pe, rva,
                             (int64_t)(base - image->pe.image_base), frame);
 }
