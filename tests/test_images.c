@@ -438,6 +438,71 @@ static void test_bad_images(void **state)
     shutdown_machine();
 }
 
+/* Found by review, each once wrong: FreeLibrary of a module whose import
+ * was freed directly (a use after free), one DLL under several spellings
+ * (loaded again elsewhere), a DLL of the other bitness (loaded), a loaded
+ * DLL opened for writing (allowed), its ASLR base on a reload (moved), an
+ * image mapped at a chosen base (STATUS_SUCCESS). */
+static void test_review_findings(void **state)
+{
+    (void)state;
+    boot(NTMM_ARCH_X64, 1, 0);
+    struct ntmm_process_options o = { .image_path = "C:\\app32.exe" };
+    struct ntmm_process *p;
+    assert_int_equal(ntmm_process_create(m, &o, &p), STATUS_SUCCESS);
+    ntmm_set_current_process(p);
+    /* the EXE's static import is pinned */
+    HMODULE dll = GetModuleHandleA("dll32.dll");
+    assert_true(FreeLibrary(dll));
+    assert_ptr_equal(GetModuleHandleA("dll32.dll"), dll);
+    /* another spelling is the same module */
+    assert_ptr_equal(LoadLibraryA("C:/dll32.dll"), dll);
+    assert_ptr_equal(LoadLibraryA("\\dll32.dll"), dll);
+    /* a 32-bit process loads no 64-bit DLL */
+    assert_null(LoadLibraryA("dll64.dll"));
+    assert_int_equal(GetLastError(), ERROR_BAD_EXE_FORMAT);
+    /* a loaded image cannot be opened for writing */
+    assert_ptr_equal(CreateFileA("C:\\dll32.dll", GENERIC_WRITE, FILE_SHARE_READ, NULL,
+                                 OPEN_EXISTING, 0, NULL),
+                     INVALID_HANDLE_VALUE);
+    assert_int_equal(GetLastError(), ERROR_SHARING_VIOLATION);
+    ntmm_process_terminate(p);
+    /* an EXE loaded as a DLL, its import freed directly, then the EXE */
+    struct ntmm_process_options wow = { .image_name = "wow.exe" }; /* 32-bit, WOW64 */
+    assert_int_equal(ntmm_process_create(m, &wow, &p), STATUS_SUCCESS);
+    ntmm_set_current_process(p);
+    HMODULE exe = LoadLibraryA("C:\\app32.exe");
+    assert_non_null(exe);
+    HMODULE imported = GetModuleHandleA("dll32.dll");
+    assert_true(FreeLibrary(imported));
+    assert_null(GetModuleHandleA("dll32.dll"));
+    assert_true(FreeLibrary(exe));
+    /* the same ASLR slot on every load this boot */
+    HMODULE again = LoadLibraryA("dll32.dll");
+    assert_true(FreeLibrary(again));
+    assert_ptr_equal(LoadLibraryA("dll32.dll"), again);
+    test_verify(m);
+    shutdown_machine();
+    /* an image mapped where the caller says, not at its base */
+    boot(NTMM_ARCH_X86_PAE, 1, 0);
+    HANDLE f = CreateFileA("C:\\app32_noaslr.exe", GENERIC_READ, FILE_SHARE_READ, NULL,
+                           OPEN_EXISTING, 0, NULL);
+    HANDLE s;
+    assert_int_equal(NtCreateSection(&s, SECTION_ALL_ACCESS, NULL, NULL, PAGE_READONLY,
+                                     SEC_IMAGE, f),
+                     STATUS_SUCCESS);
+    PVOID base = (PVOID)0x20000000;
+    SIZE_T size = 0;
+    assert_int_equal(NtMapViewOfSection(s, NtCurrentProcess(), &base, 0, 0, NULL, &size,
+                                        ViewShare, 0, PAGE_READONLY),
+                     STATUS_IMAGE_NOT_AT_BASE);
+    assert_int_not_equal(find_self_pointer(a, VA(base), 0x12345678, 4), 0);
+    CloseHandle(s);
+    CloseHandle(f);
+    test_verify(m);
+    shutdown_machine();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_process_from_exe),
         cmocka_unit_test(test_image_information),
         cmocka_unit_test(test_bad_images),
+        cmocka_unit_test(test_review_findings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

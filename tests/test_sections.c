@@ -558,6 +558,113 @@ static void test_protect_views(void **state)
     }
 }
 
+/* Found by review, each once wrong: a view that would run past the user
+ * address space (it used to map over the self-map), a section smaller than
+ * its file and a file grown after its section (pages read only the
+ * section's bytes, and the write-back zeroed the rest), a frame reused
+ * after a section still marked PrototypePte, CommitSize of a SEC_RESERVE
+ * view, and a flush of size -1. */
+static void test_review_findings(void **state)
+{
+    (void)state;
+    /* a view at the top of a 3 GB space */
+    struct ntmm_config config;
+    ntmm_config_init(&config);
+    config.arch = NTMM_ARCH_X86_PAE;
+    config.ram_bytes = 32ull << 20;
+    config.increase_user_va = 3072;
+    struct ntmm_process_options laa = { "laa.exe", false, true, NULL };
+    struct ntmm_machine *big;
+    struct ntmm_process *p;
+    assert_int_equal(ntmm_machine_create(&config, &big), STATUS_SUCCESS);
+    assert_int_equal(ntmm_process_create(big, &laa, &p), STATUS_SUCCESS);
+    ntmm_set_current_process(p);
+    HANDLE s1 = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x100000, NULL);
+    PVOID base = (PVOID)0xbffe0000;
+    SIZE_T size = 0;
+    assert_int_equal(NtMapViewOfSection(s1, NtCurrentProcess(), &base, 0, 0, NULL, &size,
+                                        ViewShare, 0, PAGE_READWRITE),
+                     STATUS_INVALID_VIEW_SIZE);
+    CloseHandle(s1);
+    test_verify(big);
+    ntmm_machine_destroy(big);
+
+    setup(NTMM_ARCH_X86_PAE);
+    /* a 3-byte section of a 0x800-byte file: the page is the file's */
+    HANDLE f = make_file("0123456789abcdefBBBB");
+    HANDLE small = CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 3, NULL);
+    LPVOID v = MapViewOfFile(small, FILE_MAP_WRITE, 0, 0, 0);
+    char c = 0;
+    assert_int_equal(ntmm_read(a, VA(v) + 16, &c, 1), STATUS_SUCCESS);
+    assert_int_equal(c, 'B');
+    assert_int_equal(ntmm_write(a, VA(v), "Z", 1), STATUS_SUCCESS);
+    assert_true(UnmapViewOfFile(v));
+    CloseHandle(small);
+    char disk[64];
+    host_file(disk, sizeof disk);
+    assert_string_equal(disk, "Z123456789abcdefBBBB");
+    /* the file grows under its section, a larger section sees the growth */
+    HANDLE first = CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 0, NULL);
+    PVOID buffer = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);
+    ntmm_write(a, VA(buffer), "XYZ", 3);
+    assert_int_equal(SetFilePointer(f, 0x100, NULL, FILE_BEGIN), 0x100);
+    assert_true(WriteFile(f, buffer, 3, NULL, NULL));
+    HANDLE second = CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 0x3000, NULL);
+    v = MapViewOfFile(second, FILE_MAP_WRITE, 0, 0, 0);
+    char text[4] = { 0 };
+    assert_int_equal(ntmm_read(a, VA(v) + 0x100, text, 3), STATUS_SUCCESS);
+    assert_string_equal(text, "XYZ");
+    ntmm_write(a, VA(v), "Y", 1);
+    assert_true(UnmapViewOfFile(v));
+    CloseHandle(second);
+    CloseHandle(first);
+    assert_int_equal(GetFileSize(f, NULL), 0x3000);
+    assert_int_equal(SetFilePointer(f, 0x100, NULL, FILE_BEGIN), 0x100);
+    assert_true(ReadFile(f, buffer, 3, NULL, NULL));
+    ntmm_read(a, VA(buffer), text, 3);
+    assert_string_equal(text, "XYZ");
+    CloseHandle(f);
+    test_verify(m);
+    /* a section's frame, freed, comes back as a private copy: not a prototype page */
+    HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x10000, NULL);
+    v = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+    for (unsigned i = 0; i < 16; i++)
+        write32(a, VA(v) + i * 0x1000, i);
+    UnmapViewOfFile(v);
+    CloseHandle(h);
+    ntmm_machine_idle(m);
+    h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x10000, NULL);
+    v = MapViewOfFile(h, FILE_MAP_COPY, 0, 0, 0);
+    for (unsigned i = 0; i < 16; i++)
+        write32(a, VA(v) + i * 0x1000, i);
+    test_verify(m);
+    /* a flush of size -1 is a flush to the end of the view */
+    PVOID at = v;
+    SIZE_T all = (SIZE_T)-1;
+    IO_STATUS_BLOCK io;
+    assert_int_equal(NtFlushVirtualMemory(NtCurrentProcess(), &at, &all, &io), STATUS_SUCCESS);
+    assert_int_equal(all, 0x10000);
+    UnmapViewOfFile(v);
+    CloseHandle(h);
+    /* CommitSize commits the start of a SEC_RESERVE view; not with MEM_RESERVE */
+    h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_RESERVE, 0, 0x4000,
+                           NULL);
+    base = NULL;
+    size = 0;
+    assert_int_equal(NtMapViewOfSection(h, NtCurrentProcess(), &base, 0, 0x1000, NULL, &size,
+                                        ViewShare, MEM_RESERVE, PAGE_READWRITE),
+                     STATUS_INVALID_PARAMETER_9);
+    assert_int_equal(NtMapViewOfSection(h, NtCurrentProcess(), &base, 0, 0x1000, NULL, &size,
+                                        ViewShare, 0, PAGE_READWRITE),
+                     STATUS_SUCCESS);
+    assert_int_equal(ntmm_write(a, VA(base), "x", 1), STATUS_SUCCESS);
+    assert_int_equal(ntmm_write(a, VA(base) + 0x1000, "x", 1), STATUS_ACCESS_VIOLATION);
+    UnmapViewOfFile(base);
+    CloseHandle(h);
+    test_verify(m);
+    teardown();
+}
+
 /* A file with a section cannot shrink (ERROR_USER_MAPPED_FILE) nor be
  * deleted (ERROR_ACCESS_DENIED), even with no view mapped; it may grow
  * (NTFS in the btrfs driver's mmap tests, which match Windows). */
@@ -777,7 +884,7 @@ int main(void)
         cmocka_unit_test(test_e7_copy_on_write), cmocka_unit_test(test_sec_reserve),
         cmocka_unit_test(test_errors),           cmocka_unit_test(test_process_exit),
         cmocka_unit_test(test_random_views),     cmocka_unit_test(test_mapped_file_rules),
-        cmocka_unit_test(test_protect_views),
+        cmocka_unit_test(test_protect_views),    cmocka_unit_test(test_review_findings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

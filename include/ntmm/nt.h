@@ -245,7 +245,10 @@ NTSTATUS NtOpenSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess,
                        POBJECT_ATTRIBUTES ObjectAttributes);
 /* Maps a view into the process ProcessHandle names: *BaseAddress NULL lets
  * Mm choose, *ViewSize 0 maps to the end; SectionOffset and *BaseAddress are
- * multiples of 64 KB. Writes back the base and the size in whole pages. */
+ * multiples of 64 KB. Writes back the base and the size in whole pages. In a
+ * view of a SEC_RESERVE section the first CommitSize bytes are committed.
+ * An image mapped elsewhere than its base returns STATUS_IMAGE_NOT_AT_BASE
+ * (a success). */
 NTSTATUS NtMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, PVOID *BaseAddress,
                             ULONG_PTR ZeroBits, SIZE_T CommitSize, PLARGE_INTEGER SectionOffset,
                             PSIZE_T ViewSize, SECTION_INHERIT InheritDisposition,

@@ -236,6 +236,21 @@ static bool share_violation(struct ntmm_machine *m, const struct stat *st, ACCES
     return false;
 }
 
+/* (8): what the file's sections forbid (Windows: MmCanFileBeTruncated,
+ * MmFlushImageSection). */
+static NTSTATUS section_conflict(struct ntmm_machine *m, const struct stat *st,
+                                 ACCESS_MASK access, ULONG disposition)
+{
+    uint64_t dev = (uint64_t)st->st_dev, ino = (uint64_t)st->st_ino;
+    if (disposition != FILE_OPEN && disposition != FILE_OPEN_IF &&
+        mm_file_has_section(&m->mm, dev, ino, false))
+        return STATUS_USER_MAPPED_FILE;
+    if ((access & (FILE_WRITE_DATA | FILE_APPEND_DATA)) &&
+        mm_file_has_section(&m->mm, dev, ino, true))
+        return STATUS_SHARING_VIOLATION;
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS io_create_file(struct ntmm_process *process, const char *path, ACCESS_MASK access,
                         ULONG share, ULONG disposition, HANDLE *handle, bool *existed)
 {
@@ -279,10 +294,13 @@ NTSTATUS io_create_file(struct ntmm_process *process, const char *path, ACCESS_M
         *existed = false;
         return st;
     }
-    if (*existed && share_violation(m, &sb, access, share)) {
+    st = !*existed ? STATUS_SUCCESS
+         : share_violation(m, &sb, access, share) ? STATUS_SHARING_VIOLATION
+                                                  : section_conflict(m, &sb, access, disposition);
+    if (!NT_SUCCESS(st)) {
         close(fd);
         *existed = false;
-        return STATUS_SHARING_VIOLATION;
+        return st;
     }
     if (*existed && disposition != FILE_OPEN && disposition != FILE_OPEN_IF &&
         ftruncate(fd, 0) < 0) {
@@ -460,7 +478,7 @@ NTSTATUS io_set_end_of_file(struct ntmm_process *process, HANDLE handle)
     st = io_file_size(f, &size);
     /* Windows: MmCanFileBeTruncated — a section of the file forbids shrinking it */
     if (NT_SUCCESS(st) && f->position < size &&
-        mm_file_has_section(&f->machine->mm, (uint64_t)f->dev, (uint64_t)f->ino))
+        mm_file_has_section(&f->machine->mm, (uint64_t)f->dev, (uint64_t)f->ino, false))
         st = STATUS_USER_MAPPED_FILE;
     if (NT_SUCCESS(st) && ftruncate(f->fd, (off_t)f->position) < 0)
         st = status_of_errno(errno);
@@ -497,7 +515,7 @@ NTSTATUS io_delete_file(struct ntmm_machine *m, const char *path)
     else if (share_violation(m, &sb, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE |
                                              FILE_SHARE_DELETE))
         st = STATUS_SHARING_VIOLATION;
-    else if (mm_file_has_section(&m->mm, (uint64_t)sb.st_dev, (uint64_t)sb.st_ino))
+    else if (mm_file_has_section(&m->mm, (uint64_t)sb.st_dev, (uint64_t)sb.st_ino, false))
         st = STATUS_CANNOT_DELETE; /* Windows: MmFlushImageSection refuses */
     else if (unlinkat(dir, name, 0) < 0)
         st = status_of_errno(errno);

@@ -37,6 +37,10 @@
  *     STATUS_NO_MEMORY, EMFILE, ENFILE, ENOSPC, EDQUOT, EFBIG ->
  *     STATUS_INSUFFICIENT_RESOURCES, ENAMETOOLONG -> STATUS_OBJECT_NAME_INVALID,
  *     others STATUS_UNSUCCESSFUL.
+ * (8) A file a section uses (mm/section.h): opening it with a disposition
+ *     that truncates gives STATUS_USER_MAPPED_FILE; opening it for writing
+ *     while an image section uses it gives STATUS_SHARING_VIOLATION (Windows'
+ *     MmFlushImageSection refuses while the image is mapped).
  */
 #ifndef NTMM_IO_H
 #define NTMM_IO_H

@@ -123,6 +123,7 @@ void ntmm_machine_destroy(struct ntmm_machine *machine)
     ob_namespace_destroy(&machine->names);
     io_root_close(machine);
     phys_destroy(&machine->cpu.phys);
+    free(machine->mm.image_bases);
     free(machine);
 }
 

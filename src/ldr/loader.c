@@ -71,12 +71,27 @@ struct ntmm_module *ldr_find_module(struct ntmm_process *process, const char *na
     return NULL;
 }
 
-static struct ntmm_module *module_by_path(struct ntmm_process *process, const char *path)
+/* (2): a module is its file, however the name that found it was spelled. */
+static struct ntmm_module *module_by_file(struct ntmm_process *process, uint64_t dev, uint64_t ino)
 {
     for (struct ntmm_module *m = process->modules; m; m = m->next)
-        if (!strcasecmp(m->path, path))
+        if (m->dev == dev && m->ino == ino)
             return m;
     return NULL;
+}
+
+static NTSTATUS file_identity(struct ntmm_process *process, HANDLE handle, uint64_t *dev,
+                              uint64_t *ino)
+{
+    struct io_file *file;
+    NTSTATUS st = ob_reference_object_by_handle(process, handle, 0, &io_file_type,
+                                                (void **)&file, NULL);
+    if (!NT_SUCCESS(st))
+        return st;
+    *dev = (uint64_t)file->dev;
+    *ino = (uint64_t)file->ino;
+    ob_dereference_object(file);
+    return STATUS_SUCCESS;
 }
 
 /* (1): opens the first candidate that exists; *path receives its name. */
@@ -181,19 +196,36 @@ static void unlink_module(struct ntmm_process *process, struct ntmm_module *m)
     *link = m->next;
 }
 
-/* (2): one reference less; at none the view and the imports go. */
+/* (2): one reference less; at none the view and the imports go (each
+ * found again by its file: one freed directly meanwhile is skipped, as
+ * LdrUnloadDll skips it). */
 static void release_module(struct ntmm_process *process, struct ntmm_module *m)
 {
-    if (m->exe || --m->load_count)
+    if (m->pinned || --m->load_count)
         return;
     unlink_module(process, m);
     (void)NtUnmapViewOfSection(NtCurrentProcess(), (PVOID)(uintptr_t)m->base);
-    for (unsigned i = 0; i < m->import_count; i++)
-        release_module(process, m->imports[i]);
+    for (unsigned i = 0; i < m->import_count; i++) {
+        struct ntmm_module *imported = module_by_file(process, m->imports[i][0], m->imports[i][1]);
+        if (imported)
+            release_module(process, imported);
+    }
     free_module(m);
 }
 
-/* Maps the image file opens and records it; its imports next (3). */
+/* An image of the process's own bitness (Windows: 32-bit processes load no
+ * 64-bit DLLs and 64-bit processes no 32-bit ones). */
+static NTSTATUS check_bitness(struct ntmm_process *process, HANDLE section)
+{
+    SECTION_IMAGE_INFORMATION info;
+    NTSTATUS st = NtQuerySection(section, SectionImageInformation, &info, sizeof info, NULL);
+    if (NT_SUCCESS(st) && (info.Machine == PE_FILE_MACHINE_AMD64) != process->is_64bit)
+        st = STATUS_INVALID_IMAGE_FORMAT;
+    return st;
+}
+
+/* Maps the image file opens and records it; its imports next (3), pinned
+ * when the EXE imports them. */
 static NTSTATUS map_image(struct ntmm_process *process, HANDLE file, const char *path, bool exe,
                           ULONG flags, struct ntmm_module **out)
 {
@@ -205,8 +237,12 @@ static NTSTATUS map_image(struct ntmm_process *process, HANDLE file, const char 
     if (NT_SUCCESS(st) && !(flags & DONT_RESOLVE_DLL_REFERENCES))
         st = read_imports(process, file, &names, pe);
     if (NT_SUCCESS(st))
+        st = file_identity(process, file, &m->dev, &m->ino);
+    if (NT_SUCCESS(st))
         st = NtCreateSection(&section, SECTION_ALL_ACCESS, NULL, NULL, PAGE_EXECUTE, SEC_IMAGE,
                              file);
+    if (NT_SUCCESS(st))
+        st = check_bitness(process, section);
     PVOID base = NULL;
     SIZE_T size = 0;
     if (NT_SUCCESS(st))
@@ -226,6 +262,7 @@ static NTSTATUS map_image(struct ntmm_process *process, HANDLE file, const char 
     m->name = base_name(m->path);
     m->load_count = 1;
     m->exe = exe;
+    m->pinned = exe;
     struct ntmm_module **tail = &process->modules;
     while (*tail)
         tail = &(*tail)->next;
@@ -241,12 +278,15 @@ static NTSTATUS map_image(struct ntmm_process *process, HANDLE file, const char 
             st = STATUS_SUCCESS; /* (3): not on the drive */
             continue;
         }
-        if (NT_SUCCESS(st))
-            m->imports[m->import_count++] = imported;
+        if (!NT_SUCCESS(st))
+            break;
+        imported->pinned |= exe;
+        m->imports[m->import_count][0] = imported->dev;
+        m->imports[m->import_count++][1] = imported->ino;
     }
     free(names.names);
     if (!NT_SUCCESS(st)) {
-        m->exe = false;
+        m->pinned = false;
         m->load_count = 1;
         release_module(process, m);
         return st;
@@ -264,10 +304,13 @@ NTSTATUS ldr_load_dll(struct ntmm_process *process, const char *name, ULONG flag
     char path[600];
     HANDLE file;
     NTSTATUS st = find_image(process, name, &file, path, sizeof path);
+    uint64_t dev = 0, ino = 0;
+    if (NT_SUCCESS(st) && !NT_SUCCESS(file_identity(process, file, &dev, &ino)))
+        dev = ino = UINT64_MAX;
     if (NT_SUCCESS(st)) {
-        struct ntmm_module *loaded = module_by_path(process, path);
+        struct ntmm_module *loaded = module_by_file(process, dev, ino);
         if (loaded) {
-            loaded->load_count += !loaded->exe;
+            loaded->load_count += !loaded->pinned;
             *module = loaded;
         } else {
             st = map_image(process, file, path, false, flags, module);

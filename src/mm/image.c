@@ -11,11 +11,11 @@
  *     the control area's base (the headers' ImageBase says that base), and
  *     then shared by every process that maps the image there.
  * (2) ASLR: an image with DYNAMIC_BASE and relocations gets a base once per
- *     boot when its control area is made: a DLL the next free slot below
- *     MM_DLL_BASE_32 / _64 less the machine's image bias (MiImageBias, from
- *     the seeded generator), packed downward as Windows packs them; an EXE
- *     its preferred base less (bias + 1) * 64 KB. Other images keep their
- *     ImageBase.
+ *     boot: a DLL file the next free slot below MM_DLL_BASE_32 / _64 less
+ *     the machine's image bias (MiImageBias, from the seeded generator),
+ *     packed downward as Windows packs them, and the same slot each time it
+ *     is loaded again this boot (mm->image_bases); an EXE its preferred base
+ *     less (bias + 1) * 64 KB. Other images keep their ImageBase.
  * (3) A view mapped elsewhere than the control area's base (the base was
  *     taken in that process) gets private pages, each relocated for the
  *     view's own base on its first touch, as the loader's relocation pass
@@ -24,6 +24,7 @@
  *     run and the file's bytes go again.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "io/io.h"
 #include "mm/section.h"
@@ -52,21 +53,37 @@ static bool can_move(const struct pe_image *pe)
     return pe->reloc_size && !(pe->characteristics & PE_FILE_RELOCS_STRIPPED);
 }
 
-/* (2) */
-static uint64_t aslr_base(struct mm *mm, const struct pe_image *pe)
+/* (2) The slot a DLL file had; a new one recorded (when the host has no
+ * memory for the record, the next load just gets another slot). */
+static uint64_t dll_slot(struct mm *mm, const struct io_file *file, const struct pe_image *pe)
 {
+    uint64_t dev = (uint64_t)file->dev, ino = (uint64_t)file->ino;
+    for (size_t i = 0; i < mm->image_base_count; i++)
+        if (mm->image_bases[i].dev == dev && mm->image_bases[i].ino == ino)
+            return mm->image_bases[i].base;
     uint64_t size = ((uint64_t)pe->size_of_image + 0xffff) & ~0xffffull;
-    if (!(pe->dll_characteristics & PE_DLLCHAR_DYNAMIC_BASE) || !can_move(pe))
-        return pe->image_base;
-    if (!(pe->characteristics & PE_FILE_DLL)) {
-        uint64_t delta = ((uint64_t)mm->image_bias + 1) << 16;
-        return pe->image_base > delta + 0x10000 ? pe->image_base - delta : pe->image_base;
-    }
     uint64_t *next = &mm->next_dll_base[pe->pe32_plus];
     if (*next < size + 0x10000000ull)
         return pe->image_base; /* the DLL region is full: no move */
     *next -= size;
+    struct mm_image_base *grown =
+        realloc(mm->image_bases, (mm->image_base_count + 1) * sizeof *grown);
+    if (grown) {
+        mm->image_bases = grown;
+        grown[mm->image_base_count++] = (struct mm_image_base){ dev, ino, *next };
+    }
     return *next;
+}
+
+/* (2) */
+static uint64_t aslr_base(struct mm *mm, const struct io_file *file, const struct pe_image *pe)
+{
+    if (!(pe->dll_characteristics & PE_DLLCHAR_DYNAMIC_BASE) || !can_move(pe))
+        return pe->image_base;
+    if (pe->characteristics & PE_FILE_DLL)
+        return dll_slot(mm, file, pe);
+    uint64_t delta = ((uint64_t)mm->image_bias + 1) << 16;
+    return pe->image_base > delta + 0x10000 ? pe->image_base - delta : pe->image_base;
 }
 
 /* The file's bytes (4 GB at most, like Windows' image files). */
@@ -85,6 +102,14 @@ static NTSTATUS read_file(struct mm *mm, struct io_file *file, struct mm_image *
         return STATUS_NO_MEMORY;
     image->file_size = size;
     st = io_page_read(file, 0, image->file, size);
+    /* pages a data section of the file holds are newer than the file (the
+     * cache manager's view, section.h (3)) */
+    for (uint64_t at = 0; NT_SUCCESS(st) && at < size; at += PAGE_SIZE) {
+        const uint8_t *cached = mm_resident_file_page(mm, (uint64_t)file->dev, (uint64_t)file->ino,
+                                                      at >> PAGE_SHIFT);
+        if (cached)
+            memcpy(image->file + at, cached, size - at < PAGE_SIZE ? size - at : PAGE_SIZE);
+    }
     if (NT_SUCCESS(st) && (size < 2 || image->file[0] != 'M' || image->file[1] != 'Z'))
         st = STATUS_INVALID_IMAGE_NOT_MZ;
     if (NT_SUCCESS(st))
@@ -164,7 +189,7 @@ NTSTATUS mm_create_image_section(struct mm *mm, struct io_file *file, struct mm_
             return st;
         }
         const struct pe_image *pe = &ca->image_info->pe;
-        ca->image_info->base = aslr_base(mm, pe);
+        ca->image_info->base = aslr_base(mm, file, pe);
         ca->size = pe->size_of_image;
         mi_insert_control_area(ca);
     }

@@ -193,6 +193,14 @@ struct mm {
     uint64_t random;                     /* the machine's seeded generator (mi_random) */
     unsigned image_bias;                 /* MiImageBias: ASLR's per-boot offset, in 64 KB units */
     uint64_t next_dll_base[2];           /* where ASLR puts the next 32-bit, 64-bit DLL (image.c) */
+    struct mm_image_base *image_bases;   /* the base ASLR gave each DLL file this boot (image.c (2)) */
+    size_t image_base_count;
+};
+
+/* One DLL file's ASLR base (Windows: its slot in MiImageBitMap). */
+struct mm_image_base {
+    uint64_t dev, ino; /* the host file */
+    uint64_t base;
 };
 
 /* Little-endian fields of simulated memory, 2, 4 or 8 bytes wide; fixed-size

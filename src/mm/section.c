@@ -226,10 +226,11 @@ static struct mm_control_area *file_control_area(struct mm *mm, const struct io_
     return NULL;
 }
 
-bool mm_file_has_section(const struct mm *mm, uint64_t dev, uint64_t ino)
+bool mm_file_has_section(const struct mm *mm, uint64_t dev, uint64_t ino, bool image)
 {
     for (const struct mm_control_area *ca = mm->control_areas; ca; ca = ca->next)
-        if (ca->file && (uint64_t)ca->file->dev == dev && (uint64_t)ca->file->ino == ino)
+        if (ca->file && (uint64_t)ca->file->dev == dev && (uint64_t)ca->file->ino == ino &&
+            (ca->image || !image))
             return true;
     return false;
 }

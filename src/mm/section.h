@@ -65,7 +65,7 @@ struct mm_subsection {           /* _SUBSECTION */
     uint64_t ptes;               /* PtesInSubsection */
     uint64_t pool_pages;         /* pool pages its prototype PTEs own (0: inside another run) */
     uint64_t file_offset;        /* where its data starts in the file */
-    uint64_t file_bytes;         /* bytes of file data behind it; zeros after them */
+    uint64_t file_bytes;         /* bytes of the file it was made for (pages read the whole file page) */
     uint32_t rva;                /* image: the RVA of its first page */
     unsigned protection;         /* SubsectionFlags.Protection (MM_*) */
 };
@@ -124,10 +124,11 @@ NTSTATUS mm_create_data_section(struct mm *mm, struct io_file *file, uint64_t si
  * machine, bad relocations), STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES. */
 NTSTATUS mm_create_image_section(struct mm *mm, struct io_file *file, struct mm_section *section);
 /* Windows: MmCanFileBeTruncated / MmFlushImageSection, reduced: true while
- * a control area (a section or a view) uses the host file (dev, ino); the
- * I/O manager then refuses to shrink (STATUS_USER_MAPPED_FILE) or delete
- * (STATUS_CANNOT_DELETE) it. */
-bool mm_file_has_section(const struct mm *mm, uint64_t dev, uint64_t ino);
+ * a control area (a section or a view; with image, an image's) uses the
+ * host file (dev, ino); the I/O manager then refuses to shrink
+ * (STATUS_USER_MAPPED_FILE) or delete (STATUS_CANNOT_DELETE) it, or to
+ * open it for writing under an image (io.h (8)). */
+bool mm_file_has_section(const struct mm *mm, uint64_t dev, uint64_t ino, bool image);
 /* The cache manager's side of (3): the host address of file page `page`
  * (file offset >> 12) while the data control area of the host file (dev,
  * ino) holds it in a frame (valid or transition), else NULL. ReadFile and

@@ -350,6 +350,8 @@ NTSTATUS mm_map_view(struct mm *mm, struct mm_address_space *as, struct mm_secti
     if (!*size)
         *size = section->size - offset;
     uint64_t bytes = (*size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (*base && bytes - 1 > as->highest_user_address - *base)
+        return STATUS_INVALID_VIEW_SIZE; /* it would run past the user address space */
     struct vad view = { .ControlArea = ca, .FirstPage = offset >> PAGE_SHIFT,
                         .StartingVpn = 0, .EndingVpn = (bytes >> PAGE_SHIFT) - 1,
                         .u = { .Protection = protection, .ImageMap = ca->image } };
@@ -399,7 +401,7 @@ NTSTATUS mm_map_view(struct mm *mm, struct mm_address_space *as, struct mm_secti
     }
     *base = at;
     *size = bytes;
-    return moved;
+    return ca->image && at != ca->image_info->base ? STATUS_IMAGE_NOT_AT_BASE : moved;
 }
 
 static struct vad *view_at(struct mm_address_space *as, uint64_t va)
@@ -453,7 +455,7 @@ NTSTATUS mm_flush_view(struct mm *mm, struct mm_address_space *as, uint64_t *bas
     if (!vad)
         return STATUS_NOT_MAPPED_VIEW;
     uint64_t start = *base & ~(PAGE_SIZE - 1), end = (vad->EndingVpn + 1) << PAGE_SHIFT;
-    if (*size && *base + *size < end)
+    if (*size && *size < end - *base)
         end = (*base + *size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     mm_attach(mm, as);
     *base = start;
@@ -589,9 +591,9 @@ NTSTATUS mi_read_section_page(struct mm_control_area *ca, uint64_t page, uint8_t
 {
     if (ca->image)
         return mi_read_image_page(ca, page, ca->image_info->base, frame);
+    /* the file's whole page, whatever the section's size: zeros only past
+     * the end of the file (mi_write_page writes no further) */
     const struct mm_subsection *s = mi_subsection_of_page(ca, page);
-    uint64_t at = (page - s->first_page) << PAGE_SHIFT;
-    uint64_t bytes = at >= s->file_bytes ? 0 : s->file_bytes - at;
-    memset(frame, 0, PAGE_SIZE);
-    return io_page_read(ca->file, s->file_offset + at, frame, bytes < PAGE_SIZE ? bytes : PAGE_SIZE);
+    return io_page_read(ca->file, s->file_offset + ((page - s->first_page) << PAGE_SHIFT), frame,
+                        PAGE_SIZE);
 }

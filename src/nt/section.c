@@ -148,13 +148,25 @@ static ACCESS_MASK view_access(unsigned protection)
            (executes(protection) ? SECTION_MAP_EXECUTE : 0);
 }
 
+/* A SEC_RESERVE section's view commits its first CommitSize bytes (whole
+ * pages, at most the view) as it is mapped; a failure unmaps it again. */
+static NTSTATUS commit_at_map(struct ntmm_process *p, uint64_t base, uint64_t size,
+                              SIZE_T CommitSize, unsigned protection)
+{
+    uint64_t bytes = ((uint64_t)CommitSize + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    NTSTATUS st = mm_commit(&p->machine->mm, &p->as, base, bytes < size ? bytes : size,
+                            protection);
+    if (!NT_SUCCESS(st))
+        (void)mm_unmap_view(&p->machine->mm, &p->as, base);
+    return st;
+}
+
 /* Windows: NtMapViewOfSection */
 NTSTATUS NtMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, PVOID *BaseAddress,
                             ULONG_PTR ZeroBits, SIZE_T CommitSize, PLARGE_INTEGER SectionOffset,
                             PSIZE_T ViewSize, SECTION_INHERIT InheritDisposition,
                             ULONG AllocationType, ULONG Win32Protect)
 {
-    (void)CommitSize;
     struct ntmm_process *current = ntmm_current_process(), *p;
     NTSTATUS st = ps_process_from_handle(ProcessHandle, PROCESS_VM_OPERATION, &p);
     if (!NT_SUCCESS(st))
@@ -166,7 +178,8 @@ NTSTATUS NtMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, PVOID *B
         return STATUS_INVALID_PARAMETER_4;
     if (InheritDisposition != ViewShare && InheritDisposition != ViewUnmap)
         return STATUS_INVALID_PARAMETER_8;
-    if (AllocationType & ~(ULONG)(MEM_TOP_DOWN | MEM_RESERVE))
+    if ((AllocationType & ~(ULONG)(MEM_TOP_DOWN | MEM_RESERVE)) ||
+        ((AllocationType & MEM_RESERVE) && CommitSize))
         return STATUS_INVALID_PARAMETER_9;
     unsigned protection;
     if (!mi_make_protection_mask(Win32Protect, &protection) || (Win32Protect & ~0xffu))
@@ -185,11 +198,11 @@ NTSTATUS NtMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, PVOID *B
     /* an image's pages take their sections' protections, whatever is asked */
     if (!section->control_area->image && !mi_protection_compatible(protection, section->protection))
         st = STATUS_SECTION_PROTECTION;
-    else if (base && size > p->as.highest_user_address + 1 - base)
-        st = STATUS_INVALID_VIEW_SIZE;
     if (NT_SUCCESS(st))
         st = mm_map_view(&p->machine->mm, &p->as, section, &base, &size, offset, highest,
                          AllocationType & MEM_TOP_DOWN, protection, Win32Protect);
+    if (NT_SUCCESS(st) && CommitSize && (section->attributes & SEC_RESERVE))
+        st = commit_at_map(p, base, size, CommitSize, protection);
     ob_dereference_object(section);
     if (!NT_SUCCESS(st))
         return st;

@@ -34,9 +34,11 @@ struct ntmm_module {
     uint64_t size;               /* SizeOfImage */
     char *path;                  /* FullDllName: "C:\dir\name.dll" as opened */
     const char *name;            /* BaseDllName: the last component of path */
-    unsigned load_count;         /* LoadCount; the EXE's never drops */
+    unsigned load_count;         /* LoadCount */
     bool exe;                    /* the process's own image */
-    struct ntmm_module **imports; /* the modules its imports loaded (each counted once) */
+    bool pinned;                 /* the EXE or one of its static imports: LoadCount -1, never unloaded */
+    uint64_t dev, ino;           /* the host file it was mapped from: one module per file */
+    uint64_t (*imports)[2];      /* the files of the modules its imports loaded (dev, ino) */
     unsigned import_count;
     struct ntmm_module *next;    /* load order, the EXE first */
 };
