@@ -188,7 +188,7 @@ static bool win32_step(struct run *r, bool ok)
 
 static struct ntmm_process *create(struct run *r, bool is_64bit)
 {
-    struct ntmm_process_options options = { "fault.exe", is_64bit, false, NULL };
+    struct ntmm_process_options options = { "fault.exe", is_64bit, is_64bit, NULL };
     struct ntmm_process *process = NULL;
     NT(r, ntmm_process_create(r->m, &options, &process));
     assert_non_null(process);

@@ -10,7 +10,7 @@
 
 #include "virtual_testing.h"
 
-static const struct ntmm_process_options x64_opts = { "big.exe", true, false, NULL };
+static const struct ntmm_process_options x64_opts = { "big.exe", true, true, NULL };
 static const struct ntmm_process_options wow_laa = { "laa.exe", false, true, NULL };
 
 static uint32_t rd32(struct ntmm_process *proc, uint64_t va)

@@ -60,7 +60,8 @@ static void test_create_terminate(void **state)
 }
 
 /* E12's profiles: 2 GB for 32-bit processes, 4 GB for LARGE_ADDRESS_AWARE
- * ones under WOW64, 8 TB (or 128 TB) for 64-bit processes. */
+ * ones under WOW64, 8 TB (or 128 TB) for LARGE_ADDRESS_AWARE 64-bit
+ * processes, 2 GB for the others. */
 static void test_profiles(void **state)
 {
     (void)state;
@@ -83,8 +84,10 @@ static void test_profiles(void **state)
         assert_int_equal(ntmm_machine_create(&config, &m), STATUS_SUCCESS);
         assert_int_equal(spawn(m, false, false)->as.highest_user_address, 0x7ffeffff);
         assert_int_equal(spawn(m, false, true)->as.highest_user_address, 0xfffeffff);
-        assert_int_equal(spawn(m, true, false)->as.highest_user_address,
+        assert_int_equal(spawn(m, true, true)->as.highest_user_address,
                          big ? 0x7ffffffeffffull : 0x7fffffeffffull);
+        /* /LARGEADDRESSAWARE:NO keeps a 64-bit process below 2 GB */
+        assert_int_equal(spawn(m, true, false)->as.highest_user_address, 0x7ffeffff);
         struct ntmm_process *def = NULL;
         assert_int_equal(ntmm_process_create(m, NULL, &def), STATUS_SUCCESS);
         assert_true(def->is_64bit);

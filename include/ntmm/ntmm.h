@@ -115,8 +115,9 @@ struct ntmm_process_options {
                                  image name; it is mapped with the DLLs it imports */
 };
 
-/* NULL options: a 32-bit process on x86 and PAE machines, a 64-bit one on
- * x64, named "process.exe". STATUS_NOT_SUPPORTED for a 64-bit process on a
+/* NULL options: a 32-bit process on x86 and PAE machines, a 64-bit
+ * LARGE_ADDRESS_AWARE one on x64 (a 64-bit process without the flag gets
+ * 2 GB, as on Windows), named "process.exe". STATUS_NOT_SUPPORTED for a 64-bit process on a
  * 32-bit machine; STATUS_INSUFFICIENT_RESOURCES when no frame is left for
  * its page directory or its shared user data page tables, STATUS_NO_MEMORY
  * when the host has no memory for it; with an image_path, the loader's

@@ -8,7 +8,9 @@
  * (0xBFFEFFFF with increaseuserva 3072) when LARGE_ADDRESS_AWARE; under WOW64 on x64 the same, or
  * 0x10000-0xFFFEFFFF (4 GB) when LARGE_ADDRESS_AWARE; a 64-bit process
  * 0x10000-0x7FFFFFEFFFF (8 TB, Windows before 8.1) or 0x7FFFFFFEFFFF (128 TB,
- * Windows 8.1 and later, a machine option).
+ * Windows 8.1 and later, a machine option), or 2 GB when its image is not
+ * LARGE_ADDRESS_AWARE (/LARGEADDRESSAWARE:NO; 64-bit linkers set the flag by
+ * default, and so do the default options).
  *
  * (1) Terminating a process returns every frame and every page of commit it
  *     held: the verifier sees the machine as if it had never existed.
@@ -31,7 +33,7 @@ static _Thread_local struct ntmm_process *current;
 
 uint64_t ps_highest_user_address(const struct ntmm_machine *m, const struct ntmm_process *p)
 {
-    if (p->is_64bit)
+    if (p->is_64bit && p->large_address_aware)
         return m->config.user_space_128tb ? 0x7ffffffeffffull : 0x7fffffeffffull;
     if (m->config.arch == NTMM_ARCH_X64 && p->large_address_aware)
         return 0xfffeffffull;
@@ -48,7 +50,7 @@ NTSTATUS ntmm_process_create(struct ntmm_machine *machine,
         return STATUS_INVALID_PARAMETER;
     *process = NULL;
     bool x64 = machine->config.arch == NTMM_ARCH_X64;
-    struct ntmm_process_options defaults = { "process.exe", x64, false, NULL };
+    struct ntmm_process_options defaults = { "process.exe", x64, x64, NULL };
     if (!options)
         options = &defaults;
     if (options->is_64bit && !x64)

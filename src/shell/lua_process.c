@@ -46,8 +46,9 @@ static void read_create_options(lua_State *L, struct ntmm_process_options *o, bo
         o->is_64bit = bits == 64;
     }
     lua_pop(L, 1);
-    lua_getfield(L, 1, "laa");
-    o->large_address_aware = lua_toboolean(L, -1);
+    /* 64-bit images are LARGE_ADDRESS_AWARE unless linked otherwise */
+    o->large_address_aware = lua_getfield(L, 1, "laa") == LUA_TNIL ? o->is_64bit
+                                                                  : lua_toboolean(L, -1);
     lua_pop(L, 1);
 }
 

@@ -29,7 +29,7 @@ static int boot(struct shell *shell, const struct shell_options *options)
     struct ntmm_process_options first = {
         .image_name = "ntmm.exe",
         .is_64bit = options->config.arch == NTMM_ARCH_X64,
-        .large_address_aware = false,
+        .large_address_aware = options->config.arch == NTMM_ARCH_X64, /* 64-bit images are */
     };
     struct ntmm_process *process;
     st = ntmm_process_create(shell->machine, &first, &process);
