@@ -55,7 +55,8 @@ static void boot(enum ntmm_arch arch, uint64_t seed, unsigned increase_user_va)
     assert_non_null(mkdtemp(root));
     config.root_directory = root;
     static const char *const fixtures[] = { "dll32.dll", "dll64.dll", "app32.exe", "app64.exe",
-                                            "app32_noaslr.exe", "app32_fixed.exe" };
+                                            "app32_noaslr.exe", "app32_fixed.exe",
+                                            "app64_noaslr.exe" };
     for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++)
         copy_fixture(fixtures[i], NULL);
     assert_int_equal(ntmm_machine_create(&config, &m), STATUS_SUCCESS);
@@ -77,7 +78,7 @@ static void shutdown_machine(void)
     m = NULL;
     static const char *const files[] = { "dll32.dll", "dll64.dll", "app32.exe", "app64.exe",
                                          "app32_noaslr.exe", "app32_fixed.exe", "bad.dll",
-                                         "app32_dll.exe" };
+                                         "app32_dll.exe", "app64_noaslr.exe" };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         remove_entry(root, files[i]);
     rmdir(root);
@@ -325,6 +326,8 @@ static void test_process_from_exe(void **state)
         { NTMM_ARCH_X64, 0, "C:\\app32.exe", 0xfffeffff, false },
         { NTMM_ARCH_X64, 0, "C:\\app32_noaslr.exe", 0x7ffeffff, false },
         { NTMM_ARCH_X64, 0, "C:\\app64.exe", 0x7fffffeffff, true },
+        /* /LARGEADDRESSAWARE:NO: a 64-bit process below 2 GB */
+        { NTMM_ARCH_X64, 0, "C:\\app64_noaslr.exe", 0x7ffeffff, true },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         boot(cases[i].arch, 1, cases[i].increase_user_va);
