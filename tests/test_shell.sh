@@ -188,6 +188,12 @@ VirtualQueryEx(p.handle, a).State == MEM_COMMIT, VirtualQueryEx(GetCurrentProces
 TerminateProcess(p), p.alive, #Processes(), (pcall(SetCurrentProcess, p))'
 out_is "$(printf 'other.exe\ttrue\ttrue\t32\t2\ntrue\ttrue\tfalse\ntrue\t0\n11111111\ntrue\ttrue\ntrue\tfalse\t1\tfalse')"
 check $? "CreateProcess and SetCurrentProcess: address spaces are isolated"
+run -e 'local t = kd("!vad")
+print(#t > 0, t:sub(-1) ~= "\n")
+print(pcall(kd, "!nosuchcommand"))'
+grep -q '^kd> !vad$' "$dir/out" && grep -q '^true	true$' "$dir/out" &&
+    grep -q '^false	.*the command failed: !nosuchcommand' "$dir/out"
+check $? "kd() prints the command and its output, returns the text, raises on failure"
 run -e 'print(CreateProcess{bits = 64})'
 [ "$rc" -eq 0 ] && grep -q '^nil	CreateProcess: STATUS_NOT_SUPPORTED' "$dir/out"
 check $? "CreateProcess{bits = 64} on PAE fails with a reason"
@@ -372,4 +378,4 @@ print(GetCurrentProcessObject() == p)'
 out_is true
 check $? ".process switches the scripts' current process too"
 
-[ "$n" -eq 52 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
+[ "$n" -eq 53 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"

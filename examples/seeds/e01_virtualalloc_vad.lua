@@ -6,15 +6,6 @@
 -- Run: ntmm examples/seeds/e01_virtualalloc_vad.lua   (any --arch)
 
 local function fail(msg) error("E1: " .. msg, 2) end
--- kd(command): print the command as typed at the kd> prompt, then its output.
-local function kd(command)
-  print("kd> " .. command)
-  local text, ok = dbg(command)
-  text = text:gsub("\n$", "")
-  print(text)
-  if not ok then fail("the command failed: " .. command) end
-  return text
-end
 -- The VAD lines of !vad output, keyed by "start-end".
 local function vads(text)
   local t, n = {}, 0

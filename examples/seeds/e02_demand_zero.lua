@@ -9,14 +9,6 @@
 -- Run: ntmm examples/seeds/e02_demand_zero.lua   (PAE, the seed's paging; x86, x64 too)
 
 local function fail(msg) error("E2: " .. msg, 2) end
-local function kd(command)
-  print("kd> " .. command)
-  local text, ok = dbg(command)
-  text = text:gsub("\n$", "")
-  print(text)
-  if not ok then fail("the command failed: " .. command) end
-  return text
-end
 -- The value after the last "contains" in !pte output: the PTE itself.
 local function pte_contents(text)
   local last

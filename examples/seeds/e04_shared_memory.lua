@@ -14,15 +14,6 @@
 local BUFSIZ = 512 -- stdio.h's BUFSIZ in Microsoft's C runtime
 local NAME = "MappedMemoryA"
 local function fail(msg) error("E4: " .. msg, 2) end
--- kd(command): print the command as typed at the kd> prompt, then its output.
-local function kd(command)
-  print("kd> " .. command)
-  local text, ok = dbg(command)
-  text = text:gsub("\n$", "")
-  print(text)
-  if not ok then fail("the command failed: " .. command) end
-  return text
-end
 -- The !vad line of the VAD that starts at address (nil if none).
 local function vad_line(text, address)
   for line in text:gmatch("[^\n]+") do

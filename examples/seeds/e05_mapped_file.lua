@@ -17,14 +17,6 @@ local BUFSIZ = 512 -- stdio.h's BUFSIZ in Microsoft's C runtime
 local M_NAME = "MappedMemoryA"
 local FROM_B = "B was here"
 local function fail(msg) error("E5: " .. msg, 2) end
-local function kd(command)
-  print("kd> " .. command)
-  local text, ok = dbg(command)
-  text = text:gsub("\n$", "")
-  print(text)
-  if not ok then fail("the command failed: " .. command) end
-  return text
-end
 local function vad_line(text, address)
   for line in text:gmatch("[^\n]+") do
     local s = line:match("%)%s+(%x+)%s+%x+%s+%d+%s")

@@ -12,14 +12,6 @@
 -- Run: ntmm examples/seeds/e06_loadlibrary.lua   (any --arch)
 
 local function fail(msg) error("E6: " .. msg, 2) end
-local function kd(command)
-  print("kd> " .. command)
-  local text, ok = dbg(command)
-  text = text:gsub("\n$", "")
-  print(text)
-  if not ok then fail("the command failed: " .. command) end
-  return text
-end
 local function vads(text)
   local t, n = {}, 0
   for line in text:gmatch("[^\n]+") do

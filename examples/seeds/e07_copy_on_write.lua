@@ -17,14 +17,6 @@
 local PAGES = 3
 local NAME = "CowFile"
 local function fail(msg) error("E7: " .. msg, 2) end
-local function kd(command)
-  print("kd> " .. command)
-  local text, ok = dbg(command)
-  text = text:gsub("\n$", "")
-  print(text)
-  if not ok then fail("the command failed: " .. command) end
-  return text
-end
 local function leaf_pfn(text)
   local last
   for v in text:gmatch("pfn (%x+)") do last = v end

@@ -2,6 +2,9 @@
  * lua_debug.c — the debugger from scripts, and helpers for printing:
  *   dbg("!vad") -> text, ok   runs one debugger command (tools_run) on the
  *                             current process, as typed at the kd> prompt
+ *   kd("!vad") -> text        the same, printed as a session shows it
+ *                             ("kd> !vad", then the output); a command that
+ *                             fails raises an error
  *   idle() -> pages           the machine's idle moment (ntmm_machine_idle:
  *                             the zero page thread), pages processed
  *   hex(n) -> "00390000"      a number as WinDbg prints a pointer: 8 digits
@@ -40,6 +43,30 @@ static int l_dbg(lua_State *L)
     return 2;
 }
 
+static int l_kd(lua_State *L)
+{
+    const char *line = luaL_checkstring(L, 1);
+    lua_pushcfunction(L, l_dbg);
+    lua_pushvalue(L, 1);
+    lua_call(L, 1, 2);
+    bool ok = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    size_t length;
+    const char *text = lua_tolstring(L, -1, &length);
+    if (length && text[length - 1] == '\n')
+        length--;
+    lua_pushlstring(L, text, length); /* the text, its last newline dropped */
+    lua_getglobal(L, "print");
+    lua_pushfstring(L, "kd> %s", line);
+    lua_call(L, 1, 0);
+    lua_getglobal(L, "print");
+    lua_pushvalue(L, -2);
+    lua_call(L, 1, 0);
+    if (!ok)
+        return luaL_error(L, "the command failed: %s", line);
+    return 1;
+}
+
 static int l_idle(lua_State *L)
 {
     lua_pushinteger(L, (lua_Integer)ntmm_machine_idle(shell_from_lua(L)->machine));
@@ -73,6 +100,7 @@ void bind_debug(lua_State *L)
 {
     static const luaL_Reg functions[] = {
         { "dbg", l_dbg },
+        { "kd", l_kd },
         { "idle", l_idle },
         { "hex", l_hex },
         { NULL, NULL },
