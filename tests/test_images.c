@@ -192,6 +192,16 @@ static void test_e6_load_library(void **state)
     assert_string_equal(name, "C:\\dll32.dll");
     assert_int_equal(GetModuleFileNameA(h, buffer, 4), 4);
     assert_int_equal(GetLastError(), ERROR_INSUFFICIENT_BUFFER);
+    /* the W forms */
+    static const WCHAR wide[] = { 'd', 'l', 'l', '3', '2', 0 };
+    assert_ptr_equal(GetModuleHandleW(wide), h);
+    assert_ptr_equal(LoadLibraryW(wide), h);
+    assert_true(FreeLibrary(h));
+    assert_int_equal(GetModuleFileNameW(h, buffer, 64), strlen("C:\\dll32.dll"));
+    WCHAR wname[16] = { 0 };
+    ntmm_read(a, VA(buffer), wname, sizeof wname - 2);
+    assert_int_equal(wname[0], 'C');
+    assert_int_equal(wname[3], 'd');
     test_verify(m);
     /* a second load counts; the second FreeLibrary unmaps */
     assert_ptr_equal(LoadLibraryA("C:\\dll32.dll"), h);
@@ -205,6 +215,14 @@ static void test_e6_load_library(void **state)
     assert_int_equal(GetLastError(), ERROR_MOD_NOT_FOUND);
     assert_null(LoadLibraryA("missing.dll"));
     assert_int_equal(GetLastError(), ERROR_MOD_NOT_FOUND);
+    /* DONT_RESOLVE_DLL_REFERENCES maps the image alone: app32.exe without dll32 */
+    static const WCHAR app[] = { 'a', 'p', 'p', '3', '2', '.', 'e', 'x', 'e', 0 };
+    HMODULE alone = LoadLibraryExW(app, NULL, DONT_RESOLVE_DLL_REFERENCES);
+    assert_non_null(alone);
+    assert_null(GetModuleHandleA("dll32.dll"));
+    assert_true(FreeLibrary(alone));
+    assert_null(LoadLibraryExW(app, NULL, 0x10000)); /* a flag ntmm does not have */
+    assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
     test_verify(m);
     shutdown_machine();
 }

@@ -483,6 +483,33 @@ static void test_errors(void **state)
     teardown();
 }
 
+/* FILE_MAP_EXECUTE of an executable section: an executable view */
+static void test_execute_view(void **state)
+{
+    (void)state;
+    setup(NTMM_ARCH_X64);
+    HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_EXECUTE_READWRITE, 0, 0x1000,
+                                  NULL);
+    assert_non_null(h);
+    LPVOID x = MapViewOfFile(h, FILE_MAP_READ | FILE_MAP_EXECUTE, 0, 0, 0);
+    LPVOID nx = MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0);
+    assert_non_null(x);
+    MEMORY_BASIC_INFORMATION mbi;
+    VirtualQuery(x, &mbi, sizeof mbi);
+    assert_int_equal(mbi.Protect, PAGE_EXECUTE_READ);
+    assert_int_equal(ntmm_execute(a, VA(x)), STATUS_SUCCESS);
+    assert_int_equal(ntmm_execute(a, VA(nx)), STATUS_ACCESS_VIOLATION); /* NX */
+    HANDLE plain = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x1000, NULL);
+    assert_null(MapViewOfFile(plain, FILE_MAP_READ | FILE_MAP_EXECUTE, 0, 0, 0));
+    assert_int_equal(GetLastError(), ERROR_ACCESS_DENIED);
+    UnmapViewOfFile(x);
+    UnmapViewOfFile(nx);
+    CloseHandle(h);
+    CloseHandle(plain);
+    test_verify(m);
+    teardown();
+}
+
 /* VirtualProtect in views (view.c (5), Wine's test_mapping): within what
  * the view allows; a shared page made no-access leaves the process (its PTE
  * points at the prototype PTE again, ShareCount drops); guard pages are
@@ -885,6 +912,7 @@ int main(void)
         cmocka_unit_test(test_errors),           cmocka_unit_test(test_process_exit),
         cmocka_unit_test(test_random_views),     cmocka_unit_test(test_mapped_file_rules),
         cmocka_unit_test(test_protect_views),    cmocka_unit_test(test_review_findings),
+        cmocka_unit_test(test_execute_view),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
