@@ -44,8 +44,9 @@
  *     with another subsection.
  * (5) Commit: a pagefile-backed segment charges the system for its committed
  *     pages (all of them with SEC_COMMIT, those committed later with
- *     SEC_RESERVE) in mm->section_commit; a view that may copy-on-write
- *     charges its process for each such page at map time (VAD CommitCharge).
+ *     SEC_RESERVE) in mm->section_commit; a view charges its process (VAD
+ *     CommitCharge) for each page it may copy or has copied (view.c (4)):
+ *     at map time, and as VirtualProtect changes which pages may copy.
  */
 #ifndef NTMM_SECTION_H
 #define NTMM_SECTION_H
