@@ -212,12 +212,6 @@ void mi_discard_control_area(struct mm_control_area *ca)
     delete_control_area(ca);
 }
 
-static bool writable(unsigned protection)
-{
-    unsigned base = protection & 7;
-    return base == MM_READWRITE || base == MM_EXECUTE_READWRITE;
-}
-
 static struct mm_control_area *file_control_area(struct mm *mm, const struct io_file *file)
 {
     for (struct mm_control_area *ca = mm->control_areas; ca; ca = ca->next)
@@ -266,7 +260,7 @@ static NTSTATUS file_section(struct mm *mm, struct io_file *file, uint64_t *size
     if (!*size)
         return STATUS_MAPPED_FILE_SIZE_ZERO;
     if (*size > file_size) {
-        if (!writable(protection))
+        if (!mi_protection_writes(protection))
             return STATUS_SECTION_TOO_BIG;
         st = io_extend_file(file, *size);
         if (!NT_SUCCESS(st))

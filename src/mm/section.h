@@ -193,6 +193,10 @@ NTSTATUS mi_commit_view(struct mm *mm, struct mm_address_space *as, struct vad *
 /* Windows: MiIsProtectionCompatible — wanted neither writes nor executes
  * where allowed does not (copy-on-write needs neither). */
 bool mi_protection_compatible(unsigned wanted, unsigned allowed);
+/* An MM_* protection that writes in place (READWRITE, EXECUTE_READWRITE),
+ * or executes. */
+bool mi_protection_writes(unsigned protection);
+bool mi_protection_executes(unsigned protection);
 /* The prototype PTE of segment page `page` (its address; 0 past the
  * segment), the page a prototype PTE describes (UINT64_MAX if none), and
  * the subsection holding a page (NULL past the segment). */

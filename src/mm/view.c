@@ -43,16 +43,22 @@ static const struct pte_format *format(const struct mm *mm)
     return mm->cpu->fmt;
 }
 
+bool mi_protection_writes(unsigned protection)
+{
+    return (protection & 7) == MM_READWRITE || (protection & 7) == MM_EXECUTE_READWRITE;
+}
+
+bool mi_protection_executes(unsigned protection)
+{
+    unsigned base = protection & 7;
+    return base == MM_EXECUTE || base == MM_EXECUTE_READ || base == MM_EXECUTE_READWRITE ||
+           base == MM_EXECUTE_WRITECOPY;
+}
+
 bool mi_protection_compatible(unsigned wanted, unsigned allowed)
 {
-    unsigned w = wanted & 7, a = allowed & 7;
-    bool writes = w == MM_READWRITE || w == MM_EXECUTE_READWRITE;
-    bool executes = w == MM_EXECUTE || w == MM_EXECUTE_READ || w == MM_EXECUTE_READWRITE ||
-                    w == MM_EXECUTE_WRITECOPY;
-    bool may_write = a == MM_READWRITE || a == MM_EXECUTE_READWRITE;
-    bool may_execute = a == MM_EXECUTE || a == MM_EXECUTE_READ || a == MM_EXECUTE_READWRITE ||
-                       a == MM_EXECUTE_WRITECOPY;
-    return (!writes || may_write) && (!executes || may_execute);
+    return (!mi_protection_writes(wanted) || mi_protection_writes(allowed)) &&
+           (!mi_protection_executes(wanted) || mi_protection_executes(allowed));
 }
 
 static bool is_copy_on_write(unsigned protection)
@@ -232,6 +238,15 @@ static void add_to_table(struct mm *mm, uint64_t pte_va, int64_t delta)
     pfn_set_share_count(mm, table, pfn_share_count(mm, table) + (uint64_t)delta);
 }
 
+/* protection with its copy-on-write base turned into the writable one
+ * (to_copy false) or the other way round. */
+static unsigned swap_copy(unsigned protection, bool to_copy)
+{
+    static const unsigned writable[8] = { 0, 1, 2, 3, 4, 4, 6, 6 };
+    static const unsigned copying[8] = { 0, 1, 2, 3, 5, 5, 7, 7 };
+    return (protection & ~7u) | (to_copy ? copying : writable)[protection & 7];
+}
+
 /* Windows: MiCopyOnWrite — the writer gets a private copy, (2). */
 static NTSTATUS copy_on_write(struct mm *mm, const struct mm_page *p, unsigned protection)
 {
@@ -239,8 +254,7 @@ static NTSTATUS copy_on_write(struct mm *mm, const struct mm_page *p, unsigned p
     if (pfn == MM_EMPTY_LIST(mm))
         return STATUS_INSUFFICIENT_RESOURCES;
     memcpy(phys_frame(&mm->cpu->phys, pfn), phys_frame(&mm->cpu->phys, shared), PAGE_SIZE);
-    unsigned writable = (protection & ~7u) |
-                        ((protection & 7) == MM_WRITECOPY ? MM_READWRITE : MM_EXECUTE_READWRITE);
+    unsigned writable = swap_copy(protection, false);
     uint64_t table = mi_holding_table(mm, pte_mapped_address(format(mm), p->pte_va),
                                       format(mm)->levels - 1);
     pfn_initialize_active(mm, pfn, p->pte_va, table, mi_software_pte(mm, writable));
@@ -266,10 +280,7 @@ static NTSTATUS private_image_page(struct mm *mm, struct mm_address_space *as,
         mm_insert_page_in_free_list(mm, pfn);
         return STATUS_IN_PAGE_ERROR;
     }
-    unsigned protection = p->protection;
-    if (is_copy_on_write(protection))
-        protection = (protection & ~7u) |
-                     ((protection & 7) == MM_WRITECOPY ? MM_READWRITE : MM_EXECUTE_READWRITE);
+    unsigned protection = swap_copy(p->protection, false);
     pfn_initialize_active(mm, pfn, p->pte_va, mi_holding_table(mm, va, format(mm)->levels - 1),
                           mi_software_pte(mm, protection));
     pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
@@ -493,24 +504,6 @@ NTSTATUS mi_commit_view(struct mm *mm, struct mm_address_space *as, struct vad *
     return STATUS_SUCCESS;
 }
 
-static bool may_write(unsigned protection)
-{
-    return (protection & 7) == MM_READWRITE || (protection & 7) == MM_EXECUTE_READWRITE;
-}
-
-static bool may_execute(unsigned protection)
-{
-    return !mi_protection_compatible(protection & 7, MM_READWRITE);
-}
-
-/* protection with its copy-on-write base turned into the writable one
- * (to_copy false) or the other way round. */
-static unsigned swap_copy(unsigned protection, bool to_copy)
-{
-    static const unsigned writable[8] = { 0, 1, 2, 3, 4, 4, 6, 6 };
-    static const unsigned copying[8] = { 0, 1, 2, 3, 5, 5, 7, 7 };
-    return (protection & ~7u) | (to_copy ? copying : writable)[protection & 7];
-}
 
 /* (5): the page's new state, its PTE included; STATUS_WAS_UNLOCKED when a
  * locked page left the working set. */
@@ -543,9 +536,9 @@ NTSTATUS mi_protect_view(struct mm *mm, struct mm_address_space *as, struct vad 
                          uint64_t base, uint64_t size, unsigned protection, unsigned *old)
 {
     unsigned allowed = vad->u.ImageMap ? MM_EXECUTE_WRITECOPY : vad->u.Protection;
-    if (may_execute(protection) && !may_execute(allowed))
+    if (mi_protection_executes(protection) && !mi_protection_executes(allowed))
         return STATUS_SECTION_PROTECTION;
-    if (may_write(protection) && !may_write(allowed)) {
+    if (mi_protection_writes(protection) && !mi_protection_writes(allowed)) {
         if (!is_copy_on_write(allowed))
             return STATUS_SECTION_PROTECTION;
         protection = swap_copy(protection, true);

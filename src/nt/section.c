@@ -23,15 +23,6 @@
 
 #define SEC_KNOWN (SEC_FILE | SEC_IMAGE | SEC_RESERVE | SEC_COMMIT | SEC_NOCACHE)
 
-static bool writes(unsigned protection)
-{
-    return !mi_protection_compatible(protection, MM_EXECUTE_WRITECOPY);
-}
-
-static bool executes(unsigned protection)
-{
-    return !mi_protection_compatible(protection, MM_READWRITE);
-}
 
 /* (2): the name of ObjectAttributes as UTF-8 (NULL: unnamed). */
 static NTSTATUS object_name(POBJECT_ATTRIBUTES attributes, char **name)
@@ -53,8 +44,8 @@ static NTSTATUS object_name(POBJECT_ATTRIBUTES attributes, char **name)
 static NTSTATUS section_file(struct ntmm_process *current, HANDLE FileHandle,
                              unsigned protection, struct io_file **file)
 {
-    ACCESS_MASK access = FILE_READ_DATA | (writes(protection) ? FILE_WRITE_DATA : 0) |
-                         (executes(protection) ? FILE_EXECUTE : 0);
+    ACCESS_MASK access = FILE_READ_DATA | (mi_protection_writes(protection) ? FILE_WRITE_DATA : 0) |
+                         (mi_protection_executes(protection) ? FILE_EXECUTE : 0);
     return ob_reference_object_by_handle(current, FileHandle, access, &io_file_type,
                                          (void **)file, NULL);
 }
@@ -144,8 +135,8 @@ static ACCESS_MASK view_access(unsigned protection)
 {
     if ((protection & 7) == MM_ZERO_ACCESS)
         return SECTION_MAP_READ;
-    return (writes(protection) ? SECTION_MAP_WRITE : SECTION_MAP_READ) |
-           (executes(protection) ? SECTION_MAP_EXECUTE : 0);
+    return (mi_protection_writes(protection) ? SECTION_MAP_WRITE : SECTION_MAP_READ) |
+           (mi_protection_executes(protection) ? SECTION_MAP_EXECUTE : 0);
 }
 
 /* A SEC_RESERVE section's view commits its first CommitSize bytes (whole
