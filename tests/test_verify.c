@@ -28,7 +28,7 @@ static struct mm *mm_of(struct ntmm_machine *m)
 static uint64_t entry_pa(struct ntmm_machine *m, uint64_t pfn, unsigned offset)
 {
     struct mm *mm = mm_of(m);
-    return (uint64_t)(pfn_entry(mm, pfn) - m->cpu.phys.base) + offset;
+    return (uint64_t)(mm->pfn_host - m->cpu.phys.base) + pfn * mm->pfn_layout->size + offset;
 }
 
 static uint64_t second_zeroed(struct ntmm_machine *m)

@@ -98,6 +98,7 @@ typedef int32_t NTSTATUS;
 #define STATUS_PROCESS_IS_TERMINATING ((NTSTATUS)0xC000010AL)
 #define STATUS_COMMITMENT_LIMIT ((NTSTATUS)0xC000012DL)
 #define STATUS_INVALID_ADDRESS ((NTSTATUS)0xC0000141L)
+#define STATUS_SHUTDOWN_IN_PROGRESS ((NTSTATUS)0xC00002FEL) /* the machine has bug checked */
 
 /* ---- System services (ntifs.h, winternl.h) ---- */
 

@@ -68,6 +68,21 @@ const struct ntmm_config *ntmm_machine_config(const struct ntmm_machine *machine
  * nothing left to do. Returns the number of pages they processed. */
 uint64_t ntmm_machine_idle(struct ntmm_machine *machine);
 
+/* A bug check: the memory manager found a kernel structure corrupted (the
+ * debugger's edit commands can write any of them) and stopped the machine,
+ * as KeBugCheckEx stops Windows, with Windows' code and parameters
+ * (PFN_LIST_CORRUPT 0x4E, MEMORY_MANAGEMENT 0x1A,
+ * PAGE_FAULT_IN_NONPAGED_AREA 0x50). From then on every call that would
+ * change the machine returns STATUS_SHUTDOWN_IN_PROGRESS (Win32:
+ * ERROR_SHUTDOWN_IN_PROGRESS), the reads of the debugger still show the
+ * state the bug check found, and ntmm_machine_destroy frees it. */
+struct ntmm_bug_check {
+    uint32_t code;          /* BugCheckCode; 0 while the machine runs */
+    uint64_t parameters[4]; /* BugCheckParameter1-4 */
+};
+/* True if the machine has stopped; fills *bug_check (may be NULL). */
+bool ntmm_machine_bug_check(const struct ntmm_machine *machine, struct ntmm_bug_check *bug_check);
+
 /* ---- fault injection (tests) ----
  * SQLite-style fault simulation: make the nth next allocation of one kind
  * fail, run a scenario, and check that every call returned a status Windows

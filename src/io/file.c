@@ -259,13 +259,18 @@ NTSTATUS io_create_file(struct ntmm_process *process, const char *path, ACCESS_M
     if (!process)
         return STATUS_INVALID_HANDLE;
     struct ntmm_machine *m = process->machine;
+    NTSTATUS running = ke_machine_running(m);
+    if (!NT_SUCCESS(running))
+        return running;
     access = io_map_generic(access);
     if ((access & ~(ACCESS_MASK)FILE_ALL_ACCESS) || disposition > FILE_OVERWRITE_IF ||
         (share & ~(ULONG)(FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)))
         return STATUS_INVALID_PARAMETER;
     char rel[4096];
     size_t last;
-    NTSTATUS st = host_path(path, rel, sizeof rel, &last);
+    NTSTATUS st = ke_machine_running(m);
+    if (NT_SUCCESS(st))
+        st = host_path(path, rel, sizeof rel, &last);
     if (!NT_SUCCESS(st))
         return st;
     bool writes = (access & (FILE_WRITE_DATA | FILE_APPEND_DATA)) ||

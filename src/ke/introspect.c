@@ -51,7 +51,6 @@ NTSTATUS ntmm_pfn_query(const struct ntmm_machine *machine, uint64_t pfn,
         return STATUS_INVALID_PARAMETER;
     const struct pfn_layout *l = mm->pfn_layout;
     unsigned flags = pfn_e1(mm, pfn, 0, 16);
-    uint64_t u4 = mm_load(pfn_entry(mm, pfn) + l->u4, l->word);
     *info = (struct ntmm_pfn_info){
         .pfn = pfn,
         .entry_address = mm->layout.pfn_database + pfn * l->size,
@@ -73,7 +72,7 @@ NTSTATUS ntmm_pfn_query(const struct ntmm_machine *machine, uint64_t pfn,
         .lock_charged = (flags >> PFN_E1_LOCK_CHARGED) & 1,
         .original_pte = pfn_original_pte(mm, pfn),
         .pte_frame = pfn_pte_frame(mm, pfn),
-        .u4 = u4,
+        .u4 = pfn_u4(mm, pfn),
     };
     return STATUS_SUCCESS;
 }

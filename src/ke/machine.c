@@ -148,6 +148,16 @@ uint64_t ntmm_machine_idle(struct ntmm_machine *machine)
     return mm_zero_page_thread(&machine->mm, UINT64_MAX);
 }
 
+bool ntmm_machine_bug_check(const struct ntmm_machine *machine, struct ntmm_bug_check *bug_check)
+{
+    const struct mm_bug_check *b = machine->mm.bug_check;
+    if (bug_check) {
+        bug_check->code = b->code;
+        memcpy(bug_check->parameters, b->parameters, sizeof bug_check->parameters);
+    }
+    return b->code != 0;
+}
+
 NTSTATUS ntmm_read_physical(struct ntmm_machine *machine, uint64_t address, void *buffer,
                             size_t size)
 {
@@ -162,6 +172,8 @@ NTSTATUS ntmm_write_physical(struct ntmm_machine *machine, uint64_t address, con
 {
     if (!buffer && size)
         return STATUS_INVALID_PARAMETER;
+    if (mm_stopped(&machine->mm))
+        return STATUS_SHUTDOWN_IN_PROGRESS;
     return cpu_write_physical(&machine->cpu, address, buffer, size) ? STATUS_SUCCESS
                                                                     : STATUS_INVALID_PARAMETER;
 }
@@ -188,6 +200,8 @@ NTSTATUS ntmm_write_virtual(struct ntmm_machine *machine, uint64_t address, cons
     struct cpu_fault fault;
     if (!buffer && size)
         return STATUS_INVALID_PARAMETER;
+    if (mm_stopped(&machine->mm))
+        return STATUS_SHUTDOWN_IN_PROGRESS;
     return cpu_write(&machine->cpu, address, buffer, size, MODE_KERNEL, &fault)
                ? STATUS_SUCCESS
                : STATUS_ACCESS_VIOLATION;

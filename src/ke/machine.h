@@ -8,6 +8,10 @@
  *     other address space is attached.
  * (2) names lists exactly the named objects with open handles (ob.h (3));
  *     it is empty once every process has terminated.
+ * (3) Once the memory manager has bug checked (mm/bugcheck.c), every service
+ *     that could change the machine returns STATUS_SHUTDOWN_IN_PROGRESS
+ *     (ke_machine_running); the debugger's reads still work, and only a new
+ *     machine runs again.
  */
 #ifndef NTMM_MACHINE_H
 #define NTMM_MACHINE_H
@@ -28,5 +32,12 @@ struct ntmm_machine {
     char *root_temp;                 /* the root when ntmm made it (removed at destroy), or NULL */
     struct io_file *files;           /* every open File object, for share checks */
 };
+
+/* Every service a stopped machine is asked for (bugcheck.c (2)): the
+ * status says the system is going down, as Windows' does during shutdown. */
+static inline NTSTATUS ke_machine_running(const struct ntmm_machine *machine)
+{
+    return mm_stopped(&machine->mm) ? STATUS_SHUTDOWN_IN_PROGRESS : STATUS_SUCCESS;
+}
 
 #endif

@@ -135,6 +135,8 @@ NTSTATUS mm_create_address_space(struct mm *mm, struct mm_address_space *as)
 void mm_release_frame(struct mm *mm, uint64_t pfn)
 {
     uint64_t parent = pfn_pte_frame(mm, pfn);
+    if (parent != pfn && pfn_share_count(mm, parent) == 0)
+        mm_bug_check(mm, BUGCODE_PFN_LIST_CORRUPT, MM_BUGCHECK_SHARE_COUNT, parent, 0, 0);
     if (parent != pfn)
         pfn_set_share_count(mm, parent, pfn_share_count(mm, parent) - 1);
     pfn_set_share_count(mm, pfn, 0);

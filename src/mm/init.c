@@ -199,7 +199,8 @@ uint64_t mm_symbol_word(const struct mm *mm, enum mm_symbol sym)
 
 void mm_set_symbol_word(struct mm *mm, enum mm_symbol sym, uint64_t v)
 {
-    mm_store(mm_symbol_host(mm, sym), mm->pfn_layout->word, v);
+    if (!mm_stopped(mm)) /* bugcheck.c (2) */
+        mm_store(mm_symbol_host(mm, sym), mm->pfn_layout->word, v);
 }
 
 /* MMPFNLIST heads: empty, named; the ROM list carries StandbyPageList as its
@@ -292,6 +293,7 @@ NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, const struct ntmm_config *confi
     uint64_t pagefile_pages = config->pagefile_bytes >> PAGE_SHIFT;
     memset(mm, 0, sizeof *mm);
     mm->cpu = cpu;
+    mm->bug_check = &mm->bug_check_record;
     mm->pfn_layout = pfn_layout_for(arch);
     mm_system_layout_for(config, &mm->layout);
     mm->frames = cpu->phys.frames;

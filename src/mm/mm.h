@@ -167,6 +167,14 @@ struct mm_fault_injector {
     uint64_t fail_at[MM_FAULT_KINDS]; /* the count of the one that fails; 0: none pending */
 };
 
+/* A bug check (bugcheck.c): the first corruption the memory manager found,
+ * with the scratch page its stores go to once the machine has stopped. */
+struct mm_bug_check {
+    uint32_t code;           /* 0 while the machine runs */
+    uint64_t parameters[4];
+    uint64_t scratch[PAGE_SIZE / 8];
+};
+
 struct mm {
     struct cpu *cpu;                     /* the processor and RAM */
     const struct pfn_layout *pfn_layout; /* _MMPFN layout of this architecture */
@@ -195,6 +203,10 @@ struct mm {
     uint64_t next_dll_base[2];           /* where ASLR puts the next 32-bit, 64-bit DLL (image.c) */
     struct mm_image_base *image_bases;   /* the base ASLR gave each DLL file this boot (image.c (2)) */
     size_t image_base_count;
+    /* Points at bug_check_record, so that readers holding a const mm can
+     * still stop the machine when what they read is corrupt. */
+    struct mm_bug_check *bug_check;
+    struct mm_bug_check bug_check_record;
 };
 
 /* One DLL file's ASLR base (Windows: its slot in MiImageBitMap). */
@@ -243,10 +255,6 @@ static inline void mm_store(uint8_t *p, unsigned width, uint64_t v)
 /* ---- pfn.c: the PFN database, read and written in place ---- */
 const struct pfn_layout *pfn_layout_for(enum ntmm_arch arch);
 
-static inline uint8_t *pfn_entry(const struct mm *mm, uint64_t pfn)
-{
-    return mm->pfn_host + pfn * mm->pfn_layout->size;
-}
 
 uint64_t pfn_flink(const struct mm *mm, uint64_t pfn);       /* u1 */
 void pfn_set_flink(struct mm *mm, uint64_t pfn, uint64_t v);
@@ -264,6 +272,7 @@ uint64_t pfn_original_pte(const struct mm *mm, uint64_t pfn);
 void pfn_set_original_pte(struct mm *mm, uint64_t pfn, uint64_t v);
 uint64_t pfn_pte_frame(const struct mm *mm, uint64_t pfn);
 void pfn_set_pte_frame(struct mm *mm, uint64_t pfn, uint64_t v);
+uint64_t pfn_u4(const struct mm *mm, uint64_t pfn);         /* the whole of u4 */
 
 static inline enum mm_list pfn_location(const struct mm *mm, uint64_t pfn)
 {
@@ -307,6 +316,35 @@ bool mm_fault_fires(struct mm *mm, enum ntmm_fault_kind kind);
 void *mm_host_alloc(struct mm *mm, size_t size);
 /* realloc under the same rule; on failure ptr is untouched. */
 void *mm_host_realloc(struct mm *mm, void *ptr, size_t size);
+
+/* ---- bugcheck.c: corrupted kernel structures stop the machine ---- */
+/* Bug check codes and the parameter 1 values the memory manager uses. */
+#define BUGCODE_BAD_POOL_HEADER 0x19u
+#define BUGCODE_MEMORY_MANAGEMENT 0x1Au
+#define MM_BUGCHECK_CORRUPT_PTE 0x411u          /* p2: PTE address, p3: contents */
+#define BUGCODE_PFN_LIST_CORRUPT 0x4Eu
+#define MM_BUGCHECK_LIST_HEAD 0x1u              /* p2: the head's link, p3: MmAvailablePages */
+#define MM_BUGCHECK_LIST_ENTRY 0x2u             /* p2: the entry, p3: highest page, p4: its ReferenceCount */
+#define MM_BUGCHECK_SHARE_COUNT 0x7u            /* p2: PFN, p3: its ShareCount */
+#define MM_BUGCHECK_PFN 0x99u                   /* p2: PFN, p3: highest page */
+#define BUGCODE_PAGE_FAULT_IN_NONPAGED_AREA 0x50u /* p1: address, p2: 0 read, 1 write */
+
+/* Windows: KeBugCheckEx, as the memory manager calls it. The first call
+ * stops the machine (bugcheck.c (1)); later ones change nothing. */
+void mm_bug_check(const struct mm *mm, uint32_t code, uint64_t p1, uint64_t p2, uint64_t p3,
+                  uint64_t p4);
+static inline bool mm_stopped(const struct mm *mm)
+{
+    return mm->bug_check->code != 0;
+}
+/* True if pfn names a frame of RAM; if not, the machine stops with
+ * PFN_LIST_CORRUPT (0x99). For PFNs the memory manager read from
+ * simulated memory, before it forms a host address from one. */
+bool mi_check_pfn(const struct mm *mm, uint64_t pfn);
+/* A frame's bytes for reading, or the scratch page if pfn is not RAM (the
+ * machine stops); for writing, the scratch page too once it has stopped. */
+const uint8_t *mi_frame(const struct mm *mm, uint64_t pfn);
+uint8_t *mi_frame_for_write(struct mm *mm, uint64_t pfn);
 
 /* ---- zero.c: the zero page thread ---- */
 /* Windows: MmZeroPageThread — zeroes up to budget frames from the free list
@@ -365,8 +403,10 @@ uint64_t mi_random(struct mm *mm);
 /* Windows: MiAllocatePoolPages — pages of zeroed, contiguous pool. */
 NTSTATUS mi_pool_alloc(struct mm *mm, uint64_t pages, uint64_t *va);
 void mi_pool_free(struct mm *mm, uint64_t va, uint64_t pages);
-/* The host address of the pool byte at va (an allocated page). */
-uint8_t *mi_pool_host(const struct mm *mm, uint64_t va);
+/* The host address of the pool byte at va (an allocated page), to read or
+ * (write) to write; an edited system PTE that no longer maps it stops the
+ * machine with PAGE_FAULT_IN_NONPAGED_AREA and gives the scratch page. */
+uint8_t *mi_pool_host(const struct mm *mm, uint64_t va, bool write);
 /* The frame holding the pool page at va. */
 uint64_t mi_pool_frame(const struct mm *mm, uint64_t va);
 /* Page tables that map paged pool on this architecture. */
@@ -388,6 +428,10 @@ void mm_release_frame(struct mm *mm, uint64_t pfn);
 /* ---- pteio.c: PTEs of the attached address space, through the self-map ---- */
 uint64_t mi_read_pte(struct mm *mm, uint64_t pte_va);
 void mi_write_pte(struct mm *mm, uint64_t pte_va, uint64_t value);
+/* Decodes a PTE (or prototype PTE) read at pte_va; a valid or transition one
+ * naming a frame beyond RAM stops the machine with MEMORY_MANAGEMENT 0x411. */
+void mi_decode_pte(struct mm *mm, uint64_t pte_va, uint64_t raw, enum pte_context context,
+                   struct pte_fields *f);
 /* True if every table above va's PTE exists in the attached space. */
 bool mi_pte_exists(struct mm *mm, uint64_t va);
 /* Where the span of va with no page table ends (the first address a present

@@ -25,6 +25,11 @@
  *     is taken after boot; each counts as one frame allocation for the fault
  *     injector (inject.c), and an injected fault makes it return
  *     MM_EMPTY_LIST with every list unchanged, as if RAM were exhausted.
+ * (6) Links are checked before they are followed or changed: a head whose
+ *     Flink or Blink is not a frame at the end of its list, or an entry
+ *     whose neighbours do not point back at it, stops the machine with
+ *     PFN_LIST_CORRUPT (1: the head, 2: the entry) and changes no link;
+ *     removing then finds no frame.
  */
 #include <string.h>
 
@@ -33,6 +38,11 @@
 uint8_t *pagelist_head(const struct mm *mm, unsigned list)
 {
     return mm_symbol_host(mm, (enum mm_symbol)(SYM_MmZeroedPageListHead + list));
+}
+
+static bool is_list(enum mm_list list)
+{
+    return list <= BadPageList;
 }
 
 uint64_t pagelist_total(const struct mm *mm, unsigned list)
@@ -52,7 +62,39 @@ uint64_t pagelist_last(const struct mm *mm, unsigned list)
 
 static void set_head(struct mm *mm, unsigned list, unsigned offset, uint64_t v)
 {
-    mm_store(pagelist_head(mm, list) + offset, mm->pfn_layout->word, v);
+    if (!mm_stopped(mm)) /* bugcheck.c (2) */
+        mm_store(pagelist_head(mm, list) + offset, mm->pfn_layout->word, v);
+}
+
+/* (6) A head's link: MM_EMPTY_LIST, or a frame whose link on that side is
+ * MM_EMPTY_LIST (it is the first or the last). */
+static bool head_link_ok(struct mm *mm, unsigned list, uint64_t link, bool first)
+{
+    uint64_t empty = mm->pfn_layout->empty;
+    bool ok = link == empty ? pagelist_total(mm, list) == 0
+                            : pagelist_total(mm, list) != 0 && link < mm->frames &&
+                                  (first ? pfn_blink(mm, link) : pfn_flink(mm, link)) == empty;
+    if (!ok)
+        mm_bug_check(mm, BUGCODE_PFN_LIST_CORRUPT, MM_BUGCHECK_LIST_HEAD, link,
+                     mm_available_pages(mm), 0);
+    return ok;
+}
+
+/* (6) Both neighbours of an entry on a list point back at it. */
+static bool entry_links_ok(struct mm *mm, uint64_t pfn)
+{
+    const struct pfn_layout *l = mm->pfn_layout;
+    enum mm_list list = pfn_location(mm, pfn);
+    uint64_t prev = pfn_blink(mm, pfn), next = pfn_flink(mm, pfn);
+    bool ok = is_list(list) &&
+              (prev == l->empty ? pagelist_first(mm, list) == pfn
+                                : prev < mm->frames && pfn_flink(mm, prev) == pfn) &&
+              (next == l->empty ? pagelist_last(mm, list) == pfn
+                                : next < mm->frames && pfn_blink(mm, next) == pfn);
+    if (!ok)
+        mm_bug_check(mm, BUGCODE_PFN_LIST_CORRUPT, MM_BUGCHECK_LIST_ENTRY, pfn, mm->frames - 1,
+                     pfn_reference_count(mm, pfn));
+    return ok;
 }
 
 static bool counts_as_available(enum mm_list list)
@@ -78,6 +120,8 @@ void pagelist_insert_tail(struct mm *mm, enum mm_list list, uint64_t pfn)
 {
     const struct pfn_layout *l = mm->pfn_layout;
     uint64_t last = pagelist_last(mm, list);
+    if (!mi_check_pfn(mm, pfn) || !head_link_ok(mm, list, last, false))
+        return;
     pfn_set_flink(mm, pfn, l->empty);
     pfn_set_blink(mm, pfn, last);
     if (last == l->empty)
@@ -93,6 +137,8 @@ void pagelist_insert_tail(struct mm *mm, enum mm_list list, uint64_t pfn)
 void pagelist_unlink(struct mm *mm, uint64_t pfn)
 {
     const struct pfn_layout *l = mm->pfn_layout;
+    if (!mi_check_pfn(mm, pfn) || !entry_links_ok(mm, pfn))
+        return;
     enum mm_list list = pfn_location(mm, pfn);
     uint64_t prev = pfn_blink(mm, pfn);
     uint64_t next = pfn_flink(mm, pfn);
@@ -112,9 +158,10 @@ void pagelist_unlink(struct mm *mm, uint64_t pfn)
 uint64_t pagelist_remove_head(struct mm *mm, enum mm_list list)
 {
     uint64_t pfn = pagelist_first(mm, list);
-    if (pfn != mm->pfn_layout->empty)
-        pagelist_unlink(mm, pfn);
-    return pfn;
+    if (!head_link_ok(mm, list, pfn, true) || pfn == mm->pfn_layout->empty)
+        return mm->pfn_layout->empty;
+    pagelist_unlink(mm, pfn);
+    return mm_stopped(mm) ? mm->pfn_layout->empty : pfn;
 }
 
 /* (5) An injected frame fault: RAM looks exhausted for this one call. */
@@ -135,7 +182,7 @@ uint64_t mm_remove_zero_page(struct mm *mm)
     }
     pfn = pagelist_remove_head(mm, FreePageList);
     if (pfn != mm->pfn_layout->empty)
-        memset(phys_frame(&mm->cpu->phys, pfn), 0, PAGE_SIZE); /* MiZeroPhysicalPage */
+        memset(mi_frame_for_write(mm, pfn), 0, PAGE_SIZE); /* MiZeroPhysicalPage */
     return pfn;
 }
 

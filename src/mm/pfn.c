@@ -17,6 +17,9 @@
  *     here caches a field.
  * (2) An Active frame has ReferenceCount >= 1 and ShareCount >= 1, and its
  *     PteFrame page's ShareCount counts it (pfn_initialize_active).
+ * (3) A PFN beyond RAM reaches no host address: reads and writes of its
+ *     entry go to the scratch page and the machine stops (bugcheck.c); once
+ *     stopped, every write does (bugcheck.c (2)).
  */
 #include <string.h>
 
@@ -56,14 +59,22 @@ const struct pfn_layout *pfn_layout_for(enum ntmm_arch arch)
     return NULL;
 }
 
+static const uint8_t *entry(const struct mm *mm, uint64_t pfn)
+{
+    if (!mi_check_pfn(mm, pfn))
+        return (const uint8_t *)mm->bug_check->scratch;
+    return mm->pfn_host + pfn * mm->pfn_layout->size;
+}
+
 static uint64_t field(const struct mm *mm, uint64_t pfn, unsigned offset, unsigned width)
 {
-    return mm_load(pfn_entry(mm, pfn) + offset, width);
+    return mm_load(entry(mm, pfn) + offset, width);
 }
 
 static void set_field(struct mm *mm, uint64_t pfn, unsigned offset, unsigned width, uint64_t v)
 {
-    mm_store(pfn_entry(mm, pfn) + offset, width, v);
+    const uint8_t *e = entry(mm, pfn);
+    mm_store(mm_stopped(mm) ? (uint8_t *)mm->bug_check->scratch : (uint8_t *)e + offset, width, v);
 }
 
 uint64_t pfn_flink(const struct mm *mm, uint64_t pfn)
@@ -133,6 +144,11 @@ uint64_t pfn_pte_frame(const struct mm *mm, uint64_t pfn)
 {
     uint64_t mask = (1ull << mm->pfn_layout->pte_frame_bits) - 1;
     return field(mm, pfn, mm->pfn_layout->u4, mm->pfn_layout->word) & mask;
+}
+
+uint64_t pfn_u4(const struct mm *mm, uint64_t pfn)
+{
+    return field(mm, pfn, mm->pfn_layout->u4, mm->pfn_layout->word);
 }
 
 void pfn_set_pte_frame(struct mm *mm, uint64_t pfn, uint64_t v)

@@ -89,11 +89,15 @@ void mi_pool_free(struct mm *mm, uint64_t va, uint64_t pages)
     free_pages(mm, (va - mm->pool_base) >> PAGE_SHIFT, pages);
 }
 
-uint8_t *mi_pool_host(const struct mm *mm, uint64_t va)
+uint8_t *mi_pool_host(const struct mm *mm, uint64_t va, bool write)
 {
     const struct pte_format *fmt = mm->cpu->fmt;
     uint64_t raw = mm_load(pool_pte_host(mm, (va - mm->pool_base) >> PAGE_SHIFT), fmt->pte_size);
-    return phys_frame(&mm->cpu->phys, (raw & fmt->pfn_mask) >> PAGE_SHIFT) + (va & (PAGE_SIZE - 1));
+    if (!(raw & PTE_HW_VALID)) { /* an edited system PTE: the kernel's own access faults */
+        mm_bug_check(mm, BUGCODE_PAGE_FAULT_IN_NONPAGED_AREA, va, write, 0, 0);
+        return (uint8_t *)mm->bug_check->scratch + (va & (PAGE_SIZE - 1));
+    }
+    return (uint8_t *)mi_frame(mm, (raw & fmt->pfn_mask) >> PAGE_SHIFT) + (va & (PAGE_SIZE - 1));
 }
 
 uint64_t mi_pool_frame(const struct mm *mm, uint64_t va)

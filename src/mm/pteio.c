@@ -18,6 +18,9 @@
  *     keeps them; a later release or decommit of the range frees them.
  *     mi_make_tables_for_range, which operations that must change nothing
  *     on failure call before changing any PTE, frees them at once.
+ * (5) A PTE the self-map cannot reach (an upper table edited away) is the
+ *     kernel faulting on its own page tables: PAGE_FAULT_IN_NONPAGED_AREA.
+ *     Once the machine has stopped, nothing writes a PTE (bugcheck.c (2)).
  */
 #include "mm/mm.h"
 
@@ -38,14 +41,26 @@ uint64_t mi_read_pte(struct mm *mm, uint64_t pte_va)
         return read_pte_quietly(mm, pte_va);
     struct cpu_fault fault;
     uint64_t v = 0;
-    cpu_read(mm->cpu, pte_va, &v, mm->cpu->fmt->pte_size, MODE_KERNEL, &fault);
+    if (!cpu_read(mm->cpu, pte_va, &v, mm->cpu->fmt->pte_size, MODE_KERNEL, &fault))
+        mm_bug_check(mm, BUGCODE_PAGE_FAULT_IN_NONPAGED_AREA, pte_va, 0, 0, 0);
     return v;
 }
 
 void mi_write_pte(struct mm *mm, uint64_t pte_va, uint64_t value)
 {
     struct cpu_fault fault;
-    cpu_write(mm->cpu, pte_va, &value, mm->cpu->fmt->pte_size, MODE_KERNEL, &fault);
+    if (!mm_stopped(mm) && /* bugcheck.c (2) */
+        !cpu_write(mm->cpu, pte_va, &value, mm->cpu->fmt->pte_size, MODE_KERNEL, &fault))
+        mm_bug_check(mm, BUGCODE_PAGE_FAULT_IN_NONPAGED_AREA, pte_va, 1, 0, 0);
+}
+
+void mi_decode_pte(struct mm *mm, uint64_t pte_va, uint64_t raw, enum pte_context context,
+                   struct pte_fields *f)
+{
+    mm->cpu->fmt->decode(raw, context, f);
+    if ((f->kind == PTE_KIND_VALID || f->kind == PTE_KIND_TRANSITION) &&
+        f->page_frame_number >= mm->frames)
+        mm_bug_check(mm, BUGCODE_MEMORY_MANAGEMENT, MM_BUGCHECK_CORRUPT_PTE, pte_va, raw, 0);
 }
 
 /* Levels whose entries need no checking: PAE's PDPTEs are always valid. */
@@ -129,7 +144,7 @@ NTSTATUS mi_make_tables_for_range(struct mm *mm, struct mm_address_space *as, ui
 
 static bool table_is_empty(struct mm *mm, uint64_t pfn)
 {
-    const uint64_t *words = (const uint64_t *)phys_frame(&mm->cpu->phys, pfn);
+    const uint64_t *words = (const uint64_t *)mi_frame(mm, pfn);
     for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
         if (words[i])
             return false;
@@ -151,7 +166,7 @@ static void free_below(struct range *r, uint64_t pfn, unsigned l, uint64_t base)
     uint64_t entries = 1ull << fmt->level_bits[l];
     uint64_t first = r->start > base ? (r->start - base) / span : 0;
     uint64_t last = (r->end - base) / span;
-    const uint8_t *table = phys_frame(&r->mm->cpu->phys, pfn);
+    const uint8_t *table = mi_frame(r->mm, pfn);
     for (uint64_t i = first; i <= last && i < entries; i++) {
         uint64_t e = mm_load(table + i * fmt->pte_size, fmt->pte_size);
         if (!(e & PTE_HW_VALID))

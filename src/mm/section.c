@@ -40,12 +40,14 @@ static uint64_t subsection_address(const struct mm_control_area *ca, unsigned in
 
 uint64_t mi_read_proto(const struct mm *mm, uint64_t proto_va)
 {
-    return mm_load(mi_pool_host(mm, proto_va), pte_size(mm));
+    return mm_load(mi_pool_host(mm, proto_va, false), pte_size(mm));
 }
 
 void mi_write_proto(struct mm *mm, uint64_t proto_va, uint64_t value)
 {
-    mm_store(mi_pool_host(mm, proto_va), pte_size(mm), value);
+    uint8_t *pte = mi_pool_host(mm, proto_va, true);
+    if (!mm_stopped(mm)) /* bugcheck.c (2) */
+        mm_store(pte, pte_size(mm), value);
 }
 
 struct mm_subsection *mi_subsection_of_page(const struct mm_control_area *ca, uint64_t page)
@@ -148,7 +150,7 @@ NTSTATUS mi_write_page(struct mm_control_area *ca, uint64_t page, uint64_t pfn)
         return st;
     /* Windows writes up to the end of the file, never past it */
     uint64_t bytes = offset >= size ? 0 : size - offset < PAGE_SIZE ? size - offset : PAGE_SIZE;
-    st = io_page_write(ca->file, offset, phys_frame(&mm->cpu->phys, pfn), bytes);
+    st = io_page_write(ca->file, offset, mi_frame(mm, pfn), bytes);
     if (!NT_SUCCESS(st))
         return st;
     pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 0);
@@ -242,7 +244,8 @@ uint8_t *mm_resident_file_page(struct mm *mm, uint64_t dev, uint64_t ino, uint64
         mm->cpu->fmt->decode(mi_read_proto(mm, proto), PTE_IN_PROTOTYPE, &f);
         if (f.kind != PTE_KIND_VALID && f.kind != PTE_KIND_TRANSITION)
             return NULL;
-        return phys_frame(&mm->cpu->phys, f.page_frame_number);
+        return mi_check_pfn(mm, f.page_frame_number) ? phys_frame(&mm->cpu->phys, f.page_frame_number)
+                                                     : NULL;
     }
     return NULL;
 }

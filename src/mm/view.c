@@ -128,10 +128,10 @@ void mi_read_view_page(struct mm *mm, const struct vad *vad, uint64_t va, struct
     p->pte_va = pte_address(fmt, va, 0);
     p->f = (struct pte_fields){ .kind = PTE_KIND_ZERO };
     if (mi_pte_exists(mm, va))
-        fmt->decode(mi_read_pte(mm, p->pte_va), PTE_IN_PAGE_TABLE, &p->f);
+        mi_decode_pte(mm, p->pte_va, mi_read_pte(mm, p->pte_va), PTE_IN_PAGE_TABLE, &p->f);
     uint64_t page = vad->FirstPage + ((va >> PAGE_SHIFT) - vad->StartingVpn);
     p->proto_va = mi_proto_address(vad->ControlArea, page);
-    fmt->decode(mi_read_proto(mm, p->proto_va), PTE_IN_PROTOTYPE, &p->proto);
+    mi_decode_pte(mm, p->proto_va, mi_read_proto(mm, p->proto_va), PTE_IN_PROTOTYPE, &p->proto);
     if (mi_view_page_private(p)) { /* a private copy, (2) */
         struct pte_fields original;
         fmt->decode(pfn_original_pte(mm, p->f.page_frame_number), PTE_IN_PAGE_TABLE, &original);
@@ -181,7 +181,7 @@ static NTSTATUS make_proto_valid(struct mm *mm, const struct vad *vad, const str
         if (pfn == MM_EMPTY_LIST(mm))
             return STATUS_INSUFFICIENT_RESOURCES;
         NTSTATUS st = mi_read_section_page(ca, mi_proto_page(ca, p->proto_va),
-                                           phys_frame(&mm->cpu->phys, pfn));
+                                           mi_frame_for_write(mm, pfn));
         if (!NT_SUCCESS(st)) {
             mm_insert_page_in_free_list(mm, pfn);
             return STATUS_IN_PAGE_ERROR;
@@ -253,7 +253,7 @@ static NTSTATUS copy_on_write(struct mm *mm, const struct mm_page *p, unsigned p
     uint64_t shared = p->f.page_frame_number, pfn = mm_remove_any_page(mm);
     if (pfn == MM_EMPTY_LIST(mm))
         return STATUS_INSUFFICIENT_RESOURCES;
-    memcpy(phys_frame(&mm->cpu->phys, pfn), phys_frame(&mm->cpu->phys, shared), PAGE_SIZE);
+    memcpy(mi_frame_for_write(mm, pfn), mi_frame(mm, shared), PAGE_SIZE);
     unsigned writable = swap_copy(protection, false);
     uint64_t table = mi_holding_table(mm, pte_mapped_address(format(mm), p->pte_va),
                                       format(mm)->levels - 1);
@@ -276,7 +276,7 @@ static NTSTATUS private_image_page(struct mm *mm, struct mm_address_space *as,
     uint64_t va = pte_mapped_address(format(mm), p->pte_va);
     uint64_t page = vad->FirstPage + ((va >> PAGE_SHIFT) - vad->StartingVpn);
     if (!NT_SUCCESS(mi_read_image_page(vad->ControlArea, page, vad->StartingVpn << PAGE_SHIFT,
-                                       phys_frame(&mm->cpu->phys, pfn)))) {
+                                       mi_frame_for_write(mm, pfn)))) {
         mm_insert_page_in_free_list(mm, pfn);
         return STATUS_IN_PAGE_ERROR;
     }

@@ -42,7 +42,7 @@ void mi_read_page(struct mm *mm, const struct vad *vad, uint64_t va, struct mm_p
     p->pte_va = pte_address(fmt, va, 0);
     p->f = (struct pte_fields){ .kind = PTE_KIND_ZERO };
     if (mi_pte_exists(mm, va))
-        fmt->decode(mi_read_pte(mm, p->pte_va), PTE_IN_PAGE_TABLE, &p->f);
+        mi_decode_pte(mm, p->pte_va, mi_read_pte(mm, p->pte_va), PTE_IN_PAGE_TABLE, &p->f);
     p->committed = true;
     p->protection = p->f.protection;
     switch (p->f.kind) {

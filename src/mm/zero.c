@@ -16,11 +16,11 @@
 uint64_t mm_zero_page_thread(struct mm *mm, uint64_t budget)
 {
     uint64_t done = 0;
-    while (done < budget) {
+    while (done < budget && !mm_stopped(mm)) {
         uint64_t pfn = pagelist_remove_head(mm, FreePageList);
         if (pfn == mm->pfn_layout->empty)
             break;
-        memset(phys_frame(&mm->cpu->phys, pfn), 0, PAGE_SIZE);
+        memset(mi_frame_for_write(mm, pfn), 0, PAGE_SIZE);
         pagelist_insert_tail(mm, ZeroedPageList, pfn);
         done++;
     }

@@ -33,6 +33,9 @@ NTSTATUS ob_create_object(struct ntmm_machine *machine, const struct ob_type *ty
                           size_t body_size, void **body)
 {
     *body = NULL;
+    NTSTATUS st = ke_machine_running(machine);
+    if (!NT_SUCCESS(st))
+        return st;
     struct ob_header *h = mm_host_alloc(&machine->mm, sizeof *h + body_size);
     if (!h)
         return STATUS_NO_MEMORY;
@@ -169,6 +172,9 @@ NTSTATUS ob_open_object_by_pointer(struct ntmm_process *process, void *body, ULO
 {
     struct ob_header *h = ob_header_of(body);
     ACCESS_MASK granted;
+    NTSTATUS st = ke_machine_running(process->machine);
+    if (!NT_SUCCESS(st))
+        return st;
     if (!grant(h->type, desired_access, &granted))
         return STATUS_ACCESS_DENIED;
     return new_handle(process, h, granted, attributes, handle);
@@ -222,6 +228,9 @@ NTSTATUS ob_open_object_by_name(struct ntmm_process *process, const struct ob_ty
                                 ACCESS_MASK desired_access, HANDLE *handle)
 {
     *handle = NULL;
+    NTSTATUS st = ke_machine_running(process->machine);
+    if (!NT_SUCCESS(st))
+        return st;
     const char *leaf = leaf_name(name);
     if (!leaf)
         return STATUS_OBJECT_NAME_INVALID;
@@ -238,6 +247,9 @@ NTSTATUS ob_reference_object_by_handle(struct ntmm_process *process, HANDLE hand
                                        void **body, ACCESS_MASK *granted)
 {
     *body = NULL;
+    NTSTATUS st = ke_machine_running(process->machine);
+    if (!NT_SUCCESS(st))
+        return st;
     struct ob_handle_entry *e = entry_of(process, handle);
     if (!e)
         return STATUS_INVALID_HANDLE;
@@ -267,6 +279,9 @@ static void close_entry(struct ob_handle_table *table, struct ob_handle_entry *e
 
 NTSTATUS ob_close_handle(struct ntmm_process *process, HANDLE handle)
 {
+    NTSTATUS st = ke_machine_running(process->machine);
+    if (!NT_SUCCESS(st))
+        return st;
     struct ob_handle_entry *e = entry_of(process, handle);
     if (!e)
         return STATUS_INVALID_HANDLE;

@@ -21,6 +21,9 @@ static NTSTATUS access(struct ntmm_process *process, uint64_t va, void *buffer, 
 {
     if (!process || (!buffer && size && kind != ACCESS_EXECUTE))
         return STATUS_INVALID_PARAMETER;
+    NTSTATUS running = ke_machine_running(process->machine);
+    if (!NT_SUCCESS(running))
+        return running;
     struct mm *mm = &process->machine->mm;
     mm_attach(mm, &process->as);
     uint64_t last_fault = ~0ull;
@@ -41,6 +44,8 @@ static NTSTATUS access(struct ntmm_process *process, uint64_t va, void *buffer, 
         NTSTATUS st = fault.walk.status == WALK_NON_CANONICAL || again
                           ? STATUS_ACCESS_VIOLATION
                           : mm_access_fault(mm, &process->as, fault.va, kind);
+        if (mm_stopped(mm)) /* the fault found a corrupted structure */
+            return STATUS_SHUTDOWN_IN_PROGRESS;
         if (!NT_SUCCESS(st)) {
             process->has_exception = true;
             process->exception = (struct ntmm_exception){ st, fault.va, exception_access(kind) };

@@ -49,6 +49,9 @@ NTSTATUS ntmm_process_create(struct ntmm_machine *machine,
     if (!machine || !process)
         return STATUS_INVALID_PARAMETER;
     *process = NULL;
+    NTSTATUS running = ke_machine_running(machine);
+    if (!NT_SUCCESS(running))
+        return running;
     bool x64 = machine->config.arch == NTMM_ARCH_X64;
     struct ntmm_process_options defaults = { "process.exe", x64, x64, NULL };
     if (!options)
@@ -158,13 +161,16 @@ NTSTATUS ps_process_object_from_handle(struct ntmm_process *owner, HANDLE handle
     *process = NULL;
     if (!owner)
         return STATUS_INVALID_HANDLE;
+    NTSTATUS st = ke_machine_running(owner->machine);
+    if (!NT_SUCCESS(st))
+        return st;
     struct ntmm_process *p = ps_special_handle(owner, handle);
     if (p) {
         *process = p;
         return STATUS_SUCCESS;
     }
     void *body;
-    NTSTATUS st = ob_reference_object_by_handle(owner, handle, desired_access,
+    st = ob_reference_object_by_handle(owner, handle, desired_access,
                                                 &ps_process_type, &body, NULL);
     if (!NT_SUCCESS(st))
         return st;

@@ -100,6 +100,7 @@ static const struct status_error status_errors[] = {
     { (ULONG)STATUS_INVALID_ADDRESS, ERROR_UNEXP_NET_ERR },
     { (ULONG)STATUS_MAPPED_ALIGNMENT, ERROR_MAPPED_ALIGNMENT },
     { (ULONG)STATUS_USER_MAPPED_FILE, ERROR_USER_MAPPED_FILE },
+    { (ULONG)STATUS_SHUTDOWN_IN_PROGRESS, ERROR_SHUTDOWN_IN_PROGRESS },
 };
 
 #define STATUS_ERROR_COUNT (sizeof status_errors / sizeof status_errors[0])

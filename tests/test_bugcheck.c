@@ -1,0 +1,176 @@
+/*
+ * test_bugcheck.c — kernel memory edited through the debugger's path
+ * (ntmm_write_virtual, as `ed` writes it) is untrusted input (mm/bugcheck.c):
+ * a corrupted list link or a PTE naming a frame beyond RAM stops the machine
+ * with Windows' bug check code and parameters instead of reaching a host
+ * address; every later service returns STATUS_SHUTDOWN_IN_PROGRESS, the
+ * debugger's reads still work, the verifier reports the corruption without
+ * following it, and destroying the machine frees everything (ASan). On x86,
+ * PAE and x64.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "testing.h"
+
+#include "ntmm/win32.h"
+
+#define RAM (16ull << 20)
+#define VA(addr) ((LPVOID)(uintptr_t)(addr))
+
+static const enum ntmm_arch arches[] = { NTMM_ARCH_X86, NTMM_ARCH_X86_PAE, NTMM_ARCH_X64 };
+
+static unsigned word(const struct ntmm_machine *m)
+{
+    return ntmm_machine_config(m)->arch == NTMM_ARCH_X64 ? 8 : 4;
+}
+
+/* A machine with one process, current, and one committed page at *va. */
+static struct ntmm_machine *boot_with_page(enum ntmm_arch arch, struct ntmm_process **p,
+                                           uint64_t *va)
+{
+    struct ntmm_machine *m = test_boot(arch, RAM);
+    assert_int_equal(ntmm_process_create(m, NULL, p), STATUS_SUCCESS);
+    ntmm_set_current_process(*p);
+    LPVOID page = VirtualAlloc(NULL, 0x1000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    assert_non_null(page);
+    *va = (uint64_t)(uintptr_t)page;
+    return m;
+}
+
+/* The write to va that meets the corruption stops the machine. */
+static struct ntmm_bug_check touch_and_stop(struct ntmm_machine *m, struct ntmm_process *p,
+                                            uint64_t va)
+{
+    uint8_t byte = 7;
+    assert_int_equal(ntmm_write(p, va, &byte, 1), STATUS_SHUTDOWN_IN_PROGRESS);
+    struct ntmm_bug_check b;
+    assert_true(ntmm_machine_bug_check(m, &b));
+    return b;
+}
+
+static void shut_down(struct ntmm_machine *m)
+{
+    ntmm_set_current_process(NULL);
+    ntmm_machine_destroy(m);
+}
+
+/* Everything a stopped machine must still do, and refuse. */
+static void check_stopped(struct ntmm_machine *m, struct ntmm_process *p, uint32_t code)
+{
+    struct ntmm_bug_check b;
+    assert_true(ntmm_machine_bug_check(m, &b));
+    assert_int_equal(b.code, code);
+    assert_null(VirtualAlloc(NULL, 0x1000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE));
+    assert_int_equal(GetLastError(), ERROR_SHUTDOWN_IN_PROGRESS);
+    uint8_t byte = 1;
+    assert_int_equal(ntmm_write(p, 0x10000, &byte, 1), STATUS_SHUTDOWN_IN_PROGRESS);
+    struct ntmm_process *other;
+    assert_int_equal(ntmm_process_create(m, NULL, &other), STATUS_SHUTDOWN_IN_PROGRESS);
+    struct ntmm_list_info list;
+    assert_int_equal(ntmm_list_query(m, NTMM_ZEROED, &list), STATUS_SUCCESS);
+    uint64_t head;
+    assert_int_equal(ntmm_read_virtual(m, list.address, &head, sizeof head), STATUS_SUCCESS);
+    assert_int_equal(ntmm_write_virtual(m, list.address, &head, sizeof head),
+                     STATUS_SHUTDOWN_IN_PROGRESS);
+    char message[256];
+    assert_false(NT_SUCCESS(ntmm_verify(m, message, sizeof message)));
+    struct ntmm_bug_check again;
+    ntmm_machine_bug_check(m, &again);
+    assert_int_equal(again.code, b.code); /* (1): the first bug check stays */
+    assert_memory_equal(again.parameters, b.parameters, sizeof b.parameters);
+    assert_int_equal(ntmm_machine_idle(m), 0);
+}
+
+/* The issue's case: the zeroed list's first frame gets Flink 0x41414141,
+ * and the next demand-zero fault unlinks it: PFN_LIST_CORRUPT, 2. */
+static void test_corrupt_flink(void **state)
+{
+    (void)state;
+    for (unsigned a = 0; a < 3; a++) {
+        struct ntmm_process *p;
+        uint64_t va;
+        struct ntmm_machine *m = boot_with_page(arches[a], &p, &va);
+        struct ntmm_list_info list;
+        assert_int_equal(ntmm_list_query(m, NTMM_ZEROED, &list), STATUS_SUCCESS);
+        struct ntmm_pfn_info first;
+        assert_int_equal(ntmm_pfn_query(m, list.flink, &first), STATUS_SUCCESS);
+        uint64_t wild = 0x41414141;
+        assert_int_equal(ntmm_write_virtual(m, first.entry_address, &wild, word(m)),
+                         STATUS_SUCCESS);
+        assert_false(ntmm_machine_bug_check(m, NULL));
+        struct ntmm_bug_check b = touch_and_stop(m, p, va);
+        assert_int_equal(b.code, 0x4E);
+        assert_int_equal(b.parameters[0], 2);
+        assert_int_equal(b.parameters[1], list.flink);
+        struct ntmm_machine_info info;
+        ntmm_machine_info(m, &info);
+        assert_int_equal(b.parameters[2], info.number_of_physical_pages - 1);
+        check_stopped(m, p, 0x4E);
+        shut_down(m);
+    }
+}
+
+/* A list head whose Flink names no frame: PFN_LIST_CORRUPT, 1. */
+static void test_corrupt_head(void **state)
+{
+    (void)state;
+    for (unsigned a = 0; a < 3; a++) {
+        struct ntmm_process *p;
+        uint64_t va;
+        struct ntmm_machine *m = boot_with_page(arches[a], &p, &va);
+        struct ntmm_list_info list;
+        assert_int_equal(ntmm_list_query(m, NTMM_ZEROED, &list), STATUS_SUCCESS);
+        uint64_t wild = 0x7fffff00;
+        unsigned flink = word(m) * 2; /* MMPFNLIST: Total, ListName, Flink */
+        assert_int_equal(ntmm_write_virtual(m, list.address + flink, &wild, word(m)),
+                         STATUS_SUCCESS);
+        struct ntmm_bug_check b = touch_and_stop(m, p, va);
+        assert_int_equal(b.parameters[0], 1);
+        assert_int_equal(b.parameters[1], wild);
+        check_stopped(m, p, 0x4E);
+        shut_down(m);
+    }
+}
+
+/* A resident page's PTE edited to name a frame far beyond RAM: the next
+ * fault on it is MEMORY_MANAGEMENT 0x411 with the PTE's address. */
+static void test_pte_beyond_ram(void **state)
+{
+    (void)state;
+    for (unsigned a = 0; a < 3; a++) {
+        struct ntmm_process *p;
+        uint64_t va;
+        struct ntmm_machine *m = boot_with_page(arches[a], &p, &va);
+        uint8_t byte = 7;
+        assert_int_equal(ntmm_write(p, va, &byte, 1), STATUS_SUCCESS);
+        test_verify(m);
+        struct ntmm_walk walk;
+        assert_int_equal(ntmm_pte_walk(m, p, va, &walk), STATUS_SUCCESS);
+        const struct ntmm_walk_level *pte = &walk.level[walk.levels - 1];
+        uint64_t frame = arches[a] == NTMM_ARCH_X86 ? 0xfff00 : 0xfffff00;
+        uint64_t raw = (pte->pte.raw & 0xfff) | (frame << 12);
+        assert_int_equal(ntmm_write_physical(m, pte->entry_physical, &raw, word(m) == 8 ||
+                                                 arches[a] == NTMM_ARCH_X86_PAE ? 8 : 4),
+                         STATUS_SUCCESS);
+        assert_true(VirtualFree(VA(va), 0x1000, MEM_DECOMMIT) == FALSE ||
+                    ntmm_machine_bug_check(m, NULL));
+        struct ntmm_bug_check b;
+        assert_true(ntmm_machine_bug_check(m, &b));
+        assert_int_equal(b.code, 0x1A);
+        assert_int_equal(b.parameters[0], 0x411);
+        assert_int_equal(b.parameters[1], pte->entry_address);
+        check_stopped(m, p, 0x1A);
+        shut_down(m);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_corrupt_flink),
+        cmocka_unit_test(test_corrupt_head),
+        cmocka_unit_test(test_pte_beyond_ram),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
