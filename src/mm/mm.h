@@ -172,6 +172,8 @@ struct mm_fault_injector {
 struct mm_bug_check {
     uint32_t code;           /* 0 while the machine runs */
     uint64_t parameters[4];
+    void (*notify)(void *context); /* told once, when the machine stops (ke: callbacks) */
+    void *notify_context;
     uint64_t scratch[PAGE_SIZE / 8];
 };
 
@@ -407,8 +409,11 @@ void mi_pool_free(struct mm *mm, uint64_t va, uint64_t pages);
  * (write) to write; an edited system PTE that no longer maps it stops the
  * machine with PAGE_FAULT_IN_NONPAGED_AREA and gives the scratch page. */
 uint8_t *mi_pool_host(const struct mm *mm, uint64_t va, bool write);
-/* The frame holding the pool page at va. */
+/* The frame holding the pool page at va; the list's empty value if va is
+ * not a mapped pool page. */
 uint64_t mi_pool_frame(const struct mm *mm, uint64_t va);
+/* Is va on a mapped pool page? (never stops the machine: for the verifier) */
+bool mi_pool_mapped(const struct mm *mm, uint64_t va);
 /* Page tables that map paged pool on this architecture. */
 unsigned mi_pool_table_count(const struct mm *mm);
 

@@ -49,6 +49,15 @@ struct shell {
     int next_handle;                    /* the next process handle value to hand out */
 };
 
+/* session.c: the machine of a session. shell_boot boots it with its first
+ * process: -1, or the status to exit with (the reason on stderr).
+ * shell_reboot replaces machine and Lua state with new ones (false: the
+ * new machine did not boot; the reason is on stderr). shell_shutdown
+ * closes the Lua state, then destroys the machine. */
+int shell_boot(struct shell *shell);
+bool shell_reboot(struct shell *shell);
+void shell_shutdown(struct shell *shell);
+
 /* lua_env.c: builds the Lua state (libraries, bindings, constants, arg). */
 bool shell_lua_open(struct shell *shell);
 struct shell *shell_from_lua(lua_State *L);
@@ -95,7 +104,7 @@ void run_report(lua_State *L, int status);
 int run_string(lua_State *L, const char *code, const char *name);
 int run_script(lua_State *L, const char *path, int argc, char **argv);
 
-/* repl.c */
-void repl_run(struct shell *shell);
+/* repl.c: the exit status (1: a .reboot whose machine did not boot) */
+int repl_run(struct shell *shell);
 
 #endif
