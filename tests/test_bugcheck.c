@@ -184,6 +184,32 @@ static void test_pte_beyond_ram(void **state)
     }
 }
 
+/* PAE: the System's page-directory-pointer entry for 0xC0000000 edited to
+ * name a frame beyond RAM; the next process copies the kernel's entries
+ * from that directory and stops the machine (PFN_LIST_CORRUPT, 0x99)
+ * instead of reading past the host's RAM. */
+static void test_pae_pdpte_beyond_ram(void **state)
+{
+    (void)state;
+    struct ntmm_process *p;
+    uint64_t va;
+    struct ntmm_machine *m = boot_with_page(NTMM_ARCH_X86_PAE, &p, &va);
+    struct ntmm_walk walk;
+    assert_int_equal(ntmm_pte_walk(m, NULL, 0xC0000000, &walk), STATUS_SUCCESS);
+    uint64_t pdpte = (walk.level[0].pte.raw & 0xfff) | (0x3ffff00ull << 12); /* 36-bit PA */
+    assert_int_equal(ntmm_write_physical(m, walk.level[0].entry_physical, &pdpte, 8),
+                     STATUS_SUCCESS);
+    struct ntmm_process *other;
+    ntmm_process_create(m, NULL, &other);
+    struct ntmm_bug_check b;
+    assert_true(ntmm_machine_bug_check(m, &b));
+    assert_int_equal(b.code, 0x4E);
+    assert_int_equal(b.parameters[0], 0x99);
+    assert_int_equal(b.parameters[1], 0x3ffff00);
+    check_stopped(m, p, 0x4E);
+    shut_down(m);
+}
+
 /* The ways a test corrupts a running machine for the verifier. */
 enum corruption {
     CORRUPT_HEAD,        /* the zeroed list head's Flink names no frame */
@@ -283,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_corrupt_flink),
         cmocka_unit_test(test_corrupt_head),
         cmocka_unit_test(test_pte_beyond_ram),
+        cmocka_unit_test(test_pae_pdpte_beyond_ram),
         cmocka_unit_test(test_verify_reports_without_following),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
