@@ -78,7 +78,8 @@ static void shutdown_machine(void)
     m = NULL;
     static const char *const files[] = { "dll32.dll", "dll64.dll", "app32.exe", "app64.exe",
                                          "app32_noaslr.exe", "app32_fixed.exe", "bad.dll",
-                                         "app32_dll.exe", "app64_noaslr.exe" };
+                                         "app32_dll.exe", "app64_noaslr.exe", "zero.dll",
+                                         "zero.exe", "zero_fixed.exe" };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         remove_entry(root, files[i]);
     rmdir(root);
@@ -459,6 +460,80 @@ static void test_bad_images(void **state)
     shutdown_machine();
 }
 
+/* Issue 9 (5), the *_zero fixtures: an image whose ImageBase is 0 cannot be at its base: the
+ * map is STATUS_IMAGE_NOT_AT_BASE, above 64 KB, with every page relocated
+ * for where it went and charged as a relocated view's; LoadLibrary and a
+ * process started from such an EXE succeed; one without relocations
+ * cannot be mapped. The verifier agrees after each. */
+static void test_image_base_zero(void **state)
+{
+    (void)state;
+    static const struct {
+        enum ntmm_arch arch;
+        bool is_64bit;
+    } cases[] = {
+        { NTMM_ARCH_X86, false }, { NTMM_ARCH_X86_PAE, false },
+        { NTMM_ARCH_X64, false }, { NTMM_ARCH_X64, true },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        boot(cases[i].arch, 1, 0);
+        bool wide = cases[i].is_64bit;
+        unsigned pointer = wide ? 8 : 4;
+        copy_fixture(wide ? "dll64_zero.dll" : "dll32_zero.dll", "zero.dll");
+        copy_fixture(wide ? "app64_zero.exe" : "app32_zero.exe", "zero.exe");
+        copy_fixture(wide ? "app64_zero_fixed.exe" : "app32_zero_fixed.exe", "zero_fixed.exe");
+        struct ntmm_process_options o = { .is_64bit = wide };
+        struct ntmm_process *p;
+        assert_int_equal(ntmm_process_create(m, &o, &p), STATUS_SUCCESS);
+        ntmm_set_current_process(p);
+        /* the section, mapped where the system chooses */
+        HANDLE f = CreateFileA("C:\\zero.dll", GENERIC_READ, FILE_SHARE_READ, NULL,
+                               OPEN_EXISTING, 0, NULL);
+        HANDLE s;
+        assert_int_equal(NtCreateSection(&s, SECTION_ALL_ACCESS, NULL, NULL, PAGE_READONLY,
+                                         SEC_IMAGE, f),
+                         STATUS_SUCCESS);
+        PVOID base = NULL;
+        SIZE_T size = 0;
+        uint64_t commit = p->as.commit_charge;
+        assert_int_equal(NtMapViewOfSection(s, NtCurrentProcess(), &base, 0, 0, NULL, &size,
+                                            ViewShare, 0, PAGE_READONLY),
+                         STATUS_IMAGE_NOT_AT_BASE);
+        assert_true(VA(base) >= 0x10000);
+        assert_int_equal(p->as.commit_charge - commit, size >> 12);
+        test_verify(m);
+        assert_int_not_equal(find_self_pointer(p, VA(base), 7, pointer), 0);
+        test_verify(m);
+        assert_int_equal(NtUnmapViewOfSection(NtCurrentProcess(), base), STATUS_SUCCESS);
+        assert_int_equal(p->as.commit_charge, commit);
+        CloseHandle(s);
+        CloseHandle(f);
+        /* the loader's view of the same */
+        HMODULE h = LoadLibraryA("zero.dll");
+        assert_non_null(h);
+        assert_int_not_equal(find_self_pointer(p, VA(h), 7, pointer), 0);
+        test_verify(m);
+        assert_true(FreeLibrary(h));
+        /* no relocations: nowhere to go */
+        assert_null(LoadLibraryA("zero_fixed.exe"));
+        assert_int_equal(GetLastError(), ERROR_INVALID_ADDRESS);
+        test_verify(m);
+        ntmm_process_terminate(p);
+        /* a process started from the EXE */
+        struct ntmm_process_options from_exe = { .image_path = "C:\\zero.exe" };
+        assert_int_equal(ntmm_process_create(m, &from_exe, &p), STATUS_SUCCESS);
+        assert_int_equal(p->is_64bit, wide);
+        ntmm_set_current_process(p);
+        HMODULE exe = GetModuleHandleA(NULL);
+        assert_true(VA(exe) >= 0x10000);
+        assert_int_not_equal(find_self_pointer(p, VA(exe), 0x12345678, pointer), 0);
+        test_verify(m);
+        ntmm_process_terminate(p);
+        test_verify(m);
+        shutdown_machine();
+    }
+}
+
 /* Found by review, each once wrong: FreeLibrary of a module whose import
  * was freed directly (a use after free), one DLL under several spellings
  * (loaded again elsewhere), a DLL of the other bitness (loaded), a loaded
@@ -535,6 +610,7 @@ int main(void)
         cmocka_unit_test(test_image_information),
         cmocka_unit_test(test_bad_images),
         cmocka_unit_test(test_review_findings),
+        cmocka_unit_test(test_image_base_zero),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -125,6 +125,12 @@ static const struct expect fixtures[] = {
     { "app64_noaslr.exe", 0x8664, false, false, false, false, true, 0x400000,
       0x200000, 0x2000, 0x300000, 0x3000, 3, "dll64.dll" },
     { "app64_fixed.exe", 0x8664, false, true, false, true, false, 0x140000000, MB, 0x1000, MB, 0x1000, 3, "dll64.dll" },
+    { "dll32_zero.dll", 0x14C, true, false, false, false, true, 0, MB, 0x1000, MB, 0x1000, 2, NULL },
+    { "app32_zero.exe", 0x14C, false, false, false, false, true, 0, MB, 0x1000, MB, 0x1000, 3, "dll32.dll" },
+    { "app32_zero_fixed.exe", 0x14C, false, false, false, false, false, 0, MB, 0x1000, MB, 0x1000, 3, "dll32.dll" },
+    { "dll64_zero.dll", 0x8664, true, true, false, true, true, 0, MB, 0x1000, MB, 0x1000, 2, NULL },
+    { "app64_zero.exe", 0x8664, false, true, false, true, true, 0, MB, 0x1000, MB, 0x1000, 3, "dll64.dll" },
+    { "app64_zero_fixed.exe", 0x8664, false, true, false, true, false, 0, MB, 0x1000, MB, 0x1000, 3, "dll64.dll" },
 };
 
 struct names {
@@ -1093,6 +1099,12 @@ int main(void)
         FIXTURE_TEST(5, "app64.exe"),
         FIXTURE_TEST(6, "app64_noaslr.exe"),
         FIXTURE_TEST(7, "app64_fixed.exe"),
+        FIXTURE_TEST(8, "dll32_zero.dll"),
+        FIXTURE_TEST(9, "app32_zero.exe"),
+        FIXTURE_TEST(10, "app32_zero_fixed.exe"),
+        FIXTURE_TEST(11, "dll64_zero.dll"),
+        FIXTURE_TEST(12, "app64_zero.exe"),
+        FIXTURE_TEST(13, "app64_zero_fixed.exe"),
         cmocka_unit_test(test_section_protection),
         cmocka_unit_test(test_read_page),
         cmocka_unit_test(test_relocate),

@@ -17,9 +17,10 @@
  *     is loaded again this boot (mm->image_bases); an EXE its preferred base
  *     less (bias + 1) * 64 KB. Other images keep their ImageBase.
  * (3) A view mapped elsewhere than the control area's base (the base was
- *     taken in that process) gets private pages, each relocated for the
- *     view's own base on its first touch, as the loader's relocation pass
- *     leaves them; its VAD charges commit for every page (view.c (4)).
+ *     taken in that process, or is 0, where no view can start) gets private
+ *     pages, each relocated for the view's own base on its first touch, as
+ *     the loader's relocation pass leaves them; its VAD charges commit for
+ *     every page (view.c (4)), and the map is STATUS_IMAGE_NOT_AT_BASE.
  * (4) Creation changes nothing when it fails: the control area, its pool
  *     run and the file's bytes go again.
  */
