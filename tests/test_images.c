@@ -15,9 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pe_synth.h"
 #include "testing.h"
 
 #include "ke/machine.h"
+#include "ldr/loader.h"
 #include "ntmm/win32.h"
 #include "ps/process.h"
 
@@ -79,7 +81,8 @@ static void shutdown_machine(void)
     static const char *const files[] = { "dll32.dll", "dll64.dll", "app32.exe", "app64.exe",
                                          "app32_noaslr.exe", "app32_fixed.exe", "bad.dll",
                                          "app32_dll.exe", "app64_noaslr.exe", "zero.dll",
-                                         "zero.exe", "zero_fixed.exe" };
+                                         "zero.exe", "zero_fixed.exe", "many.dll",
+                                         "sparse.dll" };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         remove_entry(root, files[i]);
     rmdir(root);
@@ -599,6 +602,148 @@ static void test_review_findings(void **state)
     shutdown_machine();
 }
 
+/* Writes size bytes of data as root/name. */
+static void write_file(const char *name, const uint8_t *data, size_t size)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", root, name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, size), (ssize_t)size);
+    close(fd);
+}
+
+/* many.dll: `descriptors` imports, all of dll32.dll (distinct 0) or of
+ * `distinct` DLLs the drive does not have. */
+static void write_many_imports(uint32_t descriptors, uint32_t distinct)
+{
+    struct synth_section s[2] = { { ".text", 0x1000, 0x200, 0x60000020 },
+                                  { ".idata", 0, 0, SYNTH_DATA } };
+    uint32_t va = synth_va(s, 1), bytes, directory;
+    uint8_t *idata = synth_imports(va, descriptors, distinct, "dll32.dll", &bytes, &directory);
+    assert_non_null(idata);
+    s[1].virtual_size = s[1].raw_size = bytes;
+    struct synth_directories dirs = { va, directory, 0, 0 };
+    const uint8_t *data[2] = { NULL, idata };
+    size_t size;
+    uint8_t *file = synth_file(s, 2, &dirs, data, &size);
+    assert_non_null(file);
+    write_file("many.dll", file, size);
+    free(file);
+    free(idata);
+}
+
+static unsigned module_count(const struct ntmm_process *p)
+{
+    unsigned n = 0;
+    for (const struct ntmm_module *mod = p->modules; mod; mod = mod->next)
+        n++;
+    return n;
+}
+
+/* Issue 9 (2): 200,000 import descriptors load, each DLL they name
+ * resolved once: all of dll32.dll (loaded once, one reference), or 20,000
+ * DLLs the drive does not have, named ten times each (each looked for once
+ * on the drive and skipped, loader.h (3)). */
+static void test_many_imports(void **state)
+{
+    (void)state;
+    boot(NTMM_ARCH_X86_PAE, 1, 0);
+    write_many_imports(200000, 0);
+    HMODULE h = LoadLibraryA("many.dll");
+    assert_non_null(h);
+    HMODULE dll = GetModuleHandleA("dll32.dll");
+    assert_non_null(dll);
+    assert_int_equal(module_count(a), 2);
+    assert_int_equal(ldr_module_at(a, VA(h))->import_count, 1);
+    test_verify(m);
+    assert_true(FreeLibrary(h));
+    assert_null(GetModuleHandleA("dll32.dll")); /* its one reference went with many.dll */
+    assert_int_equal(module_count(a), 0);
+    write_many_imports(200000, 20000);
+    h = LoadLibraryA("many.dll");
+    assert_non_null(h);
+    assert_int_equal(module_count(a), 1);
+    assert_int_equal(ldr_module_at(a, VA(h))->import_count, 0);
+    assert_true(FreeLibrary(h));
+    test_verify(m);
+    shutdown_machine();
+}
+
+/* The resident memory of this process, bytes (Linux: /proc/self/statm). */
+static uint64_t resident_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    assert_non_null(f);
+    unsigned long long size = 0, resident = 0;
+    assert_int_equal(fscanf(f, "%llu %llu", &size, &resident), 2);
+    fclose(f);
+    return resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Issue 9 (2): an image's pages are read from its file when they fault;
+ * nothing holds the file. sparse.dll has a 200 MB read-only section whose
+ * raw data is holes but for three marked pages: its section is created
+ * and mapped, and its pages touched, with the host's resident memory
+ * growing by far less than the file, each page holding the file's bytes. */
+static void test_sparse_image(void **state)
+{
+    (void)state;
+    boot(NTMM_ARCH_X86_PAE, 1, 0);
+    const uint32_t big = 200u << 20;
+    struct synth_section s[1] = { { ".rdata", big, big, SYNTH_RDATA } };
+    struct synth_directories dirs = { 0 };
+    uint8_t headers[SYNTH_HEADERS];
+    synth_headers(s, 1, &dirs, headers);
+    char path[512];
+    snprintf(path, sizeof path, "%s/sparse.dll", root);
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)synth_file_size(s, 1)), 0);
+    assert_int_equal(pwrite(fd, headers, sizeof headers, 0), (ssize_t)sizeof headers);
+    static const uint32_t marked[] = { 0, 100u << 20, (200u << 20) - 0x1000 };
+    for (size_t i = 0; i < sizeof marked / sizeof marked[0]; i++) {
+        char mark[32];
+        int n = snprintf(mark, sizeof mark, "page at %#x", marked[i]);
+        assert_int_equal(pwrite(fd, mark, (size_t)n, (off_t)(synth_raw(s, 0) + marked[i])), n);
+    }
+    close(fd);
+    uint64_t before = resident_bytes();
+    HANDLE f = CreateFileA("C:\\sparse.dll", GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+                           0, NULL);
+    assert_ptr_not_equal(f, INVALID_HANDLE_VALUE);
+    HANDLE section;
+    assert_int_equal(NtCreateSection(&section, SECTION_ALL_ACCESS, NULL, NULL, PAGE_READONLY,
+                                     SEC_IMAGE, f),
+                     STATUS_SUCCESS);
+    PVOID base = NULL;
+    SIZE_T size = 0;
+    assert_int_equal(NtMapViewOfSection(section, NtCurrentProcess(), &base, 0, 0, NULL, &size,
+                                        ViewShare, 0, PAGE_READONLY),
+                     STATUS_SUCCESS);
+    assert_int_equal(VA(base), SYNTH_BASE);
+    assert_int_equal(size, 0x1000 + (uint64_t)big);
+    for (size_t i = 0; i < sizeof marked / sizeof marked[0]; i++) {
+        char mark[32] = { 0 }, want[32] = { 0 };
+        snprintf(want, sizeof want, "page at %#x", marked[i]);
+        assert_int_equal(ntmm_read(a, VA(base) + 0x1000 + marked[i], mark, sizeof mark - 1),
+                         STATUS_SUCCESS);
+        assert_string_equal(mark, want);
+    }
+    uint8_t hole[64], zeros[64] = { 0 };
+    assert_int_equal(ntmm_read(a, VA(base) + 0x1000 + (50u << 20), hole, sizeof hole),
+                     STATUS_SUCCESS);
+    assert_memory_equal(hole, zeros, sizeof hole);
+    uint64_t grown = resident_bytes() - before;
+    if (grown > (24u << 20))
+        fail_msg("the host's resident memory grew by %llu bytes for a 200 MB image",
+                 (unsigned long long)grown);
+    test_verify(m);
+    CloseHandle(section);
+    CloseHandle(f);
+    shutdown_machine();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -611,6 +756,8 @@ int main(void)
         cmocka_unit_test(test_bad_images),
         cmocka_unit_test(test_review_findings),
         cmocka_unit_test(test_image_base_zero),
+        cmocka_unit_test(test_many_imports),
+        cmocka_unit_test(test_sparse_image),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
