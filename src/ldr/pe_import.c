@@ -10,9 +10,10 @@
  * (1) Every descriptor and every name byte is found through the section
  *     table (pe_file_run, a binary search) and read within the file.
  * (2) One walk: each descriptor is read once, through a cursor (one source
- *     read per PE_CURSOR_BYTES of descriptors), each name with one bounded
- *     read of at most PE_MAX_IMPORT_NAME + 1 bytes. The cost is linear in
- *     the directory, whatever the section count.
+ *     read per PE_CURSOR_BYTES of descriptors), each name, at most
+ *     PE_MAX_IMPORT_NAME + 1 bytes, through another (names that follow one
+ *     another, or repeat, cost no further read). The cost is linear in the
+ *     directory, whatever the section count.
  * (3) A name is 1 .. PE_MAX_IMPORT_NAME bytes, then a NUL.
  */
 #include <string.h>
@@ -30,15 +31,15 @@ static uint32_t le32(const uint8_t *p)
 }
 
 /* Copies the NUL-terminated name at RVA rva into name. */
-static NTSTATUS read_name(const struct pe_source *source, const struct pe_image *image,
-                          uint32_t rva, char name[PE_MAX_IMPORT_NAME + 1])
+static NTSTATUS read_name(struct pe_cursor *cursor, const struct pe_image *image, uint32_t rva,
+                          char name[PE_MAX_IMPORT_NAME + 1])
 {
-    uint32_t at, run = pe_file_run(image, source->size, rva, &at);
+    uint32_t at = 0, run = pe_file_run(image, cursor->source->size, rva, &at);
     if (run > PE_MAX_IMPORT_NAME + 1)
         run = PE_MAX_IMPORT_NAME + 1;
     if (run < 2)
         return STATUS_INVALID_IMAGE_FORMAT;
-    if (!source->read(source->context, at, (uint8_t *)name, run))
+    if (!pe_cursor_get(cursor, at, name, run))
         return STATUS_IN_PAGE_ERROR;
     const char *end = memchr(name, '\0', run);
     return end != NULL && end != name ? STATUS_SUCCESS : STATUS_INVALID_IMAGE_FORMAT;
@@ -50,8 +51,9 @@ NTSTATUS pe_imports(const struct pe_source *source, const struct pe_image *image
 {
     if (image->import_size == 0)
         return STATUS_SUCCESS;
-    struct pe_cursor cursor;
+    struct pe_cursor cursor, names; /* the descriptors, the names */
     pe_cursor_init(&cursor, source);
+    pe_cursor_init(&names, source);
     char name[PE_MAX_IMPORT_NAME + 1];
     for (uint64_t rva = image->import_rva;; rva += DESCRIPTOR_SIZE) {
         uint32_t at;
@@ -64,7 +66,7 @@ NTSTATUS pe_imports(const struct pe_source *source, const struct pe_image *image
         uint32_t name_rva = le32(descriptor + DESCRIPTOR_NAME);
         if (name_rva == 0 || le32(descriptor + DESCRIPTOR_FIRST_THUNK) == 0)
             return STATUS_SUCCESS;
-        NTSTATUS status = read_name(source, image, name_rva, name);
+        NTSTATUS status = read_name(&names, image, name_rva, name);
         if (!NT_SUCCESS(status))
             return status;
         visit(name, context);

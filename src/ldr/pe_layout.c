@@ -82,8 +82,8 @@ uint32_t pe_file_run(const struct pe_image *image, uint64_t file_size, uint32_t 
 bool pe_rva_to_file_offset(const struct pe_image *image, uint64_t file_size, uint32_t rva,
                            uint32_t length, uint32_t *offset)
 {
-    uint32_t at;
-    if (pe_file_run(image, file_size, rva, &at) < length)
+    uint32_t at = 0, run = pe_file_run(image, file_size, rva, &at);
+    if (run == 0 || run < length)
         return false;
     *offset = at;
     return true;

@@ -1,0 +1,173 @@
+/*
+ * bench_image.c — what loading and faulting an image costs as it grows
+ * (issue 9 (2)): each figure is a per-unit cost on a big generated image
+ * against the same cost on a small one, measured in the same run, so the
+ * ratio is 1 when the cost is linear and grows with the size when it is not.
+ * The images are tests/pe_synth.h's, on a default machine (x86 PAE, 512 MB).
+ *
+ * import_descriptor: ns per import descriptor for LoadLibrary + FreeLibrary
+ *   of a DLL with 200,000 descriptors, all naming one DLL the drive does not
+ *   have. Reference import_descriptor_small: the same with 20,000.
+ *
+ * relocated_page_fault: ns per page for LoadLibrary, the first read of
+ *   each page and FreeLibrary of a DLL loaded away from its base (the base
+ *   reserved first), 512 pages of 1,024 HIGHLOW fixups each (a 1 MB
+ *   relocation directory, checked and indexed at each load). Reference
+ *   relocated_page_fault_small: the same over 16 pages (32 KB of
+ *   relocations). Each fault reads, lays out and relocates its page with
+ *   only the blocks that touch it, whatever the directory's size.
+ */
+#include "../tests/pe_synth.h"
+#include "bench.h"
+#include "bench_machine.h"
+#include "ntmm/win32.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#define BIG_IMPORTS 200000u
+#define SMALL_IMPORTS 20000u
+#define BIG_PAGES 512u
+#define SMALL_PAGES 16u
+#define FIXUPS 1024u /* per page: one every 4 bytes */
+
+static struct ntmm_machine *machine;
+static struct ntmm_process *process;
+static char root[64];
+
+static void write_file(const char *name, const uint8_t *data, size_t size)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", root, name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0 || write(fd, data, size) != (ssize_t)size || close(fd))
+        bench_die("writing an image failed");
+}
+
+static void remove_file(const char *name)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", root, name);
+    unlink(path);
+}
+
+/* name: a DLL of `descriptors` imports of none.dll. */
+static void write_imports(const char *name, uint32_t descriptors)
+{
+    struct synth_section s[2] = { { ".text", 0x1000, 0x200, 0x60000020 },
+                                  { ".idata", 0, 0, SYNTH_DATA } };
+    uint32_t va = synth_va(s, 1), bytes, directory;
+    uint8_t *idata = synth_imports(va, descriptors, 0, "none.dll", &bytes, &directory);
+    if (!idata)
+        bench_die("no memory for the imports");
+    s[1].virtual_size = s[1].raw_size = bytes;
+    struct synth_directories dirs = { va, directory, 0, 0 };
+    const uint8_t *data[2] = { NULL, idata };
+    size_t size;
+    uint8_t *file = synth_file(s, 2, &dirs, data, &size);
+    if (!file)
+        bench_die("no memory for the image");
+    write_file(name, file, size);
+    free(file);
+    free(idata);
+}
+
+/* name: a DLL of `pages` pages of .data, each with FIXUPS HIGHLOW fixups. */
+static void write_relocations(const char *name, uint32_t pages)
+{
+    uint32_t block = 8 + 2 * FIXUPS, data_bytes = pages * 0x1000;
+    uint32_t reloc_bytes = synth_round(pages * block, 0x200);
+    struct synth_section s[2] = { { ".data", data_bytes, data_bytes, SYNTH_DATA },
+                                  { ".reloc", reloc_bytes, reloc_bytes, SYNTH_RDATA } };
+    uint8_t *data = calloc(1, data_bytes), *relocs = calloc(1, reloc_bytes);
+    if (!data || !relocs)
+        bench_die("no memory for the relocations");
+    for (uint32_t p = 0; p < pages; p++) {
+        uint8_t *b = relocs + p * block;
+        synth_put32(b, 0, synth_va(s, 0) + p * 0x1000);
+        synth_put32(b, 4, block);
+        for (uint32_t i = 0; i < FIXUPS; i++)
+            synth_put16(b, 8 + 2 * i, 0x3000 | (i * 4));
+    }
+    for (uint32_t i = 0; i < data_bytes; i += 4)
+        synth_put32(data, i, SYNTH_BASE + i);
+    struct synth_directories dirs = { 0, 0, synth_va(s, 1), pages * block };
+    const uint8_t *contents[2] = { data, relocs };
+    size_t size;
+    uint8_t *file = synth_file(s, 2, &dirs, contents, &size);
+    if (!file)
+        bench_die("no memory for the image");
+    write_file(name, file, size);
+    free(file);
+    free(data);
+    free(relocs);
+}
+
+struct load {
+    const char *name;
+    uint32_t pages; /* 0: only load and free */
+};
+
+static uint64_t run_load(void *ctx)
+{
+    const struct load *l = ctx;
+    HMODULE h = LoadLibraryA(l->name);
+    if (!h)
+        bench_die("LoadLibrary failed");
+    uint64_t base = (uint64_t)(uintptr_t)h, sum = base;
+    for (uint32_t p = 0; p < l->pages; p++) {
+        uint32_t v;
+        if (ntmm_read(process, base + 0x1000 + p * 0x1000ull + 0xFFC, &v, sizeof v))
+            bench_die("reading a relocated page failed");
+        sum += v;
+    }
+    if (!FreeLibrary(h))
+        bench_die("FreeLibrary failed");
+    return sum;
+}
+
+int main(void)
+{
+    snprintf(root, sizeof root, "/tmp/ntmm-bench-image-XXXXXX");
+    if (!mkdtemp(root))
+        bench_die("mkdtemp failed");
+    write_imports("big_imports.dll", BIG_IMPORTS);
+    write_imports("small_imports.dll", SMALL_IMPORTS);
+    write_relocations("big_relocs.dll", BIG_PAGES);
+    write_relocations("small_relocs.dll", SMALL_PAGES);
+    struct ntmm_config config;
+    ntmm_config_init(&config); /* x86 PAE, 512 MB */
+    config.root_directory = root;
+    if (ntmm_machine_create(&config, &machine) != STATUS_SUCCESS ||
+        ntmm_process_create(machine, NULL, &process) != STATUS_SUCCESS)
+        bench_die("machine or process creation failed");
+    ntmm_set_current_process(process);
+
+    struct load big = { "big_imports.dll", 0 }, small = { "small_imports.dll", 0 };
+    struct bench_side a = { run_load, NULL, &big, BIG_IMPORTS, 0 };
+    struct bench_side b = { run_load, NULL, &small, SMALL_IMPORTS, 0 };
+    bench_pair(&a, &b, BENCH_REPS);
+    bench_report("import_descriptor", a.best_ns, "ns", "import_descriptor_small",
+                 a.best_ns / b.best_ns);
+
+    /* the base taken: every load is relocated, page by page */
+    if (!VirtualAlloc((LPVOID)(uintptr_t)SYNTH_BASE, 0x10000, MEM_RESERVE, PAGE_READWRITE))
+        bench_die("reserving the images' base failed");
+    bench_warm_zeroed_list(machine, (BENCH_REPS + 2) * (BIG_PAGES + SMALL_PAGES));
+    struct load big_r = { "big_relocs.dll", BIG_PAGES }, small_r = { "small_relocs.dll", SMALL_PAGES };
+    struct bench_side c = { run_load, NULL, &big_r, BIG_PAGES, 0 };
+    struct bench_side d = { run_load, NULL, &small_r, SMALL_PAGES, 0 };
+    bench_pair(&c, &d, BENCH_REPS);
+    bench_report("relocated_page_fault", c.best_ns, "ns", "relocated_page_fault_small",
+                 c.best_ns / d.best_ns);
+
+    ntmm_machine_destroy(machine);
+    remove_file("big_imports.dll");
+    remove_file("small_imports.dll");
+    remove_file("big_relocs.dll");
+    remove_file("small_relocs.dll");
+    rmdir(root);
+    bench_finish("bench_image");
+    return 0;
+}
