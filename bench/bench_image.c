@@ -55,22 +55,12 @@ static void remove_file(const char *name)
 /* name: a DLL of `descriptors` imports of none.dll. */
 static void write_imports(const char *name, uint32_t descriptors)
 {
-    struct synth_section s[2] = { { ".text", 0x1000, 0x200, 0x60000020 },
-                                  { ".idata", 0, 0, SYNTH_DATA } };
-    uint32_t va = synth_va(s, 1), bytes, directory;
-    uint8_t *idata = synth_imports(va, descriptors, 0, "none.dll", &bytes, &directory);
-    if (!idata)
-        bench_die("no memory for the imports");
-    s[1].virtual_size = s[1].raw_size = bytes;
-    struct synth_directories dirs = { va, directory, 0, 0 };
-    const uint8_t *data[2] = { NULL, idata };
     size_t size;
-    uint8_t *file = synth_file(s, 2, &dirs, data, &size);
+    uint8_t *file = synth_import_file(descriptors, 0, "none.dll", &size);
     if (!file)
         bench_die("no memory for the image");
     write_file(name, file, size);
     free(file);
-    free(idata);
 }
 
 /* name: a DLL of `pages` pages of .data, each with FIXUPS HIGHLOW fixups. */

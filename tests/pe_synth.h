@@ -160,4 +160,23 @@ static inline uint8_t *synth_file(const struct synth_section *s, unsigned n,
     return d;
 }
 
+/* A DLL with a .text page and an .idata section of synth_imports(descriptors,
+ * distinct, name); NULL when the host has no memory. */
+static inline uint8_t *synth_import_file(uint32_t descriptors, uint32_t distinct,
+                                         const char *name, size_t *size)
+{
+    struct synth_section s[2] = { { ".text", 0x1000, 0x200, 0x60000020 },
+                                  { ".idata", 0, 0, SYNTH_DATA } };
+    uint32_t va = synth_va(s, 1), bytes, directory;
+    uint8_t *idata = synth_imports(va, descriptors, distinct, name, &bytes, &directory);
+    if (!idata)
+        return NULL;
+    s[1].virtual_size = s[1].raw_size = bytes;
+    struct synth_directories dirs = { va, directory, 0, 0 };
+    const uint8_t *data[2] = { NULL, idata };
+    uint8_t *file = synth_file(s, 2, &dirs, data, size);
+    free(idata);
+    return file;
+}
+
 #endif

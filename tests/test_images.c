@@ -382,17 +382,24 @@ static void test_process_from_exe(void **state)
     shutdown_machine();
 }
 
+/* A SEC_IMAGE section of the file at path, opened for reading (*file). */
+static HANDLE image_section(const char *path, HANDLE *file)
+{
+    *file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    assert_ptr_not_equal(*file, INVALID_HANDLE_VALUE);
+    HANDLE s;
+    assert_int_equal(NtCreateSection(&s, SECTION_ALL_ACCESS, NULL, NULL, PAGE_READONLY,
+                                     SEC_IMAGE, *file),
+                     STATUS_SUCCESS);
+    return s;
+}
+
 /* SectionImageInformation carries the headers' stack sizes and flags. */
 static void test_image_information(void **state)
 {
     (void)state;
     boot(NTMM_ARCH_X86_PAE, 1, 0);
-    HANDLE f = CreateFileA("C:\\app32_noaslr.exe", GENERIC_READ, FILE_SHARE_READ, NULL,
-                           OPEN_EXISTING, 0, NULL);
-    HANDLE s;
-    assert_int_equal(NtCreateSection(&s, SECTION_ALL_ACCESS, NULL, NULL, PAGE_READONLY,
-                                     SEC_IMAGE, f),
-                     STATUS_SUCCESS);
+    HANDLE f, s = image_section("C:\\app32_noaslr.exe", &f);
     SECTION_IMAGE_INFORMATION info;
     assert_int_equal(NtQuerySection(s, SectionImageInformation, &info, sizeof info, NULL),
                      STATUS_SUCCESS);
@@ -490,12 +497,7 @@ static void test_image_base_zero(void **state)
         assert_int_equal(ntmm_process_create(m, &o, &p), STATUS_SUCCESS);
         ntmm_set_current_process(p);
         /* the section, mapped where the system chooses */
-        HANDLE f = CreateFileA("C:\\zero.dll", GENERIC_READ, FILE_SHARE_READ, NULL,
-                               OPEN_EXISTING, 0, NULL);
-        HANDLE s;
-        assert_int_equal(NtCreateSection(&s, SECTION_ALL_ACCESS, NULL, NULL, PAGE_READONLY,
-                                         SEC_IMAGE, f),
-                         STATUS_SUCCESS);
+        HANDLE f, s = image_section("C:\\zero.dll", &f);
         PVOID base = NULL;
         SIZE_T size = 0;
         uint64_t commit = p->as.commit_charge;
@@ -584,12 +586,7 @@ static void test_review_findings(void **state)
     shutdown_machine();
     /* an image mapped where the caller says, not at its base */
     boot(NTMM_ARCH_X86_PAE, 1, 0);
-    HANDLE f = CreateFileA("C:\\app32_noaslr.exe", GENERIC_READ, FILE_SHARE_READ, NULL,
-                           OPEN_EXISTING, 0, NULL);
-    HANDLE s;
-    assert_int_equal(NtCreateSection(&s, SECTION_ALL_ACCESS, NULL, NULL, PAGE_READONLY,
-                                     SEC_IMAGE, f),
-                     STATUS_SUCCESS);
+    HANDLE f, s = image_section("C:\\app32_noaslr.exe", &f);
     PVOID base = (PVOID)0x20000000;
     SIZE_T size = 0;
     assert_int_equal(NtMapViewOfSection(s, NtCurrentProcess(), &base, 0, 0, NULL, &size,
@@ -617,20 +614,11 @@ static void write_file(const char *name, const uint8_t *data, size_t size)
  * `distinct` DLLs the drive does not have. */
 static void write_many_imports(uint32_t descriptors, uint32_t distinct)
 {
-    struct synth_section s[2] = { { ".text", 0x1000, 0x200, 0x60000020 },
-                                  { ".idata", 0, 0, SYNTH_DATA } };
-    uint32_t va = synth_va(s, 1), bytes, directory;
-    uint8_t *idata = synth_imports(va, descriptors, distinct, "dll32.dll", &bytes, &directory);
-    assert_non_null(idata);
-    s[1].virtual_size = s[1].raw_size = bytes;
-    struct synth_directories dirs = { va, directory, 0, 0 };
-    const uint8_t *data[2] = { NULL, idata };
     size_t size;
-    uint8_t *file = synth_file(s, 2, &dirs, data, &size);
+    uint8_t *file = synth_import_file(descriptors, distinct, "dll32.dll", &size);
     assert_non_null(file);
     write_file("many.dll", file, size);
     free(file);
-    free(idata);
 }
 
 static unsigned module_count(const struct ntmm_process *p)
@@ -709,13 +697,7 @@ static void test_sparse_image(void **state)
     }
     close(fd);
     uint64_t before = resident_bytes();
-    HANDLE f = CreateFileA("C:\\sparse.dll", GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
-                           0, NULL);
-    assert_ptr_not_equal(f, INVALID_HANDLE_VALUE);
-    HANDLE section;
-    assert_int_equal(NtCreateSection(&section, SECTION_ALL_ACCESS, NULL, NULL, PAGE_READONLY,
-                                     SEC_IMAGE, f),
-                     STATUS_SUCCESS);
+    HANDLE f, section = image_section("C:\\sparse.dll", &f);
     PVOID base = NULL;
     SIZE_T size = 0;
     assert_int_equal(NtMapViewOfSection(section, NtCurrentProcess(), &base, 0, 0, NULL, &size,

@@ -1151,22 +1151,12 @@ static void count_import(const char *dll, void *context)
     c->visits++;
 }
 
-/* An import directory of `descriptors` descriptors in section 1 of three. */
+/* synth_import_file's DLL, parsed. */
 static uint8_t *import_image(uint32_t descriptors, uint32_t distinct, size_t *size,
                              struct pe_image *image)
 {
-    struct synth_section s[3] = { { ".text", 0x1000, 0x200, 0x60000020 },
-                                  { ".idata", 0, 0, SYNTH_DATA },
-                                  { ".data", 0x1000, 0x200, SYNTH_DATA } };
-    uint32_t va = synth_va(s, 1), bytes, directory;
-    uint8_t *idata = synth_imports(va, descriptors, distinct, "dll32.dll", &bytes, &directory);
-    assert_non_null(idata);
-    s[1].virtual_size = s[1].raw_size = bytes;
-    struct synth_directories dirs = { va, directory, 0, 0 };
-    const uint8_t *data[3] = { NULL, idata, NULL };
-    uint8_t *d = synth_file(s, 3, &dirs, data, size);
+    uint8_t *d = synth_import_file(descriptors, distinct, "dll32.dll", size);
     assert_non_null(d);
-    free(idata);
     assert_int_equal(pe_parse(d, *size, *size, image), STATUS_SUCCESS);
     return d;
 }
