@@ -146,9 +146,6 @@ NTSTATUS pe_parse_source(const struct pe_source *source, uint8_t *head, uint64_t
    not fit in 32 bits. */
 uint32_t pe_section_span(const struct pe_image *image, const struct pe_section *section);
 
-/* The section whose span holds rva, or NULL: a binary search. */
-const struct pe_section *pe_section_at(const struct pe_image *image, uint32_t rva);
-
 /* The bytes of file data that show from RVA rva on without a break (in the
    headers, or in one section's raw data, within file_size), with *offset
    the file offset of the first; 0 when rva shows none. */

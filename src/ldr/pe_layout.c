@@ -14,7 +14,8 @@
  * (2) No copy reads outside [0, source->size), even when image was parsed
  *     from another file: every range is clamped to the source's size.
  * (3) A range reads only the pieces that overlap it, found by binary search
- *     (pe_section_at): reading a page costs its own bytes, not the table's.
+ *     (first_ending_after): reading a page costs its own bytes, not the
+ *     table's.
  */
 #include <string.h>
 
@@ -49,7 +50,8 @@ static unsigned first_ending_after(const struct pe_image *image, uint32_t rva)
     return lo;
 }
 
-const struct pe_section *pe_section_at(const struct pe_image *image, uint32_t rva)
+/* The section whose span holds rva, or NULL. */
+static const struct pe_section *section_at(const struct pe_image *image, uint32_t rva)
 {
     unsigned i = first_ending_after(image, rva);
     if (i == section_count(image) || rva < image->sections[i].virtual_address)
@@ -65,7 +67,7 @@ uint32_t pe_file_run(const struct pe_image *image, uint64_t file_size, uint32_t 
         from = rva;
         end = image->size_of_headers;
     } else {
-        const struct pe_section *s = pe_section_at(image, rva);
+        const struct pe_section *s = section_at(image, rva);
         if (s == NULL || rva - s->virtual_address >= section_data(image, s))
             return 0;
         from = (uint64_t)s->raw_offset + (rva - s->virtual_address);
