@@ -190,15 +190,16 @@ static bool apply_fixup(const struct reloc_page *r, unsigned type, uint64_t targ
     return true;
 }
 
-/* The fixups of one block that touch the page; false if the source fails. */
-static bool apply_block(const struct reloc_page *r, const struct pe_reloc_block *block)
+/* The fixups of one block that touch the page; false if the source fails.
+   The blocks of a page are read through one cursor: small blocks one after
+   another in the directory cost one source read between them. */
+static bool apply_block(const struct reloc_page *r, struct pe_cursor *cursor,
+                        const struct pe_reloc_block *block)
 {
     uint8_t chunk[ENTRY_CHUNK * 2];
     for (uint32_t done = 0; done < block->count;) {
         uint32_t n = block->count - done < ENTRY_CHUNK ? block->count - done : ENTRY_CHUNK;
-        if (!pe_in_file(r->source->size, (uint64_t)block->entries + 2ull * done, 2ull * n) ||
-            !r->source->read(r->source->context, (uint64_t)block->entries + 2ull * done, chunk,
-                             2 * n))
+        if (!pe_cursor_get(cursor, (uint64_t)block->entries + 2ull * done, chunk, 2 * n))
             return false;
         for (uint32_t i = 0; i < n; i++) {
             unsigned entry = (unsigned)chunk[2 * i] | (unsigned)chunk[2 * i + 1] << 8;
@@ -233,8 +234,10 @@ NTSTATUS pe_relocate_page(const struct pe_source *source, const struct pe_image 
     uint8_t copy[PE_PAGE_SIZE];
     memcpy(copy, page, PE_PAGE_SIZE);
     struct reloc_page r = { source, image, page_rva, delta, copy };
+    struct pe_cursor cursor;
+    pe_cursor_init(&cursor, source);
     for (uint64_t i = lo; i < relocs->count && relocs->blocks[i].page_rva == page_rva; i++)
-        if (!apply_block(&r, &relocs->blocks[i]))
+        if (!apply_block(&r, &cursor, &relocs->blocks[i]))
             return STATUS_IN_PAGE_ERROR;
     memcpy(page, copy, PE_PAGE_SIZE);
     return STATUS_SUCCESS;
