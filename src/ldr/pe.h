@@ -186,8 +186,9 @@ struct pe_relocs {
     uint64_t count;
 };
 
-/* Windows checks the whole directory when it maps an image: one walk over
-   it, for an image that can move (a relocation directory and no
+/* The whole directory checked once, when the image's section is created
+   (Windows' loader walks all of it when it relocates an image): one walk
+   over it, for an image that can move (a relocation directory and no
    PE_FILE_RELOCS_STRIPPED; else *count is 0 and nothing is read). With
    blocks NULL it counts the index entries into *count; given *count of
    them it fills and sorts them. STATUS_INVALID_IMAGE_FORMAT when any block
