@@ -69,32 +69,22 @@ static void write_imports(const char *name, uint32_t descriptors)
 /* name: a DLL of `pages` pages of .data, each with FIXUPS HIGHLOW fixups. */
 static void write_relocations(const char *name, uint32_t pages)
 {
-    uint32_t block = 8 + 2 * FIXUPS, data_bytes = pages * 0x1000;
-    uint32_t reloc_bytes = synth_round(pages * block, 0x200);
-    struct synth_section s[2] = { { ".data", data_bytes, data_bytes, SYNTH_DATA },
-                                  { ".reloc", reloc_bytes, reloc_bytes, SYNTH_RDATA } };
-    uint8_t *data = calloc(1, data_bytes), *relocs = calloc(1, reloc_bytes);
-    if (!data || !relocs)
+    uint32_t used = 0;
+    uint8_t *dir = malloc(pages * (8 + 2 * FIXUPS));
+    uint16_t entries[FIXUPS];
+    if (!dir)
         bench_die("no memory for the relocations");
-    for (uint32_t p = 0; p < pages; p++) {
-        uint8_t *b = relocs + p * block;
-        synth_put32(b, 0, synth_va(s, 0) + p * 0x1000);
-        synth_put32(b, 4, block);
-        for (uint32_t i = 0; i < FIXUPS; i++)
-            synth_put16(b, 8 + 2 * i, 0x3000 | (i * 4));
-    }
-    for (uint32_t i = 0; i < data_bytes; i += 4)
-        synth_put32(data, i, SYNTH_BASE + i);
-    struct synth_directories dirs = { 0, 0, synth_va(s, 1), pages * block };
-    const uint8_t *contents[2] = { data, relocs };
+    for (uint32_t i = 0; i < FIXUPS; i++)
+        entries[i] = (uint16_t)(0x3000 | (i * 4));
+    for (uint32_t p = 0; p < pages; p++)
+        synth_reloc_block(dir, &used, 0x1000 + p * 0x1000, entries, FIXUPS);
     size_t size;
-    uint8_t *file = synth_file(s, 2, &dirs, contents, &size);
+    uint8_t *file = synth_reloc_file(pages, dir, used, &size);
     if (!file)
         bench_die("no memory for the image");
     write_file(name, file, size);
     free(file);
-    free(data);
-    free(relocs);
+    free(dir);
 }
 
 struct load {

@@ -179,4 +179,45 @@ static inline uint8_t *synth_import_file(uint32_t descriptors, uint32_t distinct
     return file;
 }
 
+/* Appends to the relocation directory dir (*used bytes so far) a block for
+ * page_rva with count entries, padded with an ABSOLUTE entry to a 32-bit
+ * boundary. */
+static inline void synth_reloc_block(uint8_t *dir, uint32_t *used, uint32_t page_rva,
+                                     const uint16_t *entries, unsigned count)
+{
+    uint32_t size = 8 + 2 * count + (count & 1) * 2;
+    synth_put32(dir, *used, page_rva);
+    synth_put32(dir, *used + 4, size);
+    for (unsigned i = 0; i < count; i++)
+        synth_put16(dir, *used + 8 + 2 * i, entries[i]);
+    if (count & 1)
+        synth_put16(dir, *used + 8 + 2 * count, 0);
+    *used += size;
+}
+
+/* A DLL of `pages` pages of .data at RVA 0x1000, each DWORD holding its
+ * own address at SYNTH_BASE (what a HIGHLOW fixup of it expects), and a
+ * .reloc section holding the directory dir of dir_size bytes; NULL when
+ * the host has no memory. */
+static inline uint8_t *synth_reloc_file(uint32_t pages, const uint8_t *dir, uint32_t dir_size,
+                                        size_t *size)
+{
+    uint32_t data_bytes = pages * 0x1000, reloc_bytes = synth_round(dir_size ? dir_size : 1, 0x200);
+    struct synth_section s[2] = { { ".data", data_bytes, data_bytes, SYNTH_DATA },
+                                  { ".reloc", reloc_bytes, reloc_bytes, SYNTH_RDATA } };
+    uint8_t *data = malloc(data_bytes), *relocs = calloc(1, reloc_bytes);
+    uint8_t *file = NULL;
+    if (data && relocs) {
+        for (uint32_t i = 0; i < data_bytes; i += 4)
+            synth_put32(data, i, SYNTH_BASE + synth_va(s, 0) + i);
+        memcpy(relocs, dir, dir_size);
+        struct synth_directories dirs = { 0, 0, synth_va(s, 1), dir_size };
+        const uint8_t *contents[2] = { data, relocs };
+        file = synth_file(s, 2, &dirs, contents, size);
+    }
+    free(data);
+    free(relocs);
+    return file;
+}
+
 #endif

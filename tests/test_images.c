@@ -82,7 +82,7 @@ static void shutdown_machine(void)
                                          "app32_noaslr.exe", "app32_fixed.exe", "bad.dll",
                                          "app32_dll.exe", "app64_noaslr.exe", "zero.dll",
                                          "zero.exe", "zero_fixed.exe", "many.dll",
-                                         "sparse.dll" };
+                                         "sparse.dll", "relocs.dll" };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         remove_entry(root, files[i]);
     rmdir(root);
@@ -658,6 +658,78 @@ static void test_many_imports(void **state)
     shutdown_machine();
 }
 
+/* Issue 9 (2): a DLL loaded away from its base, whose relocation blocks
+ * come out of page order, several for one page, one off a page boundary
+ * (patching two pages) and one field straddling two pages: every byte of
+ * its .data is what relocating the whole image at once gives (computed
+ * here), and a view at the base shows the file's bytes. A block for a page
+ * past SizeOfImage makes the load fail. */
+static void test_relocation_blocks(void **state)
+{
+    (void)state;
+    boot(NTMM_ARCH_X86_PAE, 1, 0);
+    static const struct {
+        uint32_t page;
+        uint16_t entries[3];
+        unsigned count;
+    } blocks[] = {
+        { 0x3000, { 0x3010, 0x3020, 0x3FFE }, 3 }, /* 0x3FFE straddles 0x4000 */
+        { 0x1000, { 0x3000, 0x3004 }, 2 },
+        { 0x1000, { 0x3008 }, 1 },
+        { 0x1800, { 0x3000, 0x3C00 }, 2 },         /* 0x1800 and 0x2400 */
+        { 0x1000, { 0x300C, 0x3100 }, 2 },
+    };
+    uint8_t dir[256];
+    uint32_t used = 0;
+    for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+        synth_reloc_block(dir, &used, blocks[i].page, blocks[i].entries, blocks[i].count);
+    size_t size;
+    uint8_t *file = synth_reloc_file(4, dir, used, &size);
+    assert_non_null(file);
+    write_file("relocs.dll", file, size);
+    PVOID taken = VirtualAlloc((PVOID)(uintptr_t)SYNTH_BASE, 0x10000, MEM_RESERVE, PAGE_READWRITE);
+    assert_int_equal(VA(taken), SYNTH_BASE);
+    HMODULE h = LoadLibraryA("relocs.dll");
+    assert_non_null(h);
+    uint32_t delta = (uint32_t)(VA(h) - SYNTH_BASE);
+    assert_int_not_equal(delta, 0);
+    /* the whole image relocated at once, here: .data from the file, each
+     * fixup in directory order */
+    static uint8_t expected[0x4000], seen[0x4000];
+    memcpy(expected, file + SYNTH_HEADERS, sizeof expected);
+    for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+        for (unsigned k = 0; k < blocks[i].count; k++) {
+            uint32_t at = blocks[i].page + (blocks[i].entries[k] & 0xFFF) - 0x1000, v;
+            memcpy(&v, expected + at, 4);
+            v += delta;
+            memcpy(expected + at, &v, 4);
+        }
+    assert_int_equal(ntmm_read(a, VA(h) + 0x1000, seen, sizeof seen), STATUS_SUCCESS);
+    assert_memory_equal(seen, expected, sizeof seen);
+    test_verify(m);
+    /* at its base, in another process: the file's bytes */
+    ntmm_set_current_process(b);
+    HMODULE at_base = LoadLibraryA("relocs.dll");
+    assert_int_equal(VA(at_base), SYNTH_BASE);
+    assert_int_equal(ntmm_read(b, VA(at_base) + 0x1000, seen, sizeof seen), STATUS_SUCCESS);
+    assert_memory_equal(seen, file + SYNTH_HEADERS, sizeof seen);
+    assert_true(FreeLibrary(at_base));
+    ntmm_set_current_process(a);
+    assert_true(FreeLibrary(h));
+    free(file);
+    /* a block past SizeOfImage: the image is refused */
+    static const uint16_t one[] = { 0x3010 };
+    synth_reloc_block(dir, &used, 0x9000, one, 1);
+    file = synth_reloc_file(4, dir, used, &size);
+    assert_non_null(file);
+    write_file("relocs.dll", file, size);
+    free(file);
+    assert_null(LoadLibraryA("relocs.dll"));
+    assert_int_equal(GetLastError(), ERROR_BAD_EXE_FORMAT);
+    test_verify(m);
+    shutdown_machine();
+}
+
 /* The resident memory of this process, bytes (Linux: /proc/self/statm). */
 static uint64_t resident_bytes(void)
 {
@@ -740,6 +812,7 @@ int main(void)
         cmocka_unit_test(test_image_base_zero),
         cmocka_unit_test(test_many_imports),
         cmocka_unit_test(test_sparse_image),
+        cmocka_unit_test(test_relocation_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1200,31 +1200,16 @@ struct reloc_writer {
 static void add_block(struct reloc_writer *w, uint32_t page_rva, const uint16_t *entries,
                       unsigned count)
 {
-    uint32_t size = 8 + 2 * count + (count & 1) * 2; /* padded with an ABSOLUTE */
-    assert_true(w->used + size <= sizeof w->bytes);
-    wr32(w->bytes, w->used, page_rva);
-    wr32(w->bytes, w->used + 4, size);
-    for (unsigned i = 0; i < count; i++)
-        wr16(w->bytes, w->used + 8 + 2 * i, entries[i]);
-    w->used += size;
+    assert_true(w->used + 8 + 2 * count + 2 <= sizeof w->bytes);
+    synth_reloc_block(w->bytes, &w->used, page_rva, entries, count);
 }
 
-/* Four pages of .data, each DWORD its own offset, and a .reloc section. */
+/* Four pages of .data and the directory w (synth_reloc_file), parsed. */
 static struct file reloc_image(const struct reloc_writer *w, struct pe_image *image)
 {
-    struct synth_section s[2] = { { ".data", 0x4000, 0x4000, SYNTH_DATA },
-                                  { ".reloc", 0x1000, 0x1000, SYNTH_RDATA } };
-    uint8_t *data = malloc(0x4000), relocs[0x1000] = { 0 };
-    assert_non_null(data);
-    for (uint32_t i = 0; i < 0x4000; i += 4)
-        wr32(data, i, 0x10000000u + i);
-    memcpy(relocs, w->bytes, w->used);
-    struct synth_directories dirs = { 0, 0, synth_va(s, 1), w->used };
-    const uint8_t *contents[2] = { data, relocs };
     struct file f;
-    f.data = synth_file(s, 2, &dirs, contents, &f.size);
+    f.data = synth_reloc_file(4, w->bytes, w->used, &f.size);
     assert_non_null(f.data);
-    free(data);
     assert_int_equal(pe_parse(f.data, f.size, f.size, image), STATUS_SUCCESS);
     return f;
 }
@@ -1266,9 +1251,9 @@ static void test_relocation_index(void **state)
     check_relocation(&f, &image, 0x10000);
     check_relocation(&f, &image, -0x0FFF0000);
     uint8_t *paged = relocate_pages(&f, &image, 0x10000);
-    assert_int_equal(rd32(paged, 0x1800), 0x10010800u); /* .data's 0x800 + delta */
-    assert_int_equal(rd32(paged, 0x2400), 0x10011400u);
-    assert_int_equal(rd32(paged, 0x1010), 0x10000010u); /* no fixup there */
+    assert_int_equal(rd32(paged, 0x1800), 0x10011800u); /* its own address + delta */
+    assert_int_equal(rd32(paged, 0x2400), 0x10012400u);
+    assert_int_equal(rd32(paged, 0x1010), 0x10001010u); /* no fixup there */
     free(paged);
     free(f.data);
     /* a block for a page past SizeOfImage: refused when the image is checked */
