@@ -359,6 +359,22 @@ static void test_escapes(void **state)
 
 /* Win32's normalization (io.h (9)): trailing dots and spaces, a trailing
  * separator. */
+/* Opens name with access and disposition (sharing read) and closes it. */
+static void open_close(const char *name, DWORD access, DWORD disposition)
+{
+    HANDLE h = create(name, access, FILE_SHARE_READ, disposition);
+    assert_true(h != INVALID_HANDLE_VALUE);
+    assert_true(CloseHandle(h));
+}
+
+/* Does root/name exist on the host? */
+static bool on_host(const char *name)
+{
+    char path[512];
+    host_path(path, sizeof path, name);
+    return access(path, F_OK) == 0;
+}
+
 static void test_windows_names(void **state)
 {
     (void)state;
@@ -366,36 +382,25 @@ static void test_windows_names(void **state)
     char path[512];
     host_path(path, sizeof path, "dir");
     assert_int_equal(mkdir(path, 0700), 0);
-    HANDLE h = create("t.txt. . ", GENERIC_WRITE, 0, CREATE_NEW);
-    assert_true(h != INVALID_HANDLE_VALUE);
-    assert_true(CloseHandle(h));
-    host_path(path, sizeof path, "t.txt");
-    assert_int_equal(access(path, F_OK), 0);
+    open_close("t.txt. . ", GENERIC_WRITE, CREATE_NEW);
+    assert_true(on_host("t.txt"));
     static const char *const same[] = { "t.txt", "t.txt...", "t.txt ", "C:\\t.txt.", "./t.txt  .." };
-    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
-        h = create(same[i], GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING);
-        assert_true(h != INVALID_HANDLE_VALUE);
-        assert_true(CloseHandle(h));
-    }
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+        open_close(same[i], GENERIC_READ, OPEN_EXISTING);
     expect_fail("t.txt. . ", GENERIC_WRITE, CREATE_NEW, ERROR_FILE_EXISTS);
-    h = create("dir.\\f.txt", GENERIC_WRITE, 0, CREATE_NEW); /* an inner name loses one dot */
-    assert_true(h != INVALID_HANDLE_VALUE);
-    assert_true(CloseHandle(h));
-    host_path(path, sizeof path, "dir/f.txt");
-    assert_int_equal(access(path, F_OK), 0);
+    open_close("dir.\\f.txt", GENERIC_WRITE, CREATE_NEW); /* an inner name loses one dot */
+    assert_true(on_host("dir/f.txt"));
     /* A file's name never ends in a separator. */
     expect_fail("t.txt\\", GENERIC_READ, OPEN_EXISTING, ERROR_INVALID_NAME);
     expect_fail("dir\\f.txt/", GENERIC_WRITE, CREATE_ALWAYS, ERROR_INVALID_NAME);
     expect_fail("new.txt\\", GENERIC_WRITE, CREATE_NEW, ERROR_INVALID_NAME);
     assert_false(DeleteFileA("t.txt\\"));
     assert_int_equal(GetLastError(), ERROR_INVALID_NAME);
-    host_path(path, sizeof path, "new.txt");
-    assert_int_not_equal(access(path, F_OK), 0);
+    assert_false(on_host("new.txt"));
     /* A last name of only dots names its directory. */
     expect_fail("dir\\...", GENERIC_READ, OPEN_EXISTING, ERROR_ACCESS_DENIED);
     assert_true(DeleteFileA("t.txt ."));
-    host_path(path, sizeof path, "t.txt");
-    assert_int_not_equal(access(path, F_OK), 0);
+    assert_false(on_host("t.txt"));
     teardown();
 }
 
