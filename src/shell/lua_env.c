@@ -57,6 +57,7 @@ bool shell_lua_open(struct shell *shell)
     shell->L = luaL_newstate();
     if (!shell->L)
         return false;
+    limits_open(shell);
     lua_pushcfunction(shell->L, open_all);
     lua_pushlightuserdata(shell->L, shell);
     if (lua_pcall(shell->L, 1, 0, 0) != LUA_OK) {

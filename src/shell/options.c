@@ -18,6 +18,8 @@
 
 #include "shell/shell.h"
 
+enum { LUA_MEMORY_MIN = 1 << 20 }; /* the libraries and bindings need about 200 KB */
+
 static const char usage_text[] =
     "usage: ntmm [options] [script.lua [args]]\n"
     "The Windows NT memory manager on a simulated machine, driven from Lua\n"
@@ -33,6 +35,8 @@ static const char usage_text[] =
     "  --user128tb         64-bit processes get 128 TB of user space (else 8 TB)\n"
     "  --root DIR          host directory that is the C: drive (default: a fresh\n"
     "                      temporary directory, removed at exit)\n"
+    "  --lua-memory SIZE   bytes the Lua state may hold, as --ram takes them, at\n"
+    "                      least 1M (default a quarter of the host's RAM, at most 4G)\n"
     "  --unsafe            open Lua's io, os, require, debug … (no sandbox)\n"
     "  --help              print this text and exit\n"
     "  --version           print the version and exit\n"
@@ -128,6 +132,12 @@ static enum options_result parse_valued(const char *name, const char *value,
         }
         return OPTIONS_RUN;
     }
+    if (!strcmp(name, "--lua-memory")) {
+        if (!parse_size(value, &n) || n < LUA_MEMORY_MIN)
+            return bad("--lua-memory: '%s' is not a size of at least 1M", value);
+        o->lua_memory = n;
+        return OPTIONS_RUN;
+    }
     if (!strcmp(name, "--root")) {
         o->config.root_directory = value;
         return OPTIONS_RUN;
@@ -148,7 +158,7 @@ static enum options_result parse_valued(const char *name, const char *value,
 static bool takes_value(const char *name)
 {
     static const char *const names[] = { "--arch", "--ram", "--pagefile", "--seed",
-                                         "--increaseuserva", "--root" };
+                                         "--increaseuserva", "--root", "--lua-memory" };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(name, names[i]))
             return true;
@@ -219,6 +229,7 @@ static void options_defaults(int argc, char **argv, struct shell_options *o)
     ntmm_config_init(&o->config);
     o->argc = argc;
     o->argv = argv;
+    o->lua_memory = limits_default_lua_memory();
 }
 
 enum options_result options_parse(int argc, char **argv, struct shell_options *o)

@@ -30,6 +30,7 @@
 struct repl {
     struct shell *shell;
     bool terminal; /* stdin is a terminal: libedit, prompts, history */
+    char *more;    /* the ">> " line being joined (freed if an error unwinds) */
 };
 
 /* The next line without its newline (malloc'd), or NULL at end of input. */
@@ -138,15 +139,16 @@ static int load_statement(struct repl *r, const char *line)
             lua_remove(L, -2);
             return status;
         }
-        char *more = read_line(r, ">> ");
-        if (!more) {
+        r->more = read_line(r, ">> ");
+        if (!r->more) {
             status = luaL_loadbufferx(L, code, n, "=stdin", "t");
             lua_remove(L, -2);
             return status;
         }
-        lua_pushfstring(L, "%s\n%s", code, more);
+        lua_pushfstring(L, "%s\n%s", code, r->more);
         lua_remove(L, -2);
-        free(more);
+        free(r->more);
+        r->more = NULL;
     }
 }
 
@@ -161,19 +163,34 @@ static void print_results(lua_State *L, int base)
     run_report(L, run_chunk(L, n, 0, false));
 }
 
-static void run_lua(struct repl *r, const char *line)
+/* Compiles and runs the Lua line (argument 1, a light userdata); the REPL
+ * is argument 2. Runs under lua_pcall, so that a memory error while the
+ * line is compiled is reported as the chunk's own errors are. */
+static int lua_line(lua_State *L)
 {
-    lua_State *L = r->shell->L;
-    int base = lua_gettop(L);
+    const char *line = lua_touserdata(L, 1);
+    struct repl *r = lua_touserdata(L, 2);
+    lua_settop(L, 0);
     int status = load_expression(L, line);
     if (status != LUA_OK)
         status = load_statement(r, line);
     if (status == LUA_OK)
         status = run_chunk(L, 0, LUA_MULTRET, false);
     if (status == LUA_OK)
-        print_results(L, base);
+        print_results(L, 0);
     else
         run_report(L, status);
+    return 0;
+}
+
+static void run_lua(struct repl *r, const char *line)
+{
+    lua_State *L = r->shell->L;
+    int base = lua_gettop(L);
+    lua_pushcfunction(L, lua_line);
+    lua_pushlightuserdata(L, (void *)line);
+    lua_pushlightuserdata(L, r);
+    run_report(L, lua_pcall(L, 2, 0, 0));
     lua_settop(L, base);
     fflush(stdout);
 }
@@ -191,7 +208,7 @@ static void handle_line(struct repl *r, const char *line)
 
 void repl_run(struct shell *shell)
 {
-    struct repl r = { shell, isatty(STDIN_FILENO) != 0 };
+    struct repl r = { shell, isatty(STDIN_FILENO) != 0, NULL };
     char *line;
     while ((line = read_line(&r, "kd> ")) != NULL) {
         if (is_quit(line)) {
@@ -199,6 +216,8 @@ void repl_run(struct shell *shell)
             break;
         }
         handle_line(&r, line);
+        free(r.more);
+        r.more = NULL;
         free(line);
     }
     if (r.terminal) {

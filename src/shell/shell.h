@@ -28,6 +28,7 @@ struct shell_options {
     bool pagefile_given;                /* --pagefile seen (else 1.5 x RAM) */
     bool unsafe;                        /* --unsafe: full standard libraries */
     bool interactive;                   /* -i: the REPL after -e / the script */
+    uint64_t lua_memory;                /* --lua-memory: bytes the Lua state may hold */
     const char *chunks[SHELL_MAX_CHUNKS]; /* -e code, in order */
     int chunk_count;
     int script_index;                   /* argv index of the script; 0: none */
@@ -47,11 +48,21 @@ struct shell {
     lua_State *L;
     const struct shell_options *options;
     int next_handle;                    /* the next process handle value to hand out */
+    size_t lua_memory_ceiling;          /* bytes the Lua state may hold now (limits.c) */
+    size_t lua_memory_bytes;            /* bytes it holds now */
 };
 
 /* lua_env.c: builds the Lua state (libraries, bindings, constants, arg). */
 bool shell_lua_open(struct shell *shell);
 struct shell *shell_from_lua(lua_State *L);
+
+/* limits.c: the bounds of a chunk. limits_open installs them on shell->L
+ * right after the state is made; run_chunk brackets each chunk with
+ * limits_enter and limits_leave. */
+uint64_t limits_default_lua_memory(void);
+void limits_open(struct shell *shell);
+void limits_enter(struct shell *shell);
+void limits_leave(struct shell *shell);
 
 /* sandbox.c: the standard libraries, restricted unless unsafe. */
 void sandbox_open(lua_State *L, bool unsafe, uint64_t seed);
