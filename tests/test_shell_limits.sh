@@ -1,6 +1,7 @@
 #!/bin/sh
 # The bounds of a script (src/shell/limits.c): the Lua state's memory limit
-# (--lua-memory). Prints TAP for run-tests.sh. NTMM names the program (make
+# (--lua-memory), --timeout and Ctrl-C (SIGINT), in batch mode, in the REPL
+# reading a pipe and at a terminal (through script(1)). Prints TAP for run-tests.sh. NTMM names the program (make
 # check passes the sanitizer build); by hand:
 #   make build/check/ntmm && NTMM=$PWD/build/check/ntmm sh tests/test_shell_limits.sh
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -65,4 +66,87 @@ run --lua-memory=1M -e 'print(collectgarbage("count") < 1024)'
 [ "$rc" -eq 0 ] && out_is true
 check $? "--lua-memory=1M: the session starts"
 
-[ "$n" -eq 8 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
+# ---- --timeout ----
+start=$(date +%s)
+run --timeout 1 -e 'while true do end'
+[ "$rc" -eq 1 ] && head -1 "$dir/err" | grep -qx 'ntmm: (command line):1: timeout after 1 s' &&
+    [ $(($(date +%s) - start)) -lt 10 ]
+check $? "--timeout 1: 'while true do end' stops with 'timeout after 1 s', exit 1, well under 10 s"
+for loop in 'pcall(function() while true do end end)' \
+    'xpcall(function() while true do end end, function(m) return m end)' \
+    'coroutine.resume(coroutine.create(function() while true do end end))'; do
+    run --timeout 1 -e "while true do $loop end"
+    [ "$rc" -eq 1 ] && head -1 "$dir/err" | grep -q 'timeout after 1 s$' || break
+done
+check $? "--timeout 1: pcall, xpcall or coroutine.resume in a loop cannot swallow the timeout"
+run --timeout 1 -e 'coroutine.wrap(function() local x = 0 while true do x = x + 1 end end)()'
+[ "$rc" -eq 1 ] && head -1 "$dir/err" | grep -q 'timeout after 1 s$'
+check $? "--timeout 1: a loop inside a coroutine stops too"
+repl 'while true do end
+print(1)
+!verify' --timeout 1
+[ "$rc" -eq 0 ] && err_is 'ntmm: stdin:1: timeout after 1 s' &&
+    out_is "$(printf '1\n!verify: ok (every invariant holds)')"
+check $? "REPL --timeout 1: each line has its second; the next line runs"
+run --timeout 5 -e 'local x = 0 for i = 1, 1e5 do x = x + i end print(x)'
+[ "$rc" -eq 0 ] && out_is 5000050000
+check $? "--timeout 5: a short chunk runs to its end"
+for bad in 0 -1 x 1.5; do
+    run --timeout $bad -e 'print(1)'
+    [ "$rc" -eq 2 ] && grep -q -- "^ntmm: --timeout: '$bad' is not a number of seconds" "$dir/err" || break
+done
+check $? "--timeout 0, -1, x or 1.5: exit 2"
+
+# ---- Ctrl-C (SIGINT) ----
+# The chunk creates C:\ready (a file under --root) once it runs; the test
+# then sends SIGINT and gives the process 10 seconds to end.
+mkdir "$dir/c"
+ready='CloseHandle(CreateFile("C:\\ready", GENERIC_WRITE, 0, nil, CREATE_ALWAYS, 0, nil))'
+wait_ready() {
+    i=0
+    while [ ! -e "$dir/c/ready" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+}
+finish() {
+    i=0
+    while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid"
+    rc=$?
+    rm -f "$dir/c/ready"
+}
+"$NTMM" --root "$dir/c" -e "$ready while true do end" >"$dir/out" 2>"$dir/err" </dev/null &
+pid=$!
+wait_ready
+kill -INT "$pid"
+finish
+[ "$rc" -eq 1 ] && head -1 "$dir/err" | grep -qx 'ntmm: (command line):1: interrupted'
+check $? "SIGINT stops a running script: 'interrupted', exit 1"
+mkfifo "$dir/fifo"
+"$NTMM" --root "$dir/c" <"$dir/fifo" >"$dir/out" 2>"$dir/err" &
+pid=$!
+exec 3>"$dir/fifo"
+printf '%s\n' "a = VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READWRITE) write32(a, 5) $ready while true do end" >&3
+wait_ready
+kill -INT "$pid"
+printf 'print(read32(a))\n!verify\n' >&3
+exec 3>&-
+finish
+[ "$rc" -eq 0 ] && clean && err_is 'ntmm: stdin:1: interrupted' &&
+    out_is "$(printf '5\n!verify: ok (every invariant holds)')"
+check $? "REPL (pipe): SIGINT stops the running line; the next lines run on the same machine"
+if command -v script >/dev/null 2>&1; then
+    { sleep 2; printf 'abc\003'; sleep 1; printf 'print(5)\r'; sleep 1
+      printf 'while true do end\r'; sleep 1; printf '\003'; sleep 1
+      printf 'print(6)\r'; sleep 1; printf 'q\r'; sleep 1; } |
+        timeout 30 script -qfec "$NTMM" /dev/null >"$dir/out" 2>&1
+    rc=$?
+    tr -d '\r' <"$dir/out" >"$dir/tty"
+    [ "$rc" -eq 0 ] && grep -qx '5' "$dir/tty" && grep -q 'ntmm: stdin:1: interrupted' "$dir/tty" &&
+        grep -qx '6' "$dir/tty" && ! grep -q abc "$dir/tty"
+    check $? "terminal: Ctrl-C cancels the typed line and stops a running one; the REPL goes on"
+else
+    n=$((n + 1))
+    echo "ok $n # skip script(1) is not installed"
+fi
+
+[ "$n" -eq 17 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"

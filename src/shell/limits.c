@@ -1,8 +1,9 @@
 /*
  * limits.c — what bounds the host cost of a script: the bytes its Lua state
- * may hold (--lua-memory). Windows' counterpart is a job object's memory
- * limit; here the "job" is the Lua state, not the simulated machine, whose
- * RAM is fixed by --ram.
+ * may hold (--lua-memory), the time a chunk may run (--timeout) and Ctrl-C.
+ * Windows' counterpart is a job object's memory and time limits; here the
+ * "job" is the Lua state, not the simulated machine, whose RAM is fixed by
+ * --ram.
  *
  * (1) While a chunk runs (limits_enter … limits_leave), the state never
  *     holds more than options->lua_memory bytes, as Lua counts them (the
@@ -16,8 +17,22 @@
  * (3) shell->lua_memory_bytes is the sum of the blocks the state holds.
  * (4) The default limit is a quarter of the host's physical memory, at most
  *     LIMITS_DEFAULT_CAP; a host that does not say gets the cap.
+ * (5) Every LIMITS_HOOK_COUNT Lua instructions (in every coroutine too) a
+ *     count hook raises "interrupted" if SIGINT came since the chunk started,
+ *     and "timeout after N s" once the chunk has run its --timeout seconds
+ *     (the monotonic clock); both name the line the chunk had reached. The
+ *     error unwinds to the chunk's lua_pcall like any other, so the machine
+ *     is left as the last finished call left it. Once raised, the hook runs
+ *     at every instruction of the thread and of the main thread (coroutines
+ *     made later copy it) until the next chunk starts, so a pcall or
+ *     coroutine.resume in a loop cannot swallow it.
+ * (6) C code does not run the hook: a long debugger command or machine call
+ *     ends first, and Lua's pattern matcher (string.find, match, gmatch,
+ *     gsub) cannot be stopped at all.
  */
+#include <signal.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <lauxlib.h>
@@ -25,7 +40,9 @@
 #include "shell/shell.h"
 
 static const uint64_t LIMITS_DEFAULT_CAP = (uint64_t)4 << 30;
-enum { LIMITS_RESERVE = 64 << 10 };
+enum { LIMITS_RESERVE = 64 << 10, LIMITS_HOOK_COUNT = 1000 };
+
+static volatile sig_atomic_t interrupted; /* SIGINT came; rule (5) */
 
 uint64_t limits_default_lua_memory(void)
 {
@@ -62,14 +79,70 @@ static size_t between_chunks(const struct shell *shell)
     return limit < SIZE_MAX - LIMITS_RESERVE ? (size_t)limit + LIMITS_RESERVE : SIZE_MAX;
 }
 
+static void limits_hook(lua_State *L, lua_Debug *ar);
+
+static uint64_t monotonic_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
 void limits_enter(struct shell *shell)
 {
     shell->lua_memory_ceiling = (size_t)shell->options->lua_memory;
+    interrupted = 0;
+    lua_sethook(shell->L, limits_hook, LUA_MASKCOUNT, LIMITS_HOOK_COUNT);
+    if (shell->options->timeout)
+        shell->deadline_ns = monotonic_ns() + (uint64_t)shell->options->timeout * 1000000000u;
 }
 
 void limits_leave(struct shell *shell)
 {
     shell->lua_memory_ceiling = between_chunks(shell);
+}
+
+/* Rule (5); level 0 is the function the instruction belongs to. */
+static void limits_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    const struct shell *shell = shell_from_lua(L);
+    if (interrupted) {
+        luaL_where(L, 0);
+        lua_pushliteral(L, "interrupted");
+    } else if (shell->options->timeout && monotonic_ns() >= shell->deadline_ns) {
+        luaL_where(L, 0);
+        lua_pushfstring(L, "timeout after %d s", (int)shell->options->timeout);
+    } else {
+        return;
+    }
+    lua_sethook(L, limits_hook, LUA_MASKCOUNT, 1);
+    lua_sethook(shell->L, limits_hook, LUA_MASKCOUNT, 1);
+    lua_concat(L, 2);
+    lua_error(L);
+}
+
+bool limits_take_interrupt(void)
+{
+    bool was = interrupted != 0;
+    interrupted = 0;
+    return was;
+}
+
+static void on_interrupt(int signo)
+{
+    (void)signo;
+    interrupted = 1;
+}
+
+/* SIGINT sets the flag and interrupted calls go on (SA_RESTART): a REPL
+ * reading a pipe keeps reading; libedit's own handler, while it reads a
+ * line, passes the signal on to this one. */
+static void catch_interrupt(void)
+{
+    struct sigaction action = { .sa_handler = on_interrupt, .sa_flags = SA_RESTART };
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
 }
 
 /* The limits from here on. The state was made by luaL_newstate (which keeps
@@ -81,4 +154,5 @@ void limits_open(struct shell *shell)
     shell->lua_memory_ceiling = between_chunks(shell);
     shell->lua_memory_bytes = (size_t)lua_gc(L, LUA_GCCOUNT) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB);
     lua_setallocf(L, limits_alloc, shell);
+    catch_interrupt();
 }

@@ -37,13 +37,16 @@ static const char usage_text[] =
     "                      temporary directory, removed at exit)\n"
     "  --lua-memory SIZE   bytes the Lua state may hold, as --ram takes them, at\n"
     "                      least 1M (default a quarter of the host's RAM, at most 4G)\n"
+    "  --timeout SECONDS   stop a chunk (-e, the script, a REPL line) that runs\n"
+    "                      longer: error \"timeout after SECONDS s\" (default none)\n"
     "  --unsafe            open Lua's io, os, require, debug … (no sandbox)\n"
     "  --help              print this text and exit\n"
     "  --version           print the version and exit\n"
     "\n"
     "With no script and no -e, ntmm starts the REPL (prompt kd>): a line whose\n"
     "first word is a debugger command (!vad, !pte, dd, dt …) runs as one,\n"
-    "anything else is Lua. q, quit or end of input leave.\n";
+    "anything else is Lua. q, quit or end of input leave. Ctrl-C stops the\n"
+    "running chunk (error \"interrupted\") and returns to the prompt.\n";
 
 static enum options_result bad(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
@@ -138,6 +141,12 @@ static enum options_result parse_valued(const char *name, const char *value,
         o->lua_memory = n;
         return OPTIONS_RUN;
     }
+    if (!strcmp(name, "--timeout")) {
+        if (!parse_number(value, &n, &end) || *end || n == 0 || n > INT_MAX)
+            return bad("--timeout: '%s' is not a number of seconds (1 or more)", value);
+        o->timeout = (unsigned)n;
+        return OPTIONS_RUN;
+    }
     if (!strcmp(name, "--root")) {
         o->config.root_directory = value;
         return OPTIONS_RUN;
@@ -158,7 +167,8 @@ static enum options_result parse_valued(const char *name, const char *value,
 static bool takes_value(const char *name)
 {
     static const char *const names[] = { "--arch", "--ram", "--pagefile", "--seed",
-                                         "--increaseuserva", "--root", "--lua-memory" };
+                                         "--increaseuserva", "--root", "--lua-memory",
+                                         "--timeout" };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(name, names[i]))
             return true;

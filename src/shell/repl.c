@@ -14,6 +14,9 @@
  *     "db, n = ...", "x == 2") is Lua: no debugger command has an "=" or ","
  *     right after its name. A line starting with "!" or "." and a letter is
  *     never Lua, so an unknown one gets the debugger's "Unknown command".
+ * (4) Ctrl-C at a terminal's prompt cancels the line (a statement being
+ *     continued is dropped, "interrupted"); Ctrl-C while a line runs stops
+ *     it (limits.c). Neither leaves the REPL.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -31,13 +34,19 @@ struct repl {
     struct shell *shell;
     bool terminal; /* stdin is a terminal: libedit, prompts, history */
     char *more;    /* the ">> " line being joined (freed if an error unwinds) */
+    bool cancelled; /* the last read_line ended with Ctrl-C, not end of input */
 };
 
 /* The next line without its newline (malloc'd), or NULL at end of input. */
-static char *read_line(const struct repl *r, const char *prompt)
+static char *read_line(struct repl *r, const char *prompt)
 {
     if (r->terminal) {
         char *line = readline(prompt);
+        if (!line && limits_take_interrupt()) {
+            fputc('\n', stdout); /* rule (4): Ctrl-C cancelled the line */
+            r->cancelled = true;
+            return NULL;
+        }
         if (line && *line)
             add_history(line);
         return line;
@@ -140,6 +149,11 @@ static int load_statement(struct repl *r, const char *line)
             return status;
         }
         r->more = read_line(r, ">> ");
+        if (!r->more && r->cancelled) {
+            lua_pop(L, 1);
+            lua_pushliteral(L, "interrupted");
+            return LUA_ERRRUN;
+        }
         if (!r->more) {
             status = luaL_loadbufferx(L, code, n, "=stdin", "t");
             lua_remove(L, -2);
@@ -208,9 +222,15 @@ static void handle_line(struct repl *r, const char *line)
 
 void repl_run(struct shell *shell)
 {
-    struct repl r = { shell, isatty(STDIN_FILENO) != 0, NULL };
+    struct repl r = { shell, isatty(STDIN_FILENO) != 0, NULL, false };
     char *line;
-    while ((line = read_line(&r, "kd> ")) != NULL) {
+    for (;;) {
+        r.cancelled = false;
+        line = read_line(&r, "kd> ");
+        if (!line && r.cancelled)
+            continue;
+        if (!line)
+            break;
         if (is_quit(line)) {
             free(line);
             break;

@@ -29,6 +29,7 @@ struct shell_options {
     bool unsafe;                        /* --unsafe: full standard libraries */
     bool interactive;                   /* -i: the REPL after -e / the script */
     uint64_t lua_memory;                /* --lua-memory: bytes the Lua state may hold */
+    unsigned timeout;                   /* --timeout: seconds a chunk may run; 0 no limit */
     const char *chunks[SHELL_MAX_CHUNKS]; /* -e code, in order */
     int chunk_count;
     int script_index;                   /* argv index of the script; 0: none */
@@ -50,19 +51,21 @@ struct shell {
     int next_handle;                    /* the next process handle value to hand out */
     size_t lua_memory_ceiling;          /* bytes the Lua state may hold now (limits.c) */
     size_t lua_memory_bytes;            /* bytes it holds now */
+    uint64_t deadline_ns;               /* the running chunk's --timeout, monotonic ns */
 };
 
 /* lua_env.c: builds the Lua state (libraries, bindings, constants, arg). */
 bool shell_lua_open(struct shell *shell);
 struct shell *shell_from_lua(lua_State *L);
 
-/* limits.c: the bounds of a chunk. limits_open installs them on shell->L
+/* limits.c: the bounds of a chunk (memory, time, Ctrl-C). limits_open installs them on shell->L
  * right after the state is made; run_chunk brackets each chunk with
  * limits_enter and limits_leave. */
 uint64_t limits_default_lua_memory(void);
 void limits_open(struct shell *shell);
 void limits_enter(struct shell *shell);
 void limits_leave(struct shell *shell);
+bool limits_take_interrupt(void);   /* did SIGINT come since the last call? */
 
 /* sandbox.c: the standard libraries, restricted unless unsafe. */
 void sandbox_open(lua_State *L, bool unsafe, uint64_t seed);
