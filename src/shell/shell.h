@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <lauxlib.h>
 #include <lua.h>
 
 #include "ntmm/ntmm.h"
@@ -56,6 +57,8 @@ struct shell {
 
 /* lua_env.c: builds the Lua state (libraries, bindings, constants, arg). */
 bool shell_lua_open(struct shell *shell);
+/* Sets each function as a global of its own (lua_env.c rule (2)). */
+void shell_register(lua_State *L, const luaL_Reg *functions);
 struct shell *shell_from_lua(lua_State *L);
 
 /* limits.c: the bounds of a chunk (memory, time, Ctrl-C). limits_open installs them on shell->L
@@ -69,6 +72,9 @@ bool limits_take_interrupt(void);   /* did SIGINT come since the last call? */
 
 /* sandbox.c: the standard libraries, restricted unless unsafe. */
 void sandbox_open(lua_State *L, bool unsafe, uint64_t seed);
+
+/* determinism.c: stable orders and names in place of host ones. */
+void determinism_open(lua_State *L);
 
 /* The binding modules (lua_*.c): each registers its globals. */
 void bind_constants(lua_State *L);
