@@ -1,7 +1,8 @@
 #!/bin/sh
 # The bounds of a script (src/shell/limits.c): the Lua state's memory limit
 # (--lua-memory), --timeout and Ctrl-C (SIGINT), in batch mode, in the REPL
-# reading a pipe and at a terminal (through script(1)). Prints TAP for run-tests.sh. NTMM names the program (make
+# reading a pipe and at a terminal (through script(1)); the bound on Lua's
+# pattern matcher (src/shell/pattern.c). Prints TAP for run-tests.sh. NTMM names the program (make
 # check passes the sanitizer build); by hand:
 #   make build/check/ntmm && NTMM=$PWD/build/check/ntmm sh tests/test_shell_limits.sh
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -149,4 +150,37 @@ else
     echo "ok $n # skip script(1) is not installed"
 fi
 
-[ "$n" -eq 17 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
+# ---- the pattern matcher ----
+cat >"$dir/patterns.lua" <<'LUA'
+local a40 = string.rep("a", 40)
+for _, call in ipairs{
+    function() return string.find(a40, string.rep("a*", 20) .. "b") end,
+    function() return a40:match(string.rep("a?", 40) .. a40) end,
+    function() return string.gsub(a40, string.rep("(a-)", 20) .. "b", "") end,
+    function() return string.gmatch(a40, string.rep(".-", 20) .. "b")() end,
+    function() return string.find(string.rep("a", 100000), "a*a*b") end } do
+    print((select(2, pcall(call))))
+end
+LUA
+start=$(date +%s)
+run "$dir/patterns.lua"
+[ "$rc" -eq 0 ] && [ $(($(date +%s) - start)) -lt 10 ] &&
+    [ "$(grep -c 'patterns.lua:[0-9]*: pattern too complex for a subject of [0-9]* bytes (about 10^[0-9]* steps; ntmm allows 10^8)$' "$dir/out")" -eq 5 ]
+check $? "find, match, gsub and gmatch refuse catastrophic backtracking at once: 'pattern too complex'"
+run -e 'local line = string.rep("x", 5000) .. " = 1"
+print(select(3, line:find("^(.-)%s*=%s*(.-)$")) == string.rep("x", 5000), line:match("=%s*(%d)$"))
+local big, words, fields = string.rep("word ", 200000), 0, 0
+for _ in big:gmatch("%a+") do words = words + 1 end
+for _ in (big:gsub(" ", ",")):gmatch("(.-),") do fields = fields + 1 end
+print(words, fields, select(2, big:gsub("%s+", " ")))
+print(string.find(string.rep("a", 12), string.rep("a?", 12) .. string.rep("a", 12)))
+print(string.find("x = [[a]] y", "%[(=*)%[(.-)%]%1%]"))
+print(string.find("f(a(b)c)d", "%b()"))
+print(string.find("the (quick) fox", "%f[%a]%a+%f[%A]", 5))
+print(string.match("  trim  ", "^%s*(.-)%s*$"), string.find("a.b", ".", 1, true))
+print(pcall(string.find, "abc", "[a"))
+print(pcall(string.find, "x", "y", "z"))'
+[ "$rc" -eq 0 ] && out_is "$(printf 'true\t1\n200000\t200000\t200000\n1\t12\n5\t9\t\ta\n2\t8\n6\t10\ntrim\t2\t2\nfalse\tmalformed pattern (missing '"']'"')\nfalse\tbad argument #3 to '"'string.find'"' (number expected, got string)')"
+check $? "ordinary patterns, long subjects, %b, %f, back-references and Lua's own errors as before"
+
+[ "$n" -eq 19 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"

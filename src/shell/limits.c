@@ -27,8 +27,9 @@
  *     made later copy it) until the next chunk starts, so a pcall or
  *     coroutine.resume in a loop cannot swallow it.
  * (6) C code does not run the hook: a long debugger command or machine call
- *     ends first, and Lua's pattern matcher (string.find, match, gmatch,
- *     gsub) cannot be stopped at all.
+ *     ends first. Lua's pattern matcher (string.find, match, gmatch, gsub)
+ *     cannot be stopped at all; pattern.c refuses the matches that could
+ *     run long instead.
  */
 #include <signal.h>
 #include <stdlib.h>

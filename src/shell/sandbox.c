@@ -7,6 +7,7 @@
  * Both modes make Lua deterministic, as rule (1) of shell.h requires:
  * (1) math.random starts from the machine's seed, not from the clock;
  * (2) pairs, next, tostring, print and string.format follow determinism.c.
+ * Both bound the string library's pattern matcher (pattern.c).
  */
 #include <string.h>
 
@@ -80,4 +81,5 @@ void sandbox_open(lua_State *L, bool unsafe, uint64_t seed)
     lua_call(L, 1, 0);
     lua_pop(L, 1);
     determinism_open(L);
+    pattern_open(L);
 }

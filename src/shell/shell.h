@@ -73,6 +73,10 @@ bool limits_take_interrupt(void);   /* did SIGINT come since the last call? */
 /* sandbox.c: the standard libraries, restricted unless unsafe. */
 void sandbox_open(lua_State *L, bool unsafe, uint64_t seed);
 
+/* pattern.c: string.find, match, gmatch and gsub refuse a match that
+ * could take more steps than a budget. */
+void pattern_open(lua_State *L);
+
 /* determinism.c: stable orders and names in place of host ones. */
 void determinism_open(lua_State *L);
 
