@@ -3,23 +3,10 @@
 # in the order pairs uses, %p and tostring by stable numbers, each alias
 # named by itself in errors. Lua salts its string hashes per run and ASLR
 # moves every address, so the test runs the same script in 20 processes and
-# compares their output byte for byte. Prints TAP for run-tests.sh. NTMM
-# names the program (make check passes the sanitizer build); by hand:
+# compares their output byte for byte. Prints TAP for run-tests.sh; by hand:
 #   make build/check/ntmm && NTMM=$PWD/build/check/ntmm sh tests/test_shell_determinism.sh
-top=$(cd "$(dirname "$0")/.." && pwd)
-NTMM=${NTMM:-$top/build/check/ntmm}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-n=0
-check() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-run() {
-    timeout 20 "$NTMM" "$@" >"$dir/out" 2>"$dir/err" </dev/null
-    rc=$?
-}
-out_is() { [ "$(cat "$dir/out")" = "$1" ]; }
+. "$(dirname "$0")/shell_tap.sh"
+
 # same SCRIPT ARGS...: 20 runs give the first run's stdout, stderr and exit
 # status (together in $dir/first).
 same() {

@@ -2,34 +2,10 @@
 # The bounds of a script (src/shell/limits.c): the Lua state's memory limit
 # (--lua-memory), --timeout and Ctrl-C (SIGINT), in batch mode, in the REPL
 # reading a pipe and at a terminal (through script(1)); the bound on Lua's
-# pattern matcher (src/shell/pattern.c). Prints TAP for run-tests.sh. NTMM names the program (make
-# check passes the sanitizer build); by hand:
+# pattern matcher (src/shell/pattern.c). Prints TAP for run-tests.sh; by
+# hand:
 #   make build/check/ntmm && NTMM=$PWD/build/check/ntmm sh tests/test_shell_limits.sh
-top=$(cd "$(dirname "$0")/.." && pwd)
-NTMM=${NTMM:-$top/build/check/ntmm}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-n=0
-check() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-# run ARGS...: stdout in $dir/out, stderr in $dir/err, exit status in $rc;
-# killed after 20 seconds (rc 124).
-run() {
-    timeout 20 "$NTMM" "$@" >"$dir/out" 2>"$dir/err" </dev/null
-    rc=$?
-}
-# repl TEXT [ARGS...]: feeds TEXT to the REPL through a pipe.
-repl() {
-    text=$1
-    shift
-    printf '%s\n' "$text" | timeout 20 "$NTMM" "$@" >"$dir/out" 2>"$dir/err"
-    rc=$?
-}
-out_is() { [ "$(cat "$dir/out")" = "$1" ]; }
-err_is() { [ "$(cat "$dir/err")" = "$1" ]; }
-clean() { ! grep -Eq 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' "$dir/err"; }
+. "$(dirname "$0")/shell_tap.sh"
 
 # ---- --lua-memory ----
 run --help
