@@ -69,7 +69,7 @@ $(REL)/examples/%: examples/%.c $(REL)/libntmm.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(RELEASE_CFLAGS) $< $(REL)/libntmm.a -o $@
 
-$(REL)/bench/%: bench/%.c $(wildcard bench/*.h) $(REL)/libntmm.a $(HEADERS)
+$(REL)/bench/%: bench/%.c $(wildcard bench/*.h) tests/pe_synth.h $(REL)/libntmm.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(RELEASE_CFLAGS) $< $(REL)/libntmm.a -o $@
 

@@ -82,6 +82,19 @@ static void check_stopped(struct ntmm_machine *m, struct ntmm_process *p, uint32
     assert_int_equal(ntmm_machine_idle(m), 0);
 }
 
+/* ntmm_register_bug_check_callback's routine: counts its calls. */
+struct notified {
+    unsigned calls;
+    struct ntmm_bug_check seen;
+};
+
+static void count_bug_checks(const struct ntmm_bug_check *b, void *context)
+{
+    struct notified *n = context;
+    n->calls++;
+    n->seen = *b;
+}
+
 /* The issue's case: the zeroed list's first frame gets Flink 0x41414141,
  * and the next demand-zero fault unlinks it: PFN_LIST_CORRUPT, 2. */
 static void test_corrupt_flink(void **state)
@@ -99,7 +112,12 @@ static void test_corrupt_flink(void **state)
         assert_int_equal(ntmm_write_virtual(m, first.entry_address, &wild, word(m)),
                          STATUS_SUCCESS);
         assert_false(ntmm_machine_bug_check(m, NULL));
+        struct notified n = { 0, { 0, { 0 } } };
+        ntmm_register_bug_check_callback(m, count_bug_checks, &n);
         struct ntmm_bug_check b = touch_and_stop(m, p, va);
+        assert_int_equal(n.calls, 1);
+        assert_int_equal(n.seen.code, 0x4E);
+        assert_memory_equal(n.seen.parameters, b.parameters, sizeof b.parameters);
         assert_int_equal(b.code, 0x4E);
         assert_int_equal(b.parameters[0], 2);
         assert_int_equal(b.parameters[1], list.flink);
@@ -107,6 +125,7 @@ static void test_corrupt_flink(void **state)
         ntmm_machine_info(m, &info);
         assert_int_equal(b.parameters[2], info.number_of_physical_pages - 1);
         check_stopped(m, p, 0x4E);
+        assert_int_equal(n.calls, 1); /* once, however many calls meet the stop */
         shut_down(m);
     }
 }
@@ -165,12 +184,133 @@ static void test_pte_beyond_ram(void **state)
     }
 }
 
+/* PAE: the System's page-directory-pointer entry for 0xC0000000 edited to
+ * name a frame beyond RAM; the next process copies the kernel's entries
+ * from that directory and stops the machine (PFN_LIST_CORRUPT, 0x99)
+ * instead of reading past the host's RAM. */
+static void test_pae_pdpte_beyond_ram(void **state)
+{
+    (void)state;
+    struct ntmm_process *p;
+    uint64_t va;
+    struct ntmm_machine *m = boot_with_page(NTMM_ARCH_X86_PAE, &p, &va);
+    struct ntmm_walk walk;
+    assert_int_equal(ntmm_pte_walk(m, NULL, 0xC0000000, &walk), STATUS_SUCCESS);
+    uint64_t pdpte = (walk.level[0].pte.raw & 0xfff) | (0x3ffff00ull << 12); /* 36-bit PA */
+    assert_int_equal(ntmm_write_physical(m, walk.level[0].entry_physical, &pdpte, 8),
+                     STATUS_SUCCESS);
+    struct ntmm_process *other;
+    ntmm_process_create(m, NULL, &other);
+    struct ntmm_bug_check b;
+    assert_true(ntmm_machine_bug_check(m, &b));
+    assert_int_equal(b.code, 0x4E);
+    assert_int_equal(b.parameters[0], 0x99);
+    assert_int_equal(b.parameters[1], 0x3ffff00);
+    check_stopped(m, p, 0x4E);
+    shut_down(m);
+}
+
+/* The ways a test corrupts a running machine for the verifier. */
+enum corruption {
+    CORRUPT_HEAD,        /* the zeroed list head's Flink names no frame */
+    CORRUPT_FLINK,       /* the first zeroed frame's Flink is 0x41414141 */
+    CORRUPT_PTE,         /* a user PTE names a frame beyond RAM */
+    CORRUPT_PTE_FRAME,   /* an Active frame's PteFrame names no frame */
+    CORRUPT_PROTO,       /* a view's prototype PTE names a frame beyond RAM */
+    CORRUPT_POOL_PTE,    /* the system PTE of that prototype PTE's pool page is zeroed */
+    CORRUPTIONS
+};
+
+static unsigned pte_bytes(const struct ntmm_machine *m)
+{
+    return ntmm_machine_config(m)->arch == NTMM_ARCH_X86 ? 4 : 8;
+}
+
+/* The leaf of va's walk in process p (NULL: the System's tables). */
+static struct ntmm_walk_level leaf(struct ntmm_machine *m, struct ntmm_process *p, uint64_t va)
+{
+    struct ntmm_walk walk;
+    assert_int_equal(ntmm_pte_walk(m, p, va, &walk), STATUS_SUCCESS);
+    return walk.level[walk.levels - 1];
+}
+
+static void corrupt(struct ntmm_machine *m, struct ntmm_process *p, uint64_t va, enum corruption k)
+{
+    struct ntmm_list_info list;
+    assert_int_equal(ntmm_list_query(m, NTMM_ZEROED, &list), STATUS_SUCCESS);
+    uint64_t wild = 0x41414141, beyond = pte_bytes(m) == 4 ? 0xfff00 : 0xfffff00;
+    struct ntmm_pfn_info pfn;
+    if (k == CORRUPT_HEAD || k == CORRUPT_FLINK) {
+        uint64_t at = list.address + word(m) * 2; /* MMPFNLIST: Total, ListName, Flink */
+        if (k == CORRUPT_FLINK) {
+            assert_int_equal(ntmm_pfn_query(m, list.flink, &pfn), STATUS_SUCCESS);
+            at = pfn.entry_address;
+        }
+        assert_int_equal(ntmm_write_virtual(m, at, &wild, word(m)), STATUS_SUCCESS);
+        return;
+    }
+    HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x1000, NULL);
+    assert_non_null(h);
+    uint64_t view = (uint64_t)(uintptr_t)MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+    assert_int_not_equal(view, 0);
+    uint8_t byte = 1;
+    assert_int_equal(ntmm_write(p, va, &byte, 1), STATUS_SUCCESS);
+    assert_int_equal(ntmm_write(p, view, &byte, 1), STATUS_SUCCESS);
+    test_verify(m);
+    struct ntmm_walk_level pte = leaf(m, p, k == CORRUPT_PTE || k == CORRUPT_PTE_FRAME ? va : view);
+    assert_int_equal(ntmm_pfn_query(m, pte.pte.pfn, &pfn), STATUS_SUCCESS);
+    if (k == CORRUPT_PTE) {
+        uint64_t raw = (pte.pte.raw & 0xfff) | (beyond << 12);
+        assert_int_equal(ntmm_write_physical(m, pte.entry_physical, &raw, pte_bytes(m)),
+                         STATUS_SUCCESS);
+    } else if (k == CORRUPT_PTE_FRAME) {
+        uint64_t u4 = pfn.u4 | (beyond & 0xffffff);
+        unsigned offset = pte_bytes(m) == 4 ? 0x14 : word(m) == 8 ? 0x28 : 0x18;
+        assert_int_equal(ntmm_write_virtual(m, pfn.entry_address + offset, &u4, word(m)),
+                         STATUS_SUCCESS);
+    } else if (k == CORRUPT_PROTO) {
+        uint64_t raw = (beyond << 12) | 1; /* valid */
+        assert_int_equal(ntmm_write_virtual(m, pfn.pte_address, &raw, pte_bytes(m)),
+                         STATUS_SUCCESS);
+    } else {
+        uint64_t zero = 0;
+        struct ntmm_walk_level pool = leaf(m, NULL, pfn.pte_address);
+        assert_int_equal(ntmm_write_physical(m, pool.entry_physical, &zero, pte_bytes(m)),
+                         STATUS_SUCCESS);
+    }
+}
+
+/* !verify reports each corruption and stops nothing: the machine runs on. */
+static void test_verify_reports_without_following(void **state)
+{
+    (void)state;
+    for (unsigned a = 0; a < 3; a++)
+        for (int k = 0; k < CORRUPTIONS; k++) {
+            struct ntmm_process *p;
+            uint64_t va;
+            struct ntmm_machine *m = boot_with_page(arches[a], &p, &va);
+            corrupt(m, p, va, (enum corruption)k);
+            char message[256];
+            assert_int_equal(ntmm_verify(m, message, sizeof message), STATUS_INTERNAL_ERROR);
+            struct ntmm_bug_check b = { 0, { 0 } };
+            if (ntmm_machine_bug_check(m, &b))
+                print_error("arch %u corruption %d: %s; bug check %x %llx %llx\n", a, k, message,
+                            b.code, (unsigned long long)b.parameters[0],
+                            (unsigned long long)b.parameters[1]);
+            assert_false(ntmm_machine_bug_check(m, NULL));
+            assert_int_equal(ntmm_verify(m, message, sizeof message), STATUS_INTERNAL_ERROR);
+            shut_down(m);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_corrupt_flink),
         cmocka_unit_test(test_corrupt_head),
         cmocka_unit_test(test_pte_beyond_ram),
+        cmocka_unit_test(test_pae_pdpte_beyond_ram),
+        cmocka_unit_test(test_verify_reports_without_following),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -315,6 +315,19 @@ static void test_escapes(void **state)
     expect_fail("outdir\\new.txt", GENERIC_WRITE, CREATE_ALWAYS, ERROR_ACCESS_DENIED);
     assert_false(DeleteFileA("outdir\\secret.txt"));
     assert_int_equal(GetLastError(), ERROR_ACCESS_DENIED);
+    /* So are hard links (io.h (10)): one planted in the root would open,
+     * truncate and delete a file outside it. */
+    host_path(link, sizeof link, "hard.txt");
+    assert_int_equal(linkat(AT_FDCWD, secret, AT_FDCWD, link, 0), 0);
+    expect_fail("hard.txt", GENERIC_READ, OPEN_EXISTING, ERROR_ACCESS_DENIED);
+    expect_fail("hard.txt", GENERIC_WRITE, CREATE_ALWAYS, ERROR_ACCESS_DENIED);
+    expect_fail("hard.txt", GENERIC_WRITE, TRUNCATE_EXISTING, ERROR_ACCESS_DENIED);
+    expect_fail("hard.txt", GENERIC_READ, OPEN_ALWAYS, ERROR_ACCESS_DENIED);
+    assert_false(DeleteFileA("hard.txt"));
+    assert_int_equal(GetLastError(), ERROR_ACCESS_DENIED);
+    struct stat sb;
+    assert_int_equal(stat(secret, &sb), 0);
+    assert_int_equal(sb.st_nlink, 2);
     host_path(link, sizeof link, "proc");
     assert_int_equal(symlink("/proc/self/root", link), 0);
     expect_fail("proc\\etc\\passwd", GENERIC_READ, OPEN_EXISTING, ERROR_ACCESS_DENIED);
@@ -325,7 +338,8 @@ static void test_escapes(void **state)
     /* Device names: Windows opens the device; ntmm has none. */
     static const char *const devices[] = { "CON", "con", "PRN", "AUX", "NUL", "nul.txt",
                                            "COM1", "com9.log", "LPT1", "lpt9", "C:\\CON",
-                                           "C:\\dir\\AUX.dat", "NUL.tar.gz" };
+                                           "C:\\dir\\AUX.dat", "NUL.tar.gz", "CONIN$",
+                                           "conout$", "C:\\CONOUT$", "CONIN$. ", "nul " };
     for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
         expect_fail(devices[i], GENERIC_WRITE, CREATE_ALWAYS, ERROR_ACCESS_DENIED);
         expect_fail(devices[i], GENERIC_READ, OPEN_EXISTING, ERROR_ACCESS_DENIED);
@@ -340,6 +354,48 @@ static void test_escapes(void **state)
         assert_true(CloseHandle(h));
         assert_true(DeleteFileA(plain[i]));
     }
+    teardown();
+}
+
+/* Win32's normalization (io.h (9)): trailing dots and spaces, a trailing
+ * separator. */
+static void test_windows_names(void **state)
+{
+    (void)state;
+    setup();
+    char path[512];
+    host_path(path, sizeof path, "dir");
+    assert_int_equal(mkdir(path, 0700), 0);
+    HANDLE h = create("t.txt. . ", GENERIC_WRITE, 0, CREATE_NEW);
+    assert_true(h != INVALID_HANDLE_VALUE);
+    assert_true(CloseHandle(h));
+    host_path(path, sizeof path, "t.txt");
+    assert_int_equal(access(path, F_OK), 0);
+    static const char *const same[] = { "t.txt", "t.txt...", "t.txt ", "C:\\t.txt.", "./t.txt  .." };
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        h = create(same[i], GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING);
+        assert_true(h != INVALID_HANDLE_VALUE);
+        assert_true(CloseHandle(h));
+    }
+    expect_fail("t.txt. . ", GENERIC_WRITE, CREATE_NEW, ERROR_FILE_EXISTS);
+    h = create("dir.\\f.txt", GENERIC_WRITE, 0, CREATE_NEW); /* an inner name loses one dot */
+    assert_true(h != INVALID_HANDLE_VALUE);
+    assert_true(CloseHandle(h));
+    host_path(path, sizeof path, "dir/f.txt");
+    assert_int_equal(access(path, F_OK), 0);
+    /* A file's name never ends in a separator. */
+    expect_fail("t.txt\\", GENERIC_READ, OPEN_EXISTING, ERROR_INVALID_NAME);
+    expect_fail("dir\\f.txt/", GENERIC_WRITE, CREATE_ALWAYS, ERROR_INVALID_NAME);
+    expect_fail("new.txt\\", GENERIC_WRITE, CREATE_NEW, ERROR_INVALID_NAME);
+    assert_false(DeleteFileA("t.txt\\"));
+    assert_int_equal(GetLastError(), ERROR_INVALID_NAME);
+    host_path(path, sizeof path, "new.txt");
+    assert_int_not_equal(access(path, F_OK), 0);
+    /* A last name of only dots names its directory. */
+    expect_fail("dir\\...", GENERIC_READ, OPEN_EXISTING, ERROR_ACCESS_DENIED);
+    assert_true(DeleteFileA("t.txt ."));
+    host_path(path, sizeof path, "t.txt");
+    assert_int_not_equal(access(path, F_OK), 0);
     teardown();
 }
 
@@ -480,6 +536,7 @@ int main(void)
         cmocka_unit_test(test_dispositions),
         cmocka_unit_test(test_paths),
         cmocka_unit_test(test_escapes),
+        cmocka_unit_test(test_windows_names),
         cmocka_unit_test(test_sharing_and_delete),
         cmocka_unit_test(test_buffer_faults),
         cmocka_unit_test(test_root_life),

@@ -15,9 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pe_synth.h"
 #include "testing.h"
 
 #include "ke/machine.h"
+#include "ldr/loader.h"
 #include "ntmm/win32.h"
 #include "ps/process.h"
 
@@ -78,7 +80,9 @@ static void shutdown_machine(void)
     m = NULL;
     static const char *const files[] = { "dll32.dll", "dll64.dll", "app32.exe", "app64.exe",
                                          "app32_noaslr.exe", "app32_fixed.exe", "bad.dll",
-                                         "app32_dll.exe", "app64_noaslr.exe" };
+                                         "app32_dll.exe", "app64_noaslr.exe", "zero.dll",
+                                         "zero.exe", "zero_fixed.exe", "many.dll",
+                                         "sparse.dll", "relocs.dll" };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         remove_entry(root, files[i]);
     rmdir(root);
@@ -378,17 +382,24 @@ static void test_process_from_exe(void **state)
     shutdown_machine();
 }
 
+/* A SEC_IMAGE section of the file at path, opened for reading (*file). */
+static HANDLE image_section(const char *path, HANDLE *file)
+{
+    *file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    assert_ptr_not_equal(*file, INVALID_HANDLE_VALUE);
+    HANDLE s;
+    assert_int_equal(NtCreateSection(&s, SECTION_ALL_ACCESS, NULL, NULL, PAGE_READONLY,
+                                     SEC_IMAGE, *file),
+                     STATUS_SUCCESS);
+    return s;
+}
+
 /* SectionImageInformation carries the headers' stack sizes and flags. */
 static void test_image_information(void **state)
 {
     (void)state;
     boot(NTMM_ARCH_X86_PAE, 1, 0);
-    HANDLE f = CreateFileA("C:\\app32_noaslr.exe", GENERIC_READ, FILE_SHARE_READ, NULL,
-                           OPEN_EXISTING, 0, NULL);
-    HANDLE s;
-    assert_int_equal(NtCreateSection(&s, SECTION_ALL_ACCESS, NULL, NULL, PAGE_READONLY,
-                                     SEC_IMAGE, f),
-                     STATUS_SUCCESS);
+    HANDLE f, s = image_section("C:\\app32_noaslr.exe", &f);
     SECTION_IMAGE_INFORMATION info;
     assert_int_equal(NtQuerySection(s, SectionImageInformation, &info, sizeof info, NULL),
                      STATUS_SUCCESS);
@@ -459,6 +470,75 @@ static void test_bad_images(void **state)
     shutdown_machine();
 }
 
+/* Issue 9 (5), the *_zero fixtures: an image whose ImageBase is 0 cannot be at its base: the
+ * map is STATUS_IMAGE_NOT_AT_BASE, above 64 KB, with every page relocated
+ * for where it went and charged as a relocated view's; LoadLibrary and a
+ * process started from such an EXE succeed; one without relocations
+ * cannot be mapped. The verifier agrees after each. */
+static void test_image_base_zero(void **state)
+{
+    (void)state;
+    static const struct {
+        enum ntmm_arch arch;
+        bool is_64bit;
+    } cases[] = {
+        { NTMM_ARCH_X86, false }, { NTMM_ARCH_X86_PAE, false },
+        { NTMM_ARCH_X64, false }, { NTMM_ARCH_X64, true },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        boot(cases[i].arch, 1, 0);
+        bool wide = cases[i].is_64bit;
+        unsigned pointer = wide ? 8 : 4;
+        copy_fixture(wide ? "dll64_zero.dll" : "dll32_zero.dll", "zero.dll");
+        copy_fixture(wide ? "app64_zero.exe" : "app32_zero.exe", "zero.exe");
+        copy_fixture(wide ? "app64_zero_fixed.exe" : "app32_zero_fixed.exe", "zero_fixed.exe");
+        struct ntmm_process_options o = { .is_64bit = wide };
+        struct ntmm_process *p;
+        assert_int_equal(ntmm_process_create(m, &o, &p), STATUS_SUCCESS);
+        ntmm_set_current_process(p);
+        /* the section, mapped where the system chooses */
+        HANDLE f, s = image_section("C:\\zero.dll", &f);
+        PVOID base = NULL;
+        SIZE_T size = 0;
+        uint64_t commit = p->as.commit_charge;
+        assert_int_equal(NtMapViewOfSection(s, NtCurrentProcess(), &base, 0, 0, NULL, &size,
+                                            ViewShare, 0, PAGE_READONLY),
+                         STATUS_IMAGE_NOT_AT_BASE);
+        assert_true(VA(base) >= 0x10000);
+        assert_int_equal(p->as.commit_charge - commit, size >> 12);
+        test_verify(m);
+        assert_int_not_equal(find_self_pointer(p, VA(base), 7, pointer), 0);
+        test_verify(m);
+        assert_int_equal(NtUnmapViewOfSection(NtCurrentProcess(), base), STATUS_SUCCESS);
+        assert_int_equal(p->as.commit_charge, commit);
+        CloseHandle(s);
+        CloseHandle(f);
+        /* the loader's view of the same */
+        HMODULE h = LoadLibraryA("zero.dll");
+        assert_non_null(h);
+        assert_int_not_equal(find_self_pointer(p, VA(h), 7, pointer), 0);
+        test_verify(m);
+        assert_true(FreeLibrary(h));
+        /* no relocations: nowhere to go */
+        assert_null(LoadLibraryA("zero_fixed.exe"));
+        assert_int_equal(GetLastError(), ERROR_INVALID_ADDRESS);
+        test_verify(m);
+        ntmm_process_terminate(p);
+        /* a process started from the EXE */
+        struct ntmm_process_options from_exe = { .image_path = "C:\\zero.exe" };
+        assert_int_equal(ntmm_process_create(m, &from_exe, &p), STATUS_SUCCESS);
+        assert_int_equal(p->is_64bit, wide);
+        ntmm_set_current_process(p);
+        HMODULE exe = GetModuleHandleA(NULL);
+        assert_true(VA(exe) >= 0x10000);
+        assert_int_not_equal(find_self_pointer(p, VA(exe), 0x12345678, pointer), 0);
+        test_verify(m);
+        ntmm_process_terminate(p);
+        test_verify(m);
+        shutdown_machine();
+    }
+}
+
 /* Found by review, each once wrong: FreeLibrary of a module whose import
  * was freed directly (a use after free), one DLL under several spellings
  * (loaded again elsewhere), a DLL of the other bitness (loaded), a loaded
@@ -506,12 +586,7 @@ static void test_review_findings(void **state)
     shutdown_machine();
     /* an image mapped where the caller says, not at its base */
     boot(NTMM_ARCH_X86_PAE, 1, 0);
-    HANDLE f = CreateFileA("C:\\app32_noaslr.exe", GENERIC_READ, FILE_SHARE_READ, NULL,
-                           OPEN_EXISTING, 0, NULL);
-    HANDLE s;
-    assert_int_equal(NtCreateSection(&s, SECTION_ALL_ACCESS, NULL, NULL, PAGE_READONLY,
-                                     SEC_IMAGE, f),
-                     STATUS_SUCCESS);
+    HANDLE f, s = image_section("C:\\app32_noaslr.exe", &f);
     PVOID base = (PVOID)0x20000000;
     SIZE_T size = 0;
     assert_int_equal(NtMapViewOfSection(s, NtCurrentProcess(), &base, 0, 0, NULL, &size,
@@ -521,6 +596,205 @@ static void test_review_findings(void **state)
     CloseHandle(s);
     CloseHandle(f);
     test_verify(m);
+    shutdown_machine();
+}
+
+/* Writes size bytes of data as root/name. */
+static void write_file(const char *name, const uint8_t *data, size_t size)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", root, name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, size), (ssize_t)size);
+    close(fd);
+}
+
+/* many.dll: `descriptors` imports, all of dll32.dll (distinct 0) or of
+ * `distinct` DLLs the drive does not have. */
+static void write_many_imports(uint32_t descriptors, uint32_t distinct)
+{
+    size_t size;
+    uint8_t *file = synth_import_file(descriptors, distinct, "dll32.dll", &size);
+    assert_non_null(file);
+    write_file("many.dll", file, size);
+    free(file);
+}
+
+static unsigned module_count(const struct ntmm_process *p)
+{
+    unsigned n = 0;
+    for (const struct ntmm_module *mod = p->modules; mod; mod = mod->next)
+        n++;
+    return n;
+}
+
+/* Issue 9 (2): 200,000 import descriptors load, each DLL they name
+ * resolved once: all of dll32.dll (loaded once, one reference), or 20,000
+ * DLLs the drive does not have, named ten times each (each looked for once
+ * on the drive and skipped, loader.h (3)). */
+static void test_many_imports(void **state)
+{
+    (void)state;
+    boot(NTMM_ARCH_X86_PAE, 1, 0);
+    write_many_imports(200000, 0);
+    HMODULE h = LoadLibraryA("many.dll");
+    assert_non_null(h);
+    HMODULE dll = GetModuleHandleA("dll32.dll");
+    assert_non_null(dll);
+    assert_int_equal(module_count(a), 2);
+    assert_int_equal(ldr_module_at(a, VA(h))->import_count, 1);
+    test_verify(m);
+    assert_true(FreeLibrary(h));
+    assert_null(GetModuleHandleA("dll32.dll")); /* its one reference went with many.dll */
+    assert_int_equal(module_count(a), 0);
+    write_many_imports(200000, 20000);
+    h = LoadLibraryA("many.dll");
+    assert_non_null(h);
+    assert_int_equal(module_count(a), 1);
+    assert_int_equal(ldr_module_at(a, VA(h))->import_count, 0);
+    assert_true(FreeLibrary(h));
+    test_verify(m);
+    shutdown_machine();
+}
+
+/* Issue 9 (2): a DLL loaded away from its base, whose relocation blocks
+ * come out of page order, several for one page, one off a page boundary
+ * (patching two pages) and one field straddling two pages: every byte of
+ * its .data is what relocating the whole image at once gives (computed
+ * here), and a view at the base shows the file's bytes. A block for a page
+ * past SizeOfImage makes the load fail. */
+static void test_relocation_blocks(void **state)
+{
+    (void)state;
+    boot(NTMM_ARCH_X86_PAE, 1, 0);
+    static const struct {
+        uint32_t page;
+        uint16_t entries[3];
+        unsigned count;
+    } blocks[] = {
+        { 0x3000, { 0x3010, 0x3020, 0x3FFE }, 3 }, /* 0x3FFE straddles 0x4000 */
+        { 0x1000, { 0x3000, 0x3004 }, 2 },
+        { 0x1000, { 0x3008 }, 1 },
+        { 0x1800, { 0x3000, 0x3C00 }, 2 },         /* 0x1800 and 0x2400 */
+        { 0x1000, { 0x300C, 0x3100 }, 2 },
+    };
+    uint8_t dir[256];
+    uint32_t used = 0;
+    for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+        synth_reloc_block(dir, &used, blocks[i].page, blocks[i].entries, blocks[i].count);
+    size_t size;
+    uint8_t *file = synth_reloc_file(4, dir, used, &size);
+    assert_non_null(file);
+    write_file("relocs.dll", file, size);
+    PVOID taken = VirtualAlloc((PVOID)(uintptr_t)SYNTH_BASE, 0x10000, MEM_RESERVE, PAGE_READWRITE);
+    assert_int_equal(VA(taken), SYNTH_BASE);
+    HMODULE h = LoadLibraryA("relocs.dll");
+    assert_non_null(h);
+    uint32_t delta = (uint32_t)(VA(h) - SYNTH_BASE);
+    assert_int_not_equal(delta, 0);
+    /* the whole image relocated at once, here: .data from the file, each
+     * fixup in directory order */
+    static uint8_t expected[0x4000], seen[0x4000];
+    memcpy(expected, file + SYNTH_HEADERS, sizeof expected);
+    for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+        for (unsigned k = 0; k < blocks[i].count; k++) {
+            uint32_t at = blocks[i].page + (blocks[i].entries[k] & 0xFFF) - 0x1000, v;
+            memcpy(&v, expected + at, 4);
+            v += delta;
+            memcpy(expected + at, &v, 4);
+        }
+    assert_int_equal(ntmm_read(a, VA(h) + 0x1000, seen, sizeof seen), STATUS_SUCCESS);
+    assert_memory_equal(seen, expected, sizeof seen);
+    test_verify(m);
+    /* at its base, in another process: the file's bytes */
+    ntmm_set_current_process(b);
+    HMODULE at_base = LoadLibraryA("relocs.dll");
+    assert_int_equal(VA(at_base), SYNTH_BASE);
+    assert_int_equal(ntmm_read(b, VA(at_base) + 0x1000, seen, sizeof seen), STATUS_SUCCESS);
+    assert_memory_equal(seen, file + SYNTH_HEADERS, sizeof seen);
+    assert_true(FreeLibrary(at_base));
+    ntmm_set_current_process(a);
+    assert_true(FreeLibrary(h));
+    free(file);
+    /* a block past SizeOfImage: the image is refused */
+    static const uint16_t one[] = { 0x3010 };
+    synth_reloc_block(dir, &used, 0x9000, one, 1);
+    file = synth_reloc_file(4, dir, used, &size);
+    assert_non_null(file);
+    write_file("relocs.dll", file, size);
+    free(file);
+    assert_null(LoadLibraryA("relocs.dll"));
+    assert_int_equal(GetLastError(), ERROR_BAD_EXE_FORMAT);
+    test_verify(m);
+    shutdown_machine();
+}
+
+/* The resident memory of this process, bytes (Linux: /proc/self/statm). */
+static uint64_t resident_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    assert_non_null(f);
+    unsigned long long size = 0, resident = 0;
+    assert_int_equal(fscanf(f, "%llu %llu", &size, &resident), 2);
+    fclose(f);
+    return resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Issue 9 (2): an image's pages are read from its file when they fault;
+ * nothing holds the file. sparse.dll has a 200 MB read-only section whose
+ * raw data is holes but for three marked pages: its section is created
+ * and mapped, and its pages touched, with the host's resident memory
+ * growing by far less than the file, each page holding the file's bytes. */
+static void test_sparse_image(void **state)
+{
+    (void)state;
+    boot(NTMM_ARCH_X86_PAE, 1, 0);
+    const uint32_t big = 200u << 20;
+    struct synth_section s[1] = { { ".rdata", big, big, SYNTH_RDATA } };
+    struct synth_directories dirs = { 0 };
+    uint8_t headers[SYNTH_HEADERS];
+    synth_headers(s, 1, &dirs, headers);
+    char path[512];
+    snprintf(path, sizeof path, "%s/sparse.dll", root);
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)synth_file_size(s, 1)), 0);
+    assert_int_equal(pwrite(fd, headers, sizeof headers, 0), (ssize_t)sizeof headers);
+    static const uint32_t marked[] = { 0, 100u << 20, (200u << 20) - 0x1000 };
+    for (size_t i = 0; i < sizeof marked / sizeof marked[0]; i++) {
+        char mark[32];
+        int n = snprintf(mark, sizeof mark, "page at %#x", marked[i]);
+        assert_int_equal(pwrite(fd, mark, (size_t)n, (off_t)(synth_raw(s, 0) + marked[i])), n);
+    }
+    close(fd);
+    uint64_t before = resident_bytes();
+    HANDLE f, section = image_section("C:\\sparse.dll", &f);
+    PVOID base = NULL;
+    SIZE_T size = 0;
+    assert_int_equal(NtMapViewOfSection(section, NtCurrentProcess(), &base, 0, 0, NULL, &size,
+                                        ViewShare, 0, PAGE_READONLY),
+                     STATUS_SUCCESS);
+    assert_int_equal(VA(base), SYNTH_BASE);
+    assert_int_equal(size, 0x1000 + (uint64_t)big);
+    for (size_t i = 0; i < sizeof marked / sizeof marked[0]; i++) {
+        char mark[32] = { 0 }, want[32] = { 0 };
+        snprintf(want, sizeof want, "page at %#x", marked[i]);
+        assert_int_equal(ntmm_read(a, VA(base) + 0x1000 + marked[i], mark, sizeof mark - 1),
+                         STATUS_SUCCESS);
+        assert_string_equal(mark, want);
+    }
+    uint8_t hole[64], zeros[64] = { 0 };
+    assert_int_equal(ntmm_read(a, VA(base) + 0x1000 + (50u << 20), hole, sizeof hole),
+                     STATUS_SUCCESS);
+    assert_memory_equal(hole, zeros, sizeof hole);
+    uint64_t grown = resident_bytes() - before;
+    if (grown > (24u << 20))
+        fail_msg("the host's resident memory grew by %llu bytes for a 200 MB image",
+                 (unsigned long long)grown);
+    test_verify(m);
+    CloseHandle(section);
+    CloseHandle(f);
     shutdown_machine();
 }
 
@@ -535,6 +809,10 @@ int main(void)
         cmocka_unit_test(test_image_information),
         cmocka_unit_test(test_bad_images),
         cmocka_unit_test(test_review_findings),
+        cmocka_unit_test(test_image_base_zero),
+        cmocka_unit_test(test_many_imports),
+        cmocka_unit_test(test_sparse_image),
+        cmocka_unit_test(test_relocation_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ldr/pe.h"
+#include "pe_synth.h"
 
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])
 #define MB 0x100000u
@@ -56,6 +57,46 @@ static uint8_t *copy_of(const struct file *f, size_t size)
     assert_non_null(d);
     memcpy(d, f->data, size < f->size ? size : f->size);
     return d;
+}
+
+/* The reader over a buffer: a struct pe_source of it. */
+static void read_page(const uint8_t *d, size_t size, const struct pe_image *image, uint32_t rva,
+                      uint8_t *page)
+{
+    struct pe_source source = pe_buffer_source(d, size);
+    assert_true(pe_read_page(&source, image, rva, page));
+}
+
+static NTSTATUS imports(const uint8_t *d, size_t size, const struct pe_image *image,
+                        void (*visit)(const char *dll, void *context), void *context)
+{
+    struct pe_source source = pe_buffer_source(d, size);
+    return pe_imports(&source, image, visit, context);
+}
+
+/* The relocation index, by pe_reloc_scan's two calls; *status the first's. */
+static struct pe_relocs index_relocations(const uint8_t *d, size_t size,
+                                          const struct pe_image *image, NTSTATUS *status)
+{
+    struct pe_source source = pe_buffer_source(d, size);
+    struct pe_relocs relocs = { NULL, 0 };
+    *status = pe_reloc_scan(&source, image, NULL, &relocs.count);
+    if (*status == STATUS_SUCCESS && relocs.count != 0) {
+        relocs.blocks = calloc(relocs.count, sizeof *relocs.blocks);
+        assert_non_null(relocs.blocks);
+        uint64_t filled = relocs.count;
+        assert_int_equal(pe_reloc_scan(&source, image, relocs.blocks, &filled), STATUS_SUCCESS);
+        assert_int_equal(filled, relocs.count);
+    }
+    return relocs;
+}
+
+static NTSTATUS relocate_page(const uint8_t *d, size_t size, const struct pe_image *image,
+                              const struct pe_relocs *relocs, uint32_t rva, int64_t delta,
+                              uint8_t *page)
+{
+    struct pe_source source = pe_buffer_source(d, size);
+    return pe_relocate_page(&source, image, relocs, rva, delta, page);
 }
 
 static uint32_t rd16(const uint8_t *d, size_t o) { return (uint32_t)d[o] | (uint32_t)d[o + 1] << 8; }
@@ -125,6 +166,12 @@ static const struct expect fixtures[] = {
     { "app64_noaslr.exe", 0x8664, false, false, false, false, true, 0x400000,
       0x200000, 0x2000, 0x300000, 0x3000, 3, "dll64.dll" },
     { "app64_fixed.exe", 0x8664, false, true, false, true, false, 0x140000000, MB, 0x1000, MB, 0x1000, 3, "dll64.dll" },
+    { "dll32_zero.dll", 0x14C, true, false, false, false, true, 0, MB, 0x1000, MB, 0x1000, 2, NULL },
+    { "app32_zero.exe", 0x14C, false, false, false, false, true, 0, MB, 0x1000, MB, 0x1000, 3, "dll32.dll" },
+    { "app32_zero_fixed.exe", 0x14C, false, false, false, false, false, 0, MB, 0x1000, MB, 0x1000, 3, "dll32.dll" },
+    { "dll64_zero.dll", 0x8664, true, true, false, true, true, 0, MB, 0x1000, MB, 0x1000, 2, NULL },
+    { "app64_zero.exe", 0x8664, false, true, false, true, true, 0, MB, 0x1000, MB, 0x1000, 3, "dll64.dll" },
+    { "app64_zero_fixed.exe", 0x8664, false, true, false, true, false, 0, MB, 0x1000, MB, 0x1000, 3, "dll64.dll" },
 };
 
 struct names {
@@ -174,7 +221,7 @@ static void test_fixture(void **state)
     const struct expect *e = *state;
     struct file f = load(e->name);
     struct pe_image image;
-    assert_int_equal(pe_parse(f.data, f.size, &image), STATUS_SUCCESS);
+    assert_int_equal(pe_parse(f.data, f.size, f.size, &image), STATUS_SUCCESS);
     assert_int_equal(image.machine, e->machine);
     assert_int_equal(image.pe32_plus, e->machine == 0x8664);
     assert_int_equal((image.characteristics & 0x2000) != 0, e->dll);           /* IMAGE_FILE_DLL */
@@ -202,7 +249,7 @@ static void test_fixture(void **state)
     assert_int_equal(last->raw_offset + last->raw_size, f.size);
 
     struct names names = { 0 };
-    assert_int_equal(pe_imports(f.data, f.size, &image, collect, &names), STATUS_SUCCESS);
+    assert_int_equal(imports(f.data, f.size, &image, collect, &names), STATUS_SUCCESS);
     if (e->import == NULL) {
         assert_int_equal(names.count, 0);
     } else {
@@ -250,7 +297,7 @@ static uint8_t *lay_out(const struct file *f, const struct pe_image *image)
     uint8_t *mem = malloc(image->size_of_image);
     assert_non_null(mem);
     for (uint32_t rva = 0; rva < image->size_of_image; rva += 4096)
-        pe_read_page(f->data, f->size, image, rva, mem + rva);
+        read_page(f->data, f->size, image, rva, mem + rva);
     return mem;
 }
 
@@ -260,7 +307,7 @@ static void test_read_page(void **state)
     for (unsigned k = 0; k < COUNT(fixtures); k++) {
         struct file f = load(fixtures[k].name);
         struct pe_image image;
-        assert_int_equal(pe_parse(f.data, f.size, &image), STATUS_SUCCESS);
+        assert_int_equal(pe_parse(f.data, f.size, f.size, &image), STATUS_SUCCESS);
         uint8_t *mem = lay_out(&f, &image);
         /* The header page: the file's first SizeOfHeaders bytes, then zeros. */
         assert_memory_equal(mem, f.data, 1024);
@@ -276,7 +323,7 @@ static void test_read_page(void **state)
         /* Past SizeOfImage: zeros. */
         uint8_t page[4096];
         memset(page, 0xCC, sizeof page);
-        pe_read_page(f.data, f.size, &image, image.size_of_image, page);
+        read_page(f.data, f.size, &image, image.size_of_image, page);
         assert_true(all_zero(page, sizeof page));
         /* app.c's marker is in .data: 0x12345678, then its own address. */
         if (fixtures[k].name[0] == 'a') {
@@ -323,9 +370,13 @@ static void relocate_whole(const struct file *f, const struct pe_image *image, i
 static uint8_t *relocate_pages(const struct file *f, const struct pe_image *image, int64_t delta)
 {
     uint8_t *mem = lay_out(f, image);
+    NTSTATUS status;
+    struct pe_relocs relocs = index_relocations(f->data, f->size, image, &status);
+    assert_int_equal(status, STATUS_SUCCESS);
     for (uint32_t rva = 0; rva < image->size_of_image; rva += 4096)
-        assert_int_equal(pe_relocate_page(f->data, f->size, image, rva, delta, mem + rva),
+        assert_int_equal(relocate_page(f->data, f->size, image, &relocs, rva, delta, mem + rva),
                          STATUS_SUCCESS);
+    free(relocs.blocks);
     return mem;
 }
 
@@ -361,7 +412,7 @@ static void test_relocate(void **state)
             continue;
         struct file f = load(fixtures[k].name);
         struct pe_image image;
-        assert_int_equal(pe_parse(f.data, f.size, &image), STATUS_SUCCESS);
+        assert_int_equal(pe_parse(f.data, f.size, f.size, &image), STATUS_SUCCESS);
         const int64_t *deltas = image.pe32_plus ? deltas64 : deltas32;
         for (unsigned i = 0; i < 4; i++)
             check_relocation(&f, &image, deltas[i]);
@@ -391,11 +442,15 @@ static void test_relocate_fixed(void **state)
     for (unsigned k = 0; k < COUNT(names); k++) {
         struct file f = load(names[k]);
         struct pe_image image;
-        assert_int_equal(pe_parse(f.data, f.size, &image), STATUS_SUCCESS);
+        assert_int_equal(pe_parse(f.data, f.size, f.size, &image), STATUS_SUCCESS);
         uint8_t *mem = lay_out(&f, &image), *original = lay_out(&f, &image);
-        assert_int_equal(pe_relocate_page(f.data, f.size, &image, 0x1000, 0x10000, mem + 0x1000),
+        NTSTATUS status;
+        struct pe_relocs relocs = index_relocations(f.data, f.size, &image, &status);
+        assert_int_equal(status, STATUS_SUCCESS);
+        assert_int_equal(relocs.count, 0); /* it cannot move: nothing to index */
+        assert_int_equal(relocate_page(f.data, f.size, &image, &relocs, 0x1000, 0x10000, mem + 0x1000),
                          STATUS_CONFLICTING_ADDRESSES);
-        assert_int_equal(pe_relocate_page(f.data, f.size, &image, 0x1000, 0, mem + 0x1000),
+        assert_int_equal(relocate_page(f.data, f.size, &image, &relocs, 0x1000, 0, mem + 0x1000),
                          STATUS_SUCCESS);
         assert_memory_equal(mem, original, image.size_of_image);
         free(mem);
@@ -433,7 +488,7 @@ static void test_relocate_straddle(void **state)
     assert_int_equal(rd32(d, second), 0x3000);
     set_entry(d, second, 0, 10, 0xFFC);
     struct pe_image image;
-    assert_int_equal(pe_parse(d, f.size, &image), STATUS_SUCCESS);
+    assert_int_equal(pe_parse(d, f.size, f.size, &image), STATUS_SUCCESS);
     const int64_t delta = 0x0102030411223344; /* every byte changes something */
     uint8_t *original = lay_out(&f, &image);
     uint8_t *paged = relocate_pages(&f, &image, delta);
@@ -458,7 +513,7 @@ static void expect_invalid(const uint8_t *d, size_t size, const char *what, cons
 {
     struct pe_image image;
     memset(&image, 0xA5, sizeof image);
-    NTSTATUS status = pe_parse(d, size, &image);
+    NTSTATUS status = pe_parse(d, size, size, &image);
     if (status != STATUS_INVALID_IMAGE_FORMAT)
         fail_msg("%s, %s: pe_parse gave %#x", file, what, (unsigned)status);
     if (!all_zero(&image, sizeof image))
@@ -482,7 +537,7 @@ static void test_truncated(void **state)
         free(d);
         d = copy_of(&f, f.size);
         struct pe_image image;
-        assert_int_equal(pe_parse(d, f.size, &image), STATUS_SUCCESS);
+        assert_int_equal(pe_parse(d, f.size, f.size, &image), STATUS_SUCCESS);
         free(d);
         free(f.data);
     }
@@ -655,16 +710,16 @@ static void test_valid_variants(void **state)
     for (unsigned k = 0; k < COUNT(fixtures); k++) {
         struct file f = load(fixtures[k].name);
         struct pe_image original, image;
-        assert_int_equal(pe_parse(f.data, f.size, &original), STATUS_SUCCESS);
+        assert_int_equal(pe_parse(f.data, f.size, f.size, &original), STATUS_SUCCESS);
         uint8_t *d = copy_of(&f, f.size);
         shift_headers(d, 4); /* 4-aligned e_lfanew elsewhere */
-        assert_int_equal(pe_parse(d, f.size, &image), STATUS_SUCCESS);
+        assert_int_equal(pe_parse(d, f.size, f.size, &image), STATUS_SUCCESS);
         assert_memory_equal(&image, &original, sizeof image);
         free(d);
         d = copy_of(&f, f.size);
         directories_overrun(d, f.size);
         wr32(d, opt_at(d) + (plus(d) ? 108 : 92), 15); /* NumberOfRvaAndSizes now fits */
-        assert_int_equal(pe_parse(d, f.size, &image), STATUS_SUCCESS);
+        assert_int_equal(pe_parse(d, f.size, f.size, &image), STATUS_SUCCESS);
         assert_string_equal(image.sections[0].name, "");
         memcpy(image.sections[0].name, original.sections[0].name, sizeof image.sections[0].name);
         assert_memory_equal(&image, &original, sizeof image);
@@ -674,12 +729,12 @@ static void test_valid_variants(void **state)
         wr32(d, dir_at(d, 4), (uint32_t)f.size - 8);      /* a certificate ending at EOF */
         wr32(d, dir_at(d, 4) + 4, 8);
         wr32(d, opt_at(d) + 60, 0x600);                   /* headers reaching into .text's data */
-        assert_int_equal(pe_parse(d, f.size, &image), STATUS_SUCCESS);
+        assert_int_equal(pe_parse(d, f.size, f.size, &image), STATUS_SUCCESS);
         free(d);
         d = copy_of(&f, f.size);
         base_wraps(d, f.size);
         wr32(d, opt_at(d) + 56, 0x10000); /* the highest base, the largest image it fits */
-        assert_int_equal(pe_parse(d, f.size, &image), STATUS_SUCCESS);
+        assert_int_equal(pe_parse(d, f.size, f.size, &image), STATUS_SUCCESS);
         assert_int_equal(image.image_base + image.size_of_image - 1, plus(d) ? UINT64_MAX : UINT32_MAX);
         free(d);
         free(f.data);
@@ -750,19 +805,13 @@ static void test_corrupt_relocations(void **state)
             struct file bad = { copy_of(&f, f.size), f.size };
             bad_relocations[i].apply(bad.data);
             struct pe_image image;
-            assert_int_equal(pe_parse(bad.data, bad.size, &image), STATUS_SUCCESS);
-            uint8_t *mem = lay_out(&bad, &image), *original = lay_out(&bad, &image);
-            for (uint32_t rva = 0; rva < image.size_of_image; rva += 4096) {
-                NTSTATUS status = pe_relocate_page(bad.data, bad.size, &image, rva, 0x10000, mem + rva);
-                if (status != STATUS_INVALID_IMAGE_FORMAT)
-                    fail_msg("%s, %s, page %#x: %#x", fixtures[k].name, bad_relocations[i].what,
-                             rva, (unsigned)status);
-                assert_int_equal(pe_relocate_page(bad.data, bad.size, &image, rva, 0, mem + rva),
-                                 STATUS_SUCCESS);
-            }
-            assert_memory_equal(mem, original, image.size_of_image);
-            free(mem);
-            free(original);
+            assert_int_equal(pe_parse(bad.data, bad.size, bad.size, &image), STATUS_SUCCESS);
+            NTSTATUS status;
+            struct pe_relocs relocs = index_relocations(bad.data, bad.size, &image, &status);
+            if (status != STATUS_INVALID_IMAGE_FORMAT)
+                fail_msg("%s, %s: %#x", fixtures[k].name, bad_relocations[i].what,
+                         (unsigned)status);
+            assert_null(relocs.blocks);
             free(bad.data);
         }
         free(f.data);
@@ -786,7 +835,7 @@ static void test_corrupt_imports(void **state)
             continue;
         struct file f = load(fixtures[k].name);
         struct pe_image image;
-        assert_int_equal(pe_parse(f.data, f.size, &image), STATUS_SUCCESS);
+        assert_int_equal(pe_parse(f.data, f.size, f.size, &image), STATUS_SUCCESS);
         const struct pe_section *text = section_named(&image, ".text");
         const struct pe_section *rdata = section_named(&image, ".rdata");
         size_t name = first_import_name(f.data);
@@ -814,7 +863,7 @@ static void test_corrupt_imports(void **state)
                 if (cases[i].nul)
                     d[at + cases[i].fill] = 0;
             }
-            NTSTATUS status = pe_imports(d, f.size, &image, never_called, NULL);
+            NTSTATUS status = imports(d, f.size, &image, never_called, NULL);
             if (status != STATUS_INVALID_IMAGE_FORMAT)
                 fail_msg("%s, %s: %#x", fixtures[k].name, cases[i].what, (unsigned)status);
             free(d);
@@ -825,22 +874,25 @@ static void test_corrupt_imports(void **state)
         memset(d + text->raw_offset + 0x40, 'A', 255);
         d[text->raw_offset + 0x40 + 255] = 0;
         struct names names = { 0 };
-        assert_int_equal(pe_imports(d, f.size, &image, collect, &names), STATUS_SUCCESS);
+        assert_int_equal(imports(d, f.size, &image, collect, &names), STATUS_SUCCESS);
         assert_int_equal(names.count, 1);
         assert_int_equal(strlen(names.name[0]), 31); /* collect keeps 31 of them */
         free(d);
         /* A good first descriptor, then one whose name is out of range
-           where the terminator was: no name is visited. */
+           where the terminator was: the walk fails after visiting the
+           first (the caller drops what it was given). */
         d = copy_of(&f, f.size);
         wr32(d, name + 20, image.size_of_image + 0x1000);
         wr32(d, name + 24, 0x1000); /* FirstThunk */
-        assert_int_equal(pe_imports(d, f.size, &image, never_called, NULL), STATUS_INVALID_IMAGE_FORMAT);
+        names.count = 0;
+        assert_int_equal(imports(d, f.size, &image, collect, &names), STATUS_INVALID_IMAGE_FORMAT);
+        assert_int_equal(names.count, 1);
         free(d);
         /* A descriptor array running off its section's data. */
         d = copy_of(&f, f.size);
         struct pe_image moved = image;
         moved.import_rva = rdata->virtual_address + rdata->raw_size - 8;
-        assert_int_equal(pe_imports(d, f.size, &moved, never_called, NULL), STATUS_INVALID_IMAGE_FORMAT);
+        assert_int_equal(imports(d, f.size, &moved, never_called, NULL), STATUS_INVALID_IMAGE_FORMAT);
         free(d);
         free(f.data);
     }
@@ -904,7 +956,7 @@ static void test_random_damage(void **state)
                 d[at] = (r >> 40) & 1 ? (uint8_t)(r >> 48) : d[at] ^ (uint8_t)(1u << ((r >> 48) % 8));
             }
             struct pe_image image;
-            if (pe_parse(d, f.size, &image) != STATUS_SUCCESS) {
+            if (pe_parse(d, f.size, f.size, &image) != STATUS_SUCCESS) {
                 assert_true(all_zero(&image, sizeof image));
                 refused++;
                 free(d);
@@ -913,15 +965,18 @@ static void test_random_damage(void **state)
             accepted++;
             check_invariants(&image, f.size);
             uint8_t page[4096];
+            NTSTATUS status;
+            struct pe_relocs relocs = index_relocations(d, f.size, &image, &status);
+            assert_true(status == STATUS_SUCCESS || status == STATUS_INVALID_IMAGE_FORMAT);
             for (uint32_t rva = 0; rva < image.size_of_image && rva < 16 * 4096; rva += 4096) {
-                pe_read_page(d, f.size, &image, rva, page);
-                NTSTATUS status = pe_relocate_page(d, f.size, &image, rva, -0x10000, page);
-                assert_true(status == STATUS_SUCCESS || status == STATUS_INVALID_IMAGE_FORMAT ||
-                            status == STATUS_CONFLICTING_ADDRESSES);
+                read_page(d, f.size, &image, rva, page);
+                status = relocate_page(d, f.size, &image, &relocs, rva, -0x10000, page);
+                assert_true(status == STATUS_SUCCESS || status == STATUS_CONFLICTING_ADDRESSES);
             }
+            free(relocs.blocks);
             unsigned count = 0;
-            NTSTATUS status = pe_imports(d, f.size, &image, count_name, &count);
-            assert_true(status == STATUS_SUCCESS || (status == STATUS_INVALID_IMAGE_FORMAT && count == 0));
+            status = imports(d, f.size, &image, count_name, &count);
+            assert_true(status == STATUS_SUCCESS || status == STATUS_INVALID_IMAGE_FORMAT);
             free(d);
         }
         free(f.data);
@@ -990,7 +1045,7 @@ static NTSTATUS parse_built(const struct synthetic *p, struct pe_image *image)
 {
     size_t size;
     uint8_t *d = build(p, &size);
-    NTSTATUS status = pe_parse(d, size, image);
+    NTSTATUS status = pe_parse(d, size, size, image);
     free(d);
     return status;
 }
@@ -1036,14 +1091,14 @@ static void test_synthetic_layout(void **state)
     struct file f;
     f.data = build(&p, &f.size);
     struct pe_image image;
-    assert_int_equal(pe_parse(f.data, f.size, &image), STATUS_SUCCESS);
+    assert_int_equal(pe_parse(f.data, f.size, f.size, &image), STATUS_SUCCESS);
     uint8_t page[4096], ab[4096];
     memset(ab, 0xAB, sizeof ab);
-    pe_read_page(f.data, f.size, &image, 0x1000, page);
+    read_page(f.data, f.size, &image, 0x1000, page);
     assert_memory_equal(page, ab, sizeof page);
-    pe_read_page(f.data, f.size, &image, 0x2000, page);
+    read_page(f.data, f.size, &image, 0x2000, page);
     assert_true(all_zero(page, sizeof page));
-    pe_read_page(f.data, f.size, &image, 0x3000, page); /* raw size 0: zeros */
+    read_page(f.data, f.size, &image, 0x3000, page); /* raw size 0: zeros */
     assert_true(all_zero(page, sizeof page));
     uint32_t at;
     assert_true(pe_rva_to_file_offset(&image, f.size, 0x1FFF, 1, &at));
@@ -1059,7 +1114,7 @@ static void test_rva_to_file_offset(void **state)
     (void)state;
     struct file f = load("app32.exe");
     struct pe_image image;
-    assert_int_equal(pe_parse(f.data, f.size, &image), STATUS_SUCCESS);
+    assert_int_equal(pe_parse(f.data, f.size, f.size, &image), STATUS_SUCCESS);
     const struct pe_section *text = section_named(&image, ".text");
     uint32_t at = 0;
     assert_true(pe_rva_to_file_offset(&image, f.size, 0, 1024, &at));
@@ -1079,6 +1134,140 @@ static void test_rva_to_file_offset(void **state)
     free(f.data);
 }
 
+/* ---- generated images: costs (issue 9 (2)) ---- */
+
+struct import_count {
+    unsigned visits;
+    unsigned distinct_seen; /* visits whose name differs from the last one */
+    char last[32];
+};
+
+static void count_import(const char *dll, void *context)
+{
+    struct import_count *c = context;
+    if (c->visits == 0 || strcmp(c->last, dll) != 0)
+        c->distinct_seen++;
+    snprintf(c->last, sizeof c->last, "%s", dll);
+    c->visits++;
+}
+
+/* synth_import_file's DLL, parsed. */
+static uint8_t *import_image(uint32_t descriptors, uint32_t distinct, size_t *size,
+                             struct pe_image *image)
+{
+    uint8_t *d = synth_import_file(descriptors, distinct, "dll32.dll", size);
+    assert_non_null(d);
+    assert_int_equal(pe_parse(d, *size, *size, image), STATUS_SUCCESS);
+    return d;
+}
+
+/* 200,000 descriptors: one walk visits each once, in order, whether they
+   share one name or each has its own; a directory that runs off its
+   section after them all is refused. */
+static void test_many_imports(void **state)
+{
+    (void)state;
+    const uint32_t n = 200000;
+    size_t size;
+    struct pe_image image;
+    uint8_t *d = import_image(n, 0, &size, &image);
+    struct import_count c = { 0 };
+    assert_int_equal(imports(d, size, &image, count_import, &c), STATUS_SUCCESS);
+    assert_int_equal(c.visits, n);
+    assert_int_equal(c.distinct_seen, 1);
+    assert_string_equal(c.last, "dll32.dll");
+    /* the terminator made a descriptor whose name lies past the image: the
+       walk visits the 200,000, then fails */
+    const struct pe_section *idata = section_named(&image, ".idata");
+    wr32(d, idata->raw_offset + 20 * n + 12, image.size_of_image);
+    wr32(d, idata->raw_offset + 20 * n + 16, idata->virtual_address);
+    c.visits = 0;
+    assert_int_equal(imports(d, size, &image, count_import, &c), STATUS_INVALID_IMAGE_FORMAT);
+    assert_int_equal(c.visits, n);
+    free(d);
+    d = import_image(n, n, &size, &image);
+    c = (struct import_count){ 0 };
+    assert_int_equal(imports(d, size, &image, count_import, &c), STATUS_SUCCESS);
+    assert_int_equal(c.visits, n);
+    assert_int_equal(c.distinct_seen, n);
+    assert_string_equal(c.last, "m199999.dll");
+    free(d);
+}
+
+/* A relocation directory written here, block by block. */
+struct reloc_writer {
+    uint8_t bytes[0x1000];
+    uint32_t used;
+};
+
+static void add_block(struct reloc_writer *w, uint32_t page_rva, const uint16_t *entries,
+                      unsigned count)
+{
+    assert_true(w->used + 8 + 2 * count + 2 <= sizeof w->bytes);
+    synth_reloc_block(w->bytes, &w->used, page_rva, entries, count);
+}
+
+/* Four pages of .data and the directory w (synth_reloc_file), parsed. */
+static struct file reloc_image(const struct reloc_writer *w, struct pe_image *image)
+{
+    struct file f;
+    f.data = synth_reloc_file(4, w->bytes, w->used, &f.size);
+    assert_non_null(f.data);
+    assert_int_equal(pe_parse(f.data, f.size, f.size, image), STATUS_SUCCESS);
+    return f;
+}
+
+#define HL(offset) (uint16_t)(0x3000 | (offset))
+
+/* The index: several blocks for one page, blocks out of order, a block
+   whose PageRVA is off a page boundary (its fixups in two pages) and a
+   field straddling two pages; page-by-page relocation still equals the
+   whole-image one, and each page lists exactly the blocks that touch it. */
+static void test_relocation_index(void **state)
+{
+    (void)state;
+    struct reloc_writer w = { { 0 }, 0 };
+    static const uint16_t third[] = { HL(0x10), HL(0x20), HL(0xFFE) }; /* 0xFFE straddles */
+    static const uint16_t first_a[] = { HL(0x00), HL(0x04) };
+    static const uint16_t first_b[] = { HL(0x08) };
+    static const uint16_t off_page[] = { HL(0x000), HL(0xC00) }; /* at 0x1800 and 0x2400 */
+    static const uint16_t first_c[] = { HL(0x0C), HL(0x100) };
+    add_block(&w, 0x3000, third, 3);    /* out of order: page 0x3000 first */
+    add_block(&w, 0x1000, first_a, 2);
+    add_block(&w, 0x1000, first_b, 1);
+    add_block(&w, 0x1800, off_page, 2);
+    add_block(&w, 0x1000, first_c, 2); /* page 0x1000 again, after another page */
+    struct pe_image image;
+    struct file f = reloc_image(&w, &image);
+    NTSTATUS status;
+    struct pe_relocs relocs = index_relocations(f.data, f.size, &image, &status);
+    assert_int_equal(status, STATUS_SUCCESS);
+    /* 0x1000: first_a, first_b, off_page, first_c; 0x2000: off_page;
+       0x3000 and 0x4000: third */
+    static const uint32_t pages[] = { 0x1000, 0x1000, 0x1000, 0x1000, 0x2000, 0x3000, 0x4000 };
+    assert_int_equal(relocs.count, COUNT(pages));
+    for (unsigned i = 0; i < COUNT(pages); i++)
+        assert_int_equal(relocs.blocks[i].page_rva, pages[i]);
+    assert_true(relocs.blocks[0].entries < relocs.blocks[1].entries); /* directory order */
+    assert_int_equal(relocs.blocks[2].block_rva, 0x1800);
+    free(relocs.blocks);
+    check_relocation(&f, &image, 0x10000);
+    check_relocation(&f, &image, -0x0FFF0000);
+    uint8_t *paged = relocate_pages(&f, &image, 0x10000);
+    assert_int_equal(rd32(paged, 0x1800), 0x10011800u); /* its own address + delta */
+    assert_int_equal(rd32(paged, 0x2400), 0x10012400u);
+    assert_int_equal(rd32(paged, 0x1010), 0x10001010u); /* no fixup there */
+    free(paged);
+    free(f.data);
+    /* a block for a page past SizeOfImage: refused when the image is checked */
+    static const uint16_t one[] = { HL(0x10) };
+    add_block(&w, 0x9000, one, 1);
+    f = reloc_image(&w, &image);
+    relocs = index_relocations(f.data, f.size, &image, &status);
+    assert_int_equal(status, STATUS_INVALID_IMAGE_FORMAT);
+    free(f.data);
+}
+
 /* One case per fixture, named after it. */
 #define FIXTURE_TEST(i, file) { "test_fixture " file, test_fixture, NULL, NULL, (void *)&fixtures[i] }
 
@@ -1093,6 +1282,12 @@ int main(void)
         FIXTURE_TEST(5, "app64.exe"),
         FIXTURE_TEST(6, "app64_noaslr.exe"),
         FIXTURE_TEST(7, "app64_fixed.exe"),
+        FIXTURE_TEST(8, "dll32_zero.dll"),
+        FIXTURE_TEST(9, "app32_zero.exe"),
+        FIXTURE_TEST(10, "app32_zero_fixed.exe"),
+        FIXTURE_TEST(11, "dll64_zero.dll"),
+        FIXTURE_TEST(12, "app64_zero.exe"),
+        FIXTURE_TEST(13, "app64_zero_fixed.exe"),
         cmocka_unit_test(test_section_protection),
         cmocka_unit_test(test_read_page),
         cmocka_unit_test(test_relocate),
@@ -1107,6 +1302,8 @@ int main(void)
         cmocka_unit_test(test_synthetic_bounds),
         cmocka_unit_test(test_synthetic_layout),
         cmocka_unit_test(test_rva_to_file_offset),
+        cmocka_unit_test(test_many_imports),
+        cmocka_unit_test(test_relocation_index),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

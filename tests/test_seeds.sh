@@ -97,6 +97,16 @@ rc=$?
 [ "$rc" -eq 0 ] && [ ! -s "$dir/err" ] && same by_hand.out
 check $? "the E1/E2/E8 lines of by_hand.txt typed into the REPL match by_hand.out"
 
+# A bug check by hand (examples/bug_check.txt): a Flink edited to 41414141
+# stops the machine at the next fault with the STOP screen, later calls fail
+# with 1115, !analyze -v and .bugcheck explain it, !verify reports the
+# corruption, edits are refused, and .reboot gives a machine that works.
+"$NTMM" --arch pae --ram 64M <"$top/examples/bug_check.txt" >"$dir/out" 2>"$dir/err"
+rc=$?
+[ "$rc" -eq 0 ] && grep -q '^ntmm: stdin:1: STATUS_SHUTDOWN_IN_PROGRESS (0xc00002fe) writing' "$dir/err" &&
+    [ "$(wc -l <"$dir/err")" -eq 1 ] && same bug_check.out
+check $? "examples/bug_check.txt typed into the REPL matches bug_check.out"
+
 # Determinism: a second run prints the same bytes (E5 also on a C: drive
 # given with --root, which must not change what the script prints).
 "$NTMM" "$seeds/e02_demand_zero.lua" >"$dir/first" 2>&1 </dev/null

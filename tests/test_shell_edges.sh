@@ -223,4 +223,38 @@ run -- -e
 [ "$rc" -eq 1 ] && grep -q '^ntmm: cannot open -e' "$dir/err"
 check $? "-- then -e: -e is the script's name"
 
-[ "$n" -eq 32 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
+# ---- bug checks on every architecture (mm/bugcheck.c, tools/analyze.c) ----
+# The first zeroed frame's Flink edited to 41414141: the next fault is
+# PFN_LIST_CORRUPT 2 with that frame; the script's write fails, .reboot is
+# refused in a script, the host process never crashes.
+for spec in "x86 ed 18 8 00000002" "pae ed 1c 8 00000002" "x64 eq 30 10 0000000000000002"; do
+    set -- $spec
+    run --arch "$1" --ram 32M -e "p = VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READWRITE)
+assert(select(2, dbg('$2 poi(MmPfnDatabase)+$3*poi(MmZeroedPageListHead+$4) 41414141')))
+print(pcall(write32, p, 1))
+print(dbg('.bugcheck'))
+print(dbg('.reboot'))
+print(VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READWRITE), GetLastError())"
+    [ "$rc" -eq 0 ] && clean && grep -q '^\*\*\* STOP: 0x0000004E (0x0*2,' "$dir/out" &&
+        grep -q "^PFN_LIST_CORRUPT$" "$dir/out" &&
+        grep -q "^false	.*STATUS_SHUTDOWN_IN_PROGRESS" "$dir/out" &&
+        grep -q "^Arguments $5 " "$dir/out" &&
+        grep -q "^.reboot: only at the kd> prompt" "$dir/out" &&
+        grep -q "^nil	1115$" "$dir/out"
+    check $? "--arch $1: a corrupt Flink is STOP 0x4E 2; later calls fail with 1115"
+done
+# A user PTE naming a frame beyond RAM: MEMORY_MANAGEMENT 0x411 at the next
+# fault on it (here: VirtualFree of the page), no read beyond the PFN database.
+run --arch x64 --ram 32M -e "p = VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READWRITE)
+write32(p, 1)
+assert(select(2, dbg(string.format('eq %x 0fffff00867', 0xFFFFF68000000000 + (p >> 12) * 8))))
+print(VirtualFree(p, 0x1000, MEM_DECOMMIT), GetLastError())
+print(dbg('!analyze -v'))"
+[ "$rc" -eq 0 ] && clean && grep -q '^MEMORY_MANAGEMENT (1a)$' "$dir/out" &&
+    grep -q '^Arg1: 0000000000000411, a page table entry is corrupt$' "$dir/out"
+check $? "--arch x64: a PTE beyond RAM is MEMORY_MANAGEMENT 0x411, explained by !analyze -v"
+run -e "print(dbg('!analyze -x'))"
+[ "$rc" -eq 0 ] && out_is "$(printf '!analyze: takes only -v\n\tfalse')"
+check $? "!analyze -x: one line, fails"
+
+[ "$n" -eq 37 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"

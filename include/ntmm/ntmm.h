@@ -82,6 +82,13 @@ struct ntmm_bug_check {
 };
 /* True if the machine has stopped; fills *bug_check (may be NULL). */
 bool ntmm_machine_bug_check(const struct ntmm_machine *machine, struct ntmm_bug_check *bug_check);
+/* As KeRegisterBugCheckCallback: routine runs once, when the machine stops,
+ * before the call that found the corruption returns (the shell prints the
+ * STOP screen from it). It may read the machine, not change it. NULL
+ * removes it. */
+typedef void ntmm_bug_check_callback(const struct ntmm_bug_check *bug_check, void *context);
+void ntmm_register_bug_check_callback(struct ntmm_machine *machine,
+                                      ntmm_bug_check_callback *routine, void *context);
 
 /* ---- fault injection (tests) ----
  * SQLite-style fault simulation: make the nth next allocation of one kind

@@ -117,6 +117,8 @@ ACCESS_MASK io_map_generic(ACCESS_MASK access)
 
 static bool reserved_name(const char *c, size_t len)
 {
+    if ((len == 6 && !strncasecmp(c, "CONIN$", 6)) || (len == 7 && !strncasecmp(c, "CONOUT$", 7)))
+        return true;
     size_t base = 0;
     while (base < len && c[base] != '.')
         base++;
@@ -169,6 +171,13 @@ static NTSTATUS host_path(const char *path, char *out, size_t out_size, size_t *
             continue;
         if (len == 2 && c[0] == '.' && c[1] == '.')
             return STATUS_OBJECT_NAME_INVALID;
+        if (!*p) /* (9): the last name loses its trailing dots and spaces */
+            while (len && (c[len - 1] == '.' || c[len - 1] == ' '))
+                len--;
+        else if (c[len - 1] == '.') /* an inner name loses one trailing dot */
+            len--;
+        if (!len)
+            continue;
         if (reserved_name(c, len))
             return STATUS_ACCESS_DENIED;
         if (n + len + 2 > out_size)
@@ -182,6 +191,8 @@ static NTSTATUS host_path(const char *path, char *out, size_t out_size, size_t *
     if (!n)
         out[n++] = '.';
     out[n] = '\0';
+    if (n > 1 && (p[-1] == '\\' || p[-1] == '/'))
+        return STATUS_OBJECT_NAME_INVALID; /* (9): a file's name ends in a separator */
     return STATUS_SUCCESS;
 }
 
@@ -259,9 +270,6 @@ NTSTATUS io_create_file(struct ntmm_process *process, const char *path, ACCESS_M
     if (!process)
         return STATUS_INVALID_HANDLE;
     struct ntmm_machine *m = process->machine;
-    NTSTATUS running = ke_machine_running(m);
-    if (!NT_SUCCESS(running))
-        return running;
     access = io_map_generic(access);
     if ((access & ~(ACCESS_MASK)FILE_ALL_ACCESS) || disposition > FILE_OVERWRITE_IF ||
         (share & ~(ULONG)(FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)))
@@ -293,8 +301,8 @@ NTSTATUS io_create_file(struct ntmm_process *process, const char *path, ACCESS_M
         *existed = true;
     }
     struct stat sb;
-    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-        st = S_ISREG(sb.st_mode) ? status_of_errno(errno) : STATUS_ACCESS_DENIED;
+    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_nlink > 1) {
+        st = S_ISREG(sb.st_mode) && sb.st_nlink <= 1 ? status_of_errno(errno) : STATUS_ACCESS_DENIED;
         close(fd);
         *existed = false;
         return st;
@@ -495,7 +503,9 @@ NTSTATUS io_delete_file(struct ntmm_machine *m, const char *path)
 {
     char rel[4096];
     size_t last;
-    NTSTATUS st = host_path(path, rel, sizeof rel, &last);
+    NTSTATUS st = ke_machine_running(m);
+    if (NT_SUCCESS(st))
+        st = host_path(path, rel, sizeof rel, &last);
     if (!NT_SUCCESS(st))
         return st;
     if (!strcmp(rel, "."))
@@ -515,7 +525,7 @@ NTSTATUS io_delete_file(struct ntmm_machine *m, const char *path)
     struct stat sb;
     if (fstatat(dir, name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
         st = status_of_errno(errno);
-    else if (!S_ISREG(sb.st_mode))
+    else if (!S_ISREG(sb.st_mode) || sb.st_nlink > 1)
         st = STATUS_ACCESS_DENIED;
     else if (share_violation(m, &sb, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE |
                                              FILE_SHARE_DELETE))

@@ -12,8 +12,9 @@
  *     (even one Windows would fold away, as in "C:\..\x") and the characters
  *     < > : " | ? * and 0x01-0x1F give STATUS_OBJECT_NAME_INVALID.
  * (2) Reserved device names (CON, PRN, AUX, NUL, COM1-9, LPT1-9, any case,
- *     with or without an extension, in any component): Windows opens the
- *     device; ntmm has no devices and gives STATUS_ACCESS_DENIED.
+ *     with or without an extension, in any component; CONIN$ and CONOUT$
+ *     without one): Windows opens the device; ntmm has no devices and gives
+ *     STATUS_ACCESS_DENIED.
  * (3) Names are used as given: the host's names are case-sensitive, so
  *     "A.TXT" and "a.txt" are different files (Windows would fold case).
  * (4) Every open is openat2 relative to an O_PATH descriptor of the root with
@@ -41,6 +42,21 @@
  *     that truncates gives STATUS_USER_MAPPED_FILE; opening it for writing
  *     while an image section uses it gives STATUS_SHARING_VIOLATION (Windows'
  *     MmFlushImageSection refuses while the image is mapped).
+ * (9) Win32's normalization of names: the last component loses its
+ *     trailing dots and spaces ("a.txt. " is "a.txt"), an inner one a single
+ *     trailing dot; a component left empty names its directory. A path
+ *     naming a file that ends in a separator ("C:\a.txt\") is
+ *     STATUS_OBJECT_NAME_INVALID (ERROR_INVALID_NAME).
+ * (10) A regular file with more than one host link is refused
+ *     (STATUS_ACCESS_DENIED) for opening and deleting: a hard link planted
+ *     on the host inside the root may name a file outside it, as a symlink
+ *     may (4). ntmm itself never makes links.
+ *
+ * Host cost: the root is a host directory (a new one under $TMPDIR, removed
+ * when the machine is destroyed, or --root DIR, kept). It holds exactly the
+ * files scripts create, each taking the host disk space of its bytes (a
+ * file extended by SetEndOfFile or a section is sparse until written); a
+ * File object holds one host descriptor, released at its last reference.
  */
 #ifndef NTMM_IO_H
 #define NTMM_IO_H

@@ -9,8 +9,8 @@
  *   - in a view at the control area's base, the frame its prototype PTE
  *     holds (valid, or transition on the standby / modified list);
  *   - else the bytes its first fault would give it: the image laid out and
- *     relocated for the view's base (mi_read_image_page, from the file bytes
- *     the control area kept) — as WinDbg reads a page of a module that is
+ *     relocated for the view's base (mi_read_image_page, read from the
+ *     image's file) — as WinDbg reads a page of a module that is
  *     not in memory from the image file on its image path.
  *
  * (1) Nothing here changes the machine (introspect_internal.h (1)).

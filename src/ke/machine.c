@@ -158,6 +158,24 @@ bool ntmm_machine_bug_check(const struct ntmm_machine *machine, struct ntmm_bug_
     return b->code != 0;
 }
 
+/* mm's notify routine: the registered callback, with the bug check. */
+static void bug_check_notify(void *context)
+{
+    struct ntmm_machine *machine = context;
+    struct ntmm_bug_check b;
+    ntmm_machine_bug_check(machine, &b);
+    machine->bug_check_routine(&b, machine->bug_check_context);
+}
+
+void ntmm_register_bug_check_callback(struct ntmm_machine *machine,
+                                      ntmm_bug_check_callback *routine, void *context)
+{
+    machine->bug_check_routine = routine;
+    machine->bug_check_context = context;
+    machine->mm.bug_check->notify = routine ? bug_check_notify : NULL;
+    machine->mm.bug_check->notify_context = machine;
+}
+
 NTSTATUS ntmm_read_physical(struct ntmm_machine *machine, uint64_t address, void *buffer,
                             size_t size)
 {

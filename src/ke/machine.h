@@ -31,6 +31,8 @@ struct ntmm_machine {
     int root_fd;                     /* O_PATH descriptor of the C: drive's root (io/io.h) */
     char *root_temp;                 /* the root when ntmm made it (removed at destroy), or NULL */
     struct io_file *files;           /* every open File object, for share checks */
+    ntmm_bug_check_callback *bug_check_routine; /* ntmm_register_bug_check_callback */
+    void *bug_check_context;
 };
 
 /* Every service a stopped machine is asked for (bugcheck.c (2)): the

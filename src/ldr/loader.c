@@ -3,6 +3,12 @@
  * mapping them through the section services, the module list and the
  * import walk. Runs as the process it loads into (the current process is
  * switched for the duration of each call, as ntdll runs in its process).
+ * (1) The file is read in bounded pieces (its headers, then the import
+ *     directory through pe_imports' one walk), never whole.
+ * (2) Each DLL name an image imports is resolved once, however many
+ *     descriptors repeat it (Windows finds the module loaded by then): the
+ *     cost of a load is linear in its descriptors, not in descriptors x
+ *     file searches.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +18,6 @@
 #include "io/io.h"
 #include "ldr/loader.h"
 #include "ldr/pe.h"
-
-#define MAX_IMAGE_FILE (256ull << 20)
 
 /* Runs in process: the Nt services act on the current process. */
 struct as_process {
@@ -133,7 +137,7 @@ static NTSTATUS find_image(struct ntmm_process *process, const char *name, HANDL
 /* The names of the DLLs the image in file imports, NUL-separated. */
 struct import_names {
     char *names;
-    size_t used;
+    size_t used, capacity;
     unsigned count;
     bool failed;
 };
@@ -142,17 +146,31 @@ static void add_import(const char *dll, void *context)
 {
     struct import_names *n = context;
     size_t len = strlen(dll) + 1;
-    char *grown = n->failed ? NULL : realloc(n->names, n->used + len);
-    if (!grown) {
-        n->failed = true;
+    if (n->failed)
         return;
+    if (n->used + len > n->capacity) {
+        size_t capacity = n->capacity ? 2 * n->capacity : 256;
+        while (capacity < n->used + len)
+            capacity *= 2;
+        char *grown = realloc(n->names, capacity);
+        if (!grown) {
+            n->failed = true;
+            return;
+        }
+        n->names = grown;
+        n->capacity = capacity;
     }
-    memcpy(grown + n->used, dll, len);
-    n->names = grown;
+    memcpy(n->names + n->used, dll, len);
     n->used += len;
     n->count++;
 }
 
+static bool read_file(const void *context, uint64_t offset, uint8_t *out, uint32_t length)
+{
+    return NT_SUCCESS(io_page_read((struct io_file *)(uintptr_t)context, offset, out, length));
+}
+
+/* (1) */
 static NTSTATUS read_imports(struct ntmm_process *process, HANDLE handle,
                              struct import_names *names, struct pe_image *pe)
 {
@@ -161,24 +179,60 @@ static NTSTATUS read_imports(struct ntmm_process *process, HANDLE handle,
                                                 (void **)&file, NULL);
     if (!NT_SUCCESS(st))
         return st;
-    uint64_t size = 0;
-    uint8_t *bytes = NULL;
-    st = io_file_size(file, &size);
-    if (NT_SUCCESS(st) && size > MAX_IMAGE_FILE)
-        st = STATUS_INVALID_IMAGE_FORMAT;
-    if (NT_SUCCESS(st) && !(bytes = malloc(size ? size : 1)))
+    struct pe_source source = { 0, read_file, file };
+    uint8_t *head = NULL;
+    uint64_t head_size;
+    st = io_file_size(file, &source.size);
+    if (NT_SUCCESS(st) && !(head = malloc(PE_HEADER_BYTES)))
         st = STATUS_NO_MEMORY;
     if (NT_SUCCESS(st))
-        st = io_page_read(file, 0, bytes, size);
+        st = pe_parse_source(&source, head, &head_size, pe);
     if (NT_SUCCESS(st))
-        st = pe_parse(bytes, size, pe);
-    if (NT_SUCCESS(st))
-        st = pe_imports(bytes, size, pe, add_import, names);
+        st = pe_imports(&source, pe, add_import, names);
     if (NT_SUCCESS(st) && names->failed)
         st = STATUS_NO_MEMORY;
-    free(bytes);
+    free(head);
     ob_dereference_object(file);
     return st;
+}
+
+static int by_address(const void *a, const void *b)
+{
+    const char *const *x = a, *const *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    const char *const *x = a, *const *y = b;
+    int c = strcasecmp(*x, *y);
+    return c ? c : (*x > *y) - (*x < *y); /* the first occurrence first */
+}
+
+/* (2): the names, each once, in import order (*unique of them); NULL when
+ * the host has no memory. */
+static const char **unique_imports(const struct import_names *names, unsigned *unique)
+{
+    const char **sorted = malloc((names->count ? names->count : 1) * sizeof *sorted);
+    const char **order = malloc((names->count ? names->count : 1) * sizeof *order);
+    if (!sorted || !order) {
+        free(sorted);
+        free(order);
+        return NULL;
+    }
+    const char *dll = names->names;
+    for (unsigned i = 0; i < names->count; i++, dll += strlen(dll) + 1)
+        sorted[i] = dll;
+    qsort(sorted, names->count, sizeof *sorted, by_name);
+    /* keep the first of each run of equal names, then restore their order */
+    unsigned kept = 0;
+    for (unsigned i = 0; i < names->count; i++)
+        if (!i || strcasecmp(sorted[i], sorted[i - 1]))
+            order[kept++] = sorted[i];
+    qsort(order, kept, sizeof *order, by_address);
+    free(sorted);
+    *unique = kept;
+    return order;
 }
 
 static void free_module(struct ntmm_module *m)
@@ -267,13 +321,14 @@ static NTSTATUS map_image(struct ntmm_process *process, HANDLE file, const char 
     while (*tail)
         tail = &(*tail)->next;
     *tail = m;
-    m->imports = names.count ? calloc(names.count, sizeof *m->imports) : NULL;
-    if (names.count && !m->imports)
+    unsigned unique = 0;
+    const char **dlls = unique_imports(&names, &unique);
+    m->imports = unique ? calloc(unique, sizeof *m->imports) : NULL;
+    if (!dlls || (unique && !m->imports))
         st = STATUS_NO_MEMORY;
-    const char *dll = names.names;
-    for (unsigned i = 0; NT_SUCCESS(st) && i < names.count; i++, dll += strlen(dll) + 1) {
+    for (unsigned i = 0; NT_SUCCESS(st) && i < unique; i++) {
         struct ntmm_module *imported;
-        st = ldr_load_dll(process, dll, 0, &imported);
+        st = ldr_load_dll(process, dlls[i], 0, &imported);
         if (st == STATUS_DLL_NOT_FOUND) {
             st = STATUS_SUCCESS; /* (3): not on the drive */
             continue;
@@ -284,6 +339,7 @@ static NTSTATUS map_image(struct ntmm_process *process, HANDLE file, const char 
         m->imports[m->import_count][0] = imported->dev;
         m->imports[m->import_count++][1] = imported->ino;
     }
+    free(dlls);
     free(names.names);
     if (!NT_SUCCESS(st)) {
         m->pinned = false;

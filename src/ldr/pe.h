@@ -1,14 +1,19 @@
 /*
  * pe.h — reading a PE image file (Microsoft's "PE Format": the MZ header,
  * the NT headers, the section table, base relocations and the import
- * directory) from a host buffer holding the file's contents. It models the
+ * directory): the headers from a host buffer holding the file's first bytes,
+ * everything else through a struct pe_source that reads the file in bounded
+ * pieces (a host buffer in the tests, the file object for Mm and the
+ * loader), so no caller needs the whole file in host memory. It models the
  * checks the kernel makes before it maps an image (MiCreateImageFileMap,
  * MiVerifyImageHeader) and the work the loader does with a mapped one
  * (LdrRelocateImage, the import walk of LdrpWalkImportDescriptor).
  *
- * Every function here is pure: it reads the buffer and writes only its
- * output, knows nothing of the simulated machine, and never reads outside
- * file[0 .. file_size) whatever the buffer holds — it is fed corrupted files.
+ * Every function here is pure: it reads the buffer or the source and writes
+ * only its output, knows nothing of the simulated machine, and never reads
+ * outside [0, file_size) whatever the file holds — it is fed corrupted files.
+ * Finding an RVA's section is a binary search (invariant (5) keeps them
+ * sorted and apart), so no walk costs sections x entries.
  *
  * What must stay true of a struct pe_image that pe_parse accepted:
  * (1) machine is I386 with a PE32 optional header or AMD64 with PE32+;
@@ -28,10 +33,11 @@
  *     certificate directory, which holds a file offset, within the file);
  * (8) entry_point is below size_of_image.
  * The contents of the relocation and import directories are checked when
- * they are read (pe_relocate_page, pe_imports), not by pe_parse.
+ * they are read (pe_reloc_scan, pe_imports), not by pe_parse.
  *
  * Files: pe.c (pe_parse), pe_layout.c (the image as laid out in memory,
- * section protections), pe_reloc.c, pe_import.c, pe_bytes.h (bounded reads).
+ * section protections), pe_reloc.c, pe_import.c, pe_source.c (sources and a
+ * buffered cursor over one), pe_bytes.h (bounded reads).
  */
 #ifndef NTMM_LDR_PE_H
 #define NTMM_LDR_PE_H
@@ -105,16 +111,46 @@ struct pe_image {
     struct pe_section sections[PE_MAX_SECTIONS]; /* in ascending RVA order */
 };
 
-/* Checks the headers and section table of file[0 .. file_size) and fills
-   *image. STATUS_INVALID_IMAGE_FORMAT for anything the invariants above
-   refuse, with *image zeroed. Windows: MiCreateImageFileMap,
-   MiVerifyImageHeader. */
-NTSTATUS pe_parse(const uint8_t *file, uint64_t file_size, struct pe_image *image);
+/* Where the reader finds a file's bytes. read copies length bytes from
+   offset, which callers keep within size; false on an I/O error. */
+struct pe_source {
+    uint64_t size;                 /* the file's size, bytes */
+    bool (*read)(const void *context, uint64_t offset, uint8_t *out, uint32_t length);
+    const void *context;
+};
+
+/* A source over a host buffer holding a whole file of size bytes. */
+struct pe_source pe_buffer_source(const uint8_t *file, uint64_t size);
+
+/* Bytes of a file pe_parse may need: the MZ header, the NT headers and the
+   section table must lie within the file's first PE_HEADER_BYTES (Windows
+   reads an image's headers from its first pages before it maps it). */
+#define PE_HEADER_BYTES 0x10000u
+
+/* Checks the headers and section table of a file of file_size bytes whose
+   first head_size bytes head holds, and fills *image.
+   STATUS_INVALID_IMAGE_FORMAT for anything the invariants above refuse (a
+   header past head_size included), with *image zeroed. Windows:
+   MiCreateImageFileMap, MiVerifyImageHeader. */
+NTSTATUS pe_parse(const uint8_t *head, uint64_t head_size, uint64_t file_size,
+                  struct pe_image *image);
+
+/* Reads the first min(size, PE_HEADER_BYTES) bytes of source into head
+   (PE_HEADER_BYTES long) and parses them; STATUS_IN_PAGE_ERROR when the
+   read fails, else as pe_parse. *head_size gets the bytes read. */
+NTSTATUS pe_parse_source(const struct pe_source *source, uint8_t *head, uint64_t *head_size,
+                         struct pe_image *image);
 
 /* The bytes of address space a section occupies: VirtualSize (SizeOfRawData
    when VirtualSize is 0) rounded up to section_alignment. 0 when that does
    not fit in 32 bits. */
 uint32_t pe_section_span(const struct pe_image *image, const struct pe_section *section);
+
+/* The bytes of file data that show from RVA rva on without a break (in the
+   headers, or in one section's raw data, within file_size), with *offset
+   the file offset of the first; 0 when rva shows none. */
+uint32_t pe_file_run(const struct pe_image *image, uint64_t file_size, uint32_t rva,
+                     uint32_t *offset);
 
 /* The file offset of the length bytes at RVA rva, when they all lie in the
    headers or in one section's raw data, within file_size; false otherwise. */
@@ -124,48 +160,78 @@ bool pe_rva_to_file_offset(const struct pe_image *image, uint64_t file_size, uin
 /* Copies length bytes of the image as the loader lays it out, from RVA rva:
    the file's headers below size_of_headers, each section's raw data (at
    most its span) from its RVA, zeros everywhere else (past the raw data, in
-   gaps, past size_of_image). */
-void pe_read_range(const uint8_t *file, uint64_t file_size, const struct pe_image *image,
-                   uint32_t rva, uint32_t length, uint8_t *out);
+   gaps, past size_of_image). Reads only the file data in the range. false
+   when the source fails a read. */
+bool pe_read_range(const struct pe_source *source, const struct pe_image *image, uint32_t rva,
+                   uint32_t length, uint8_t *out);
 
 /* pe_read_range of the page at page_rva (a multiple of PE_PAGE_SIZE):
    the contents a page of the mapped image starts with. */
-void pe_read_page(const uint8_t *file, uint64_t file_size, const struct pe_image *image,
+bool pe_read_page(const struct pe_source *source, const struct pe_image *image,
                   uint32_t page_rva, uint8_t page[PE_PAGE_SIZE]);
+
+/* The relocation index: the directory's blocks by the page their fixups
+   patch, so relocating a page reads only the blocks that touch it. A block
+   whose fixups reach into two or three pages (one straddling a page's end,
+   or a PageRVA off a page boundary) has an entry for each of them. */
+struct pe_reloc_block {
+    uint32_t page_rva;        /* a page this block patches */
+    uint32_t block_rva;       /* the block's PageRVA */
+    uint32_t entries;         /* file offset of its first 16-bit entry */
+    uint32_t count;           /* its entries */
+};
+
+struct pe_relocs {
+    struct pe_reloc_block *blocks; /* by page_rva, then in directory order */
+    uint64_t count;
+};
+
+/* The whole directory checked once, when the image's section is created
+   (Windows' loader walks all of it when it relocates an image): one walk
+   over it, for an image that can move (a relocation directory and no
+   PE_FILE_RELOCS_STRIPPED; else *count is 0 and nothing is read). With
+   blocks NULL it counts the index entries into *count; given *count of
+   them it fills and sorts them. STATUS_INVALID_IMAGE_FORMAT when any block
+   or entry is malformed (a block past the directory, an unknown type, a
+   fixup past SizeOfImage), STATUS_IN_PAGE_ERROR when the source fails.
+   Windows: LdrProcessRelocationBlockLongLong's checks. */
+NTSTATUS pe_reloc_scan(const struct pe_source *source, const struct pe_image *image,
+                       struct pe_reloc_block *blocks, uint64_t *count);
 
 /* Applies the base relocations of an image loaded delta bytes away from
    image_base to the page at page_rva, whose PE_PAGE_SIZE bytes page holds
-   (the pe_read_page contents). The relocation blocks are read from the file.
-   A fixup that straddles the page's end or start patches only the bytes in
-   this page, so relocating page by page gives the bytes relocating the whole
-   image at once gives. Fixup types: ABSOLUTE (skipped), HIGH, LOW, HIGHLOW,
-   DIR64. Results, with page unchanged unless STATUS_SUCCESS:
+   (the pe_read_page contents), reading the entries of the blocks relocs
+   (pe_reloc_scan's) lists for it. A fixup that straddles the page's end or
+   start patches only the bytes in this page, so relocating page by page
+   gives the bytes relocating the whole image at once gives. Fixup types:
+   ABSOLUTE (skipped), HIGH, LOW, HIGHLOW, DIR64. Results, with page
+   unchanged unless STATUS_SUCCESS:
    - STATUS_SUCCESS when delta is 0 (nothing to do), when the image has no
      relocation directory but is not marked RELOCS_STRIPPED, or once the
      page is relocated;
-   - STATUS_CONFLICTING_ADDRESSES when delta is not 0 and the image has no
-     relocations and says so (PE_FILE_RELOCS_STRIPPED): it cannot move;
-   - STATUS_INVALID_IMAGE_FORMAT when any block or entry of the directory is
-     malformed (a block past the directory, an unknown type, a fixup past
-     SizeOfImage), whichever page is asked for.
+   - STATUS_CONFLICTING_ADDRESSES when delta is not 0 and the image is
+     marked PE_FILE_RELOCS_STRIPPED: it cannot move;
+   - STATUS_IN_PAGE_ERROR when the source fails a read.
    Windows: LdrProcessRelocationBlockLongLong, applied a page at a time as
    MiRelocateImagePfn does. */
-NTSTATUS pe_relocate_page(const uint8_t *file, uint64_t file_size, const struct pe_image *image,
-                          uint32_t page_rva, int64_t delta, uint8_t page[PE_PAGE_SIZE]);
+NTSTATUS pe_relocate_page(const struct pe_source *source, const struct pe_image *image,
+                          const struct pe_relocs *relocs, uint32_t page_rva, int64_t delta,
+                          uint8_t page[PE_PAGE_SIZE]);
 
 /* Writes base into the ImageBase field of the headers' first page (the
-   pe_read_page contents of RVA 0), as the kernel does for an image it maps
-   elsewhere than its ImageBase. */
-void pe_rebase_headers(const uint8_t *file, uint64_t file_size, const struct pe_image *image,
-                       uint64_t base, uint8_t page[PE_PAGE_SIZE]);
+   pe_read_page contents of RVA 0, whose e_lfanew says where it is), as the
+   kernel does for an image it maps elsewhere than its ImageBase. */
+void pe_rebase_headers(const struct pe_image *image, uint64_t base, uint8_t page[PE_PAGE_SIZE]);
 
 /* Calls visit(dll, context) with the name of each DLL the image imports, in
-   import-directory order. Checks the whole directory before the first call:
-   STATUS_INVALID_IMAGE_FORMAT, with no call made, when a descriptor or a
-   name lies outside the file's data or a name is longer than
-   PE_MAX_IMPORT_NAME characters. Windows: LdrpWalkImportDescriptor. */
+   import-directory order, in one walk over the directory (its cost is linear
+   in the descriptors and their names). STATUS_INVALID_IMAGE_FORMAT when a
+   descriptor or a name lies outside the file's data or a name is longer
+   than PE_MAX_IMPORT_NAME characters, STATUS_IN_PAGE_ERROR when the source
+   fails: the names visited before the failure are then not the image's
+   imports, and the caller drops them. Windows: LdrpWalkImportDescriptor. */
 #define PE_MAX_IMPORT_NAME 255u
-NTSTATUS pe_imports(const uint8_t *file, uint64_t file_size, const struct pe_image *image,
+NTSTATUS pe_imports(const struct pe_source *source, const struct pe_image *image,
                     void (*visit)(const char *dll, void *context), void *context);
 
 /* The PAGE_* protection the pages of a section with these IMAGE_SCN_*

@@ -8,12 +8,15 @@
  * ended, as the Windows loader ends it, by the first one whose Name or
  * FirstThunk is 0; the directory's size is not consulted.
  * (1) Every descriptor and every name byte is found through the section
- *     table (pe_rva_to_file_offset) and read within the file.
- * (2) The whole directory is checked before visit is first called: a caller
- *     sees all the names or none.
+ *     table (pe_file_run, a binary search) and read within the file.
+ * (2) One walk: each descriptor is read once, through a cursor (one source
+ *     read per PE_CURSOR_BYTES of descriptors), each name, at most
+ *     PE_MAX_IMPORT_NAME + 1 bytes, through another (names that follow one
+ *     another, or repeat, cost no further read). The cost is linear in the
+ *     directory, whatever the section count.
  * (3) A name is 1 .. PE_MAX_IMPORT_NAME bytes, then a NUL.
  */
-#include <stddef.h>
+#include <string.h>
 
 #include "ldr/pe.h"
 #include "ldr/pe_bytes.h"
@@ -22,52 +25,50 @@
 #define DESCRIPTOR_NAME 12u
 #define DESCRIPTOR_FIRST_THUNK 16u
 
-/* Copies the NUL-terminated name at RVA rva into name; false when it is
-   empty, too long, or leaves the file's data. */
-static bool read_name(const uint8_t *file, uint64_t file_size, const struct pe_image *image,
-                      uint32_t rva, char name[PE_MAX_IMPORT_NAME + 1])
+static uint32_t le32(const uint8_t *p)
 {
-    for (uint32_t i = 0; i <= PE_MAX_IMPORT_NAME; i++) {
-        uint32_t at;
-        if (i > UINT32_MAX - rva || !pe_rva_to_file_offset(image, file_size, rva + i, 1, &at))
-            return false;
-        name[i] = (char)file[at];
-        if (name[i] == '\0')
-            return i > 0;
-    }
-    return false;
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* One walk over the descriptors; visit NULL only checks them. */
-static bool walk_imports(const uint8_t *file, uint64_t file_size, const struct pe_image *image,
-                         void (*visit)(const char *dll, void *context), void *context)
+/* Copies the NUL-terminated name at RVA rva into name. */
+static NTSTATUS read_name(struct pe_cursor *cursor, const struct pe_image *image, uint32_t rva,
+                          char name[PE_MAX_IMPORT_NAME + 1])
 {
-    char name[PE_MAX_IMPORT_NAME + 1];
-    for (uint64_t rva = image->import_rva;; rva += DESCRIPTOR_SIZE) {
-        uint32_t at, name_rva, first_thunk;
-        if (rva > UINT32_MAX ||
-            !pe_rva_to_file_offset(image, file_size, (uint32_t)rva, DESCRIPTOR_SIZE, &at) ||
-            !pe_get32(file, file_size, (uint64_t)at + DESCRIPTOR_NAME, &name_rva) ||
-            !pe_get32(file, file_size, (uint64_t)at + DESCRIPTOR_FIRST_THUNK, &first_thunk))
-            return false;
-        if (name_rva == 0 || first_thunk == 0)
-            return true;
-        if (!read_name(file, file_size, image, name_rva, name))
-            return false;
-        if (visit != NULL)
-            visit(name, context);
-    }
+    uint32_t at = 0, run = pe_file_run(image, cursor->source->size, rva, &at);
+    if (run > PE_MAX_IMPORT_NAME + 1)
+        run = PE_MAX_IMPORT_NAME + 1;
+    if (run < 2)
+        return STATUS_INVALID_IMAGE_FORMAT;
+    if (!pe_cursor_get(cursor, at, name, run))
+        return STATUS_IN_PAGE_ERROR;
+    const char *end = memchr(name, '\0', run);
+    return end != NULL && end != name ? STATUS_SUCCESS : STATUS_INVALID_IMAGE_FORMAT;
 }
 
 /* Windows: LdrpWalkImportDescriptor */
-NTSTATUS pe_imports(const uint8_t *file, uint64_t file_size, const struct pe_image *image,
+NTSTATUS pe_imports(const struct pe_source *source, const struct pe_image *image,
                     void (*visit)(const char *dll, void *context), void *context)
 {
     if (image->import_size == 0)
         return STATUS_SUCCESS;
-    if (!walk_imports(file, file_size, image, NULL, NULL))
-        return STATUS_INVALID_IMAGE_FORMAT;
-    if (visit != NULL)
-        walk_imports(file, file_size, image, visit, context);
-    return STATUS_SUCCESS;
+    struct pe_cursor cursor, names; /* the descriptors, the names */
+    pe_cursor_init(&cursor, source);
+    pe_cursor_init(&names, source);
+    char name[PE_MAX_IMPORT_NAME + 1];
+    for (uint64_t rva = image->import_rva;; rva += DESCRIPTOR_SIZE) {
+        uint32_t at;
+        uint8_t descriptor[DESCRIPTOR_SIZE];
+        if (rva > UINT32_MAX ||
+            !pe_rva_to_file_offset(image, source->size, (uint32_t)rva, DESCRIPTOR_SIZE, &at))
+            return STATUS_INVALID_IMAGE_FORMAT;
+        if (!pe_cursor_get(&cursor, at, descriptor, DESCRIPTOR_SIZE))
+            return STATUS_IN_PAGE_ERROR;
+        uint32_t name_rva = le32(descriptor + DESCRIPTOR_NAME);
+        if (name_rva == 0 || le32(descriptor + DESCRIPTOR_FIRST_THUNK) == 0)
+            return STATUS_SUCCESS;
+        NTSTATUS status = read_name(&names, image, name_rva, name);
+        if (!NT_SUCCESS(status))
+            return status;
+        visit(name, context);
+    }
 }

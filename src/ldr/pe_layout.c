@@ -11,8 +11,11 @@
  *                                       past a section's raw data, gaps)
  * (1) The pieces never overlap (pe.h invariants (4) and (5)), so the bytes at
  *     an RVA do not depend on the order the pieces are copied in.
- * (2) No copy reads outside file[0 .. file_size), even when image was parsed
- *     from another buffer: every range is clamped to file_size.
+ * (2) No copy reads outside [0, source->size), even when image was parsed
+ *     from another file: every range is clamped to the source's size.
+ * (3) A range reads only the pieces that overlap it, found by binary search
+ *     (first_ending_after): reading a page costs its own bytes, not the
+ *     table's.
  */
 #include <string.h>
 
@@ -26,60 +29,108 @@ static uint32_t section_data(const struct pe_image *image, const struct pe_secti
     return section->raw_size < span ? section->raw_size : span;
 }
 
+static unsigned section_count(const struct pe_image *image)
+{
+    return image->section_count < PE_MAX_SECTIONS ? image->section_count : PE_MAX_SECTIONS;
+}
+
+/* The index of the first section that ends after rva (section_count when
+   none does): a binary search, the sections being sorted and apart. */
+static unsigned first_ending_after(const struct pe_image *image, uint32_t rva)
+{
+    unsigned lo = 0, hi = section_count(image);
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        const struct pe_section *s = &image->sections[mid];
+        if ((uint64_t)s->virtual_address + pe_section_span(image, s) <= rva)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The section whose span holds rva, or NULL. */
+static const struct pe_section *section_at(const struct pe_image *image, uint32_t rva)
+{
+    unsigned i = first_ending_after(image, rva);
+    if (i == section_count(image) || rva < image->sections[i].virtual_address)
+        return NULL;
+    return &image->sections[i];
+}
+
+uint32_t pe_file_run(const struct pe_image *image, uint64_t file_size, uint32_t rva,
+                     uint32_t *offset)
+{
+    uint64_t from, end; /* file offsets */
+    if (rva < image->size_of_headers) {
+        from = rva;
+        end = image->size_of_headers;
+    } else {
+        const struct pe_section *s = section_at(image, rva);
+        if (s == NULL || rva - s->virtual_address >= section_data(image, s))
+            return 0;
+        from = (uint64_t)s->raw_offset + (rva - s->virtual_address);
+        end = (uint64_t)s->raw_offset + section_data(image, s);
+    }
+    if (end > file_size)
+        end = file_size;
+    if (from >= end)
+        return 0;
+    *offset = (uint32_t)from;
+    return (uint32_t)(end - from);
+}
+
 bool pe_rva_to_file_offset(const struct pe_image *image, uint64_t file_size, uint32_t rva,
                            uint32_t length, uint32_t *offset)
 {
-    uint64_t end = (uint64_t)rva + length;
-    if (end <= image->size_of_headers && end <= file_size) {
-        *offset = rva;
-        return true;
-    }
-    for (unsigned i = 0; i < image->section_count && i < PE_MAX_SECTIONS; i++) {
-        const struct pe_section *s = &image->sections[i];
-        if (rva < s->virtual_address || end > (uint64_t)s->virtual_address + section_data(image, s))
-            continue;
-        uint64_t at = (uint64_t)s->raw_offset + (rva - s->virtual_address);
-        if (at + length > file_size)
-            return false;
-        *offset = (uint32_t)at;
-        return true;
-    }
-    return false;
+    uint32_t at = 0, run = pe_file_run(image, file_size, rva, &at);
+    if (run == 0 || run < length)
+        return false;
+    *offset = at;
+    return true;
 }
 
-/* Copies the part of file[from .. from + size), shown at RVA base, that falls
+/* Reads the part of file[from .. from + size), shown at RVA base, that falls
    within [rva, rva + length) into out (which stands for that RVA range). */
-static void copy_piece(const uint8_t *file, uint64_t file_size, uint64_t from, uint64_t size,
+static bool copy_piece(const struct pe_source *source, uint64_t from, uint64_t size,
                        uint64_t base, uint32_t rva, uint32_t length, uint8_t *out)
 {
-    if (from >= file_size)
-        return;
-    if (size > file_size - from)
-        size = file_size - from;
+    if (from >= source->size)
+        return true;
+    if (size > source->size - from)
+        size = source->size - from;
     uint64_t lo = base > rva ? base : rva;
     uint64_t hi = base + size < (uint64_t)rva + length ? base + size : (uint64_t)rva + length;
-    if (lo < hi)
-        memcpy(out + (lo - rva), file + from + (lo - base), (size_t)(hi - lo));
+    if (lo >= hi)
+        return true;
+    return source->read(source->context, from + (lo - base), out + (lo - rva),
+                        (uint32_t)(hi - lo));
 }
 
-void pe_read_range(const uint8_t *file, uint64_t file_size, const struct pe_image *image,
-                   uint32_t rva, uint32_t length, uint8_t *out)
+bool pe_read_range(const struct pe_source *source, const struct pe_image *image, uint32_t rva,
+                   uint32_t length, uint8_t *out)
 {
     memset(out, 0, length);
-    copy_piece(file, file_size, 0, image->size_of_headers, 0, rva, length, out);
-    for (unsigned i = 0; i < image->section_count && i < PE_MAX_SECTIONS; i++) {
+    if (!copy_piece(source, 0, image->size_of_headers, 0, rva, length, out))
+        return false;
+    unsigned count = section_count(image);
+    for (unsigned i = first_ending_after(image, rva);
+         i < count && image->sections[i].virtual_address < (uint64_t)rva + length; i++) {
         const struct pe_section *s = &image->sections[i];
-        copy_piece(file, file_size, s->raw_offset, section_data(image, s), s->virtual_address,
-                   rva, length, out);
+        if (!copy_piece(source, s->raw_offset, section_data(image, s), s->virtual_address, rva,
+                        length, out))
+            return false;
     }
+    return true;
 }
 
 /* Windows: the in-page read of an image page (MiResolveMappedFileFault,
    the prototype PTE's subsection) */
-void pe_read_page(const uint8_t *file, uint64_t file_size, const struct pe_image *image,
+bool pe_read_page(const struct pe_source *source, const struct pe_image *image,
                   uint32_t page_rva, uint8_t page[PE_PAGE_SIZE])
 {
-    pe_read_range(file, file_size, image, page_rva, PE_PAGE_SIZE, page);
+    return pe_read_range(source, image, page_rva, PE_PAGE_SIZE, page);
 }
 
 /* Windows: MiGetImageProtection. A writable section is copy-on-write unless

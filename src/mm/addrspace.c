@@ -48,8 +48,8 @@ static void copy_kernel_entries(struct mm *mm, const uint64_t *tables)
             if (va < mm->system_range_start)
                 continue;
             uint64_t offset = (uint64_t)i * fmt->pte_size;
-            uint8_t *from = phys_address(&mm->cpu->phys, (system[k] << PAGE_SHIFT) + offset);
-            uint8_t *to = phys_address(&mm->cpu->phys, (tables[k] << PAGE_SHIFT) + offset);
+            const uint8_t *from = mi_frame(mm, system[k]) + offset; /* a PDPTE: untrusted */
+            uint8_t *to = mi_frame_for_write(mm, tables[k]) + offset;
             mm_store(to, fmt->pte_size, mm_load(from, fmt->pte_size));
         }
     }

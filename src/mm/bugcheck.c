@@ -19,6 +19,9 @@
  *     frozen state; the services refuse every later call
  *     (STATUS_SHUTDOWN_IN_PROGRESS, ke_machine_running in ke/machine.h).
  * (3) Nothing here follows a link: a bad value is reported, not used.
+ * (4) The notify routine runs once, at the moment of the first bug check,
+ *     before the operation that found the corruption goes on; it must not
+ *     call back into the machine except to read it.
  */
 #include "mm/mm.h"
 
@@ -33,6 +36,8 @@ void mm_bug_check(const struct mm *mm, uint32_t code, uint64_t p1, uint64_t p2, 
     b->parameters[1] = p2;
     b->parameters[2] = p3;
     b->parameters[3] = p4;
+    if (b->notify)
+        b->notify(b->notify_context);
 }
 
 bool mi_check_pfn(const struct mm *mm, uint64_t pfn)

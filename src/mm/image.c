@@ -6,10 +6,15 @@
  *
  * (1) Every page starts as a subsection PTE carrying its section's
  *     protection (pe_section_protection: .text EXECUTE_READ, .rdata
- *     READONLY, .data WRITECOPY, the headers READONLY); a page is read on
- *     its first fault from the file bytes kept at creation, relocated for
- *     the control area's base (the headers' ImageBase says that base), and
- *     then shared by every process that maps the image there.
+ *     READONLY, .data WRITECOPY, the headers READONLY); a page is read from
+ *     the file (the control area's file object) on its first fault,
+ *     relocated for the control area's base (the headers' ImageBase says
+ *     that base), and then shared by every process that maps the image
+ *     there. The control area keeps no copy of the file: the host cost of
+ *     an image is its headers, its relocation index and its resident pages.
+ * (5) Creation reads the headers (PE_HEADER_BYTES at most) and walks the
+ *     relocation directory once, through bounded reads; the index it builds
+ *     (pe_relocs) lets each page's fault read only that page's blocks.
  * (2) ASLR: an image with DYNAMIC_BASE and relocations gets a base once per
  *     boot: a DLL file the next free slot below MM_DLL_BASE_32 / _64 less
  *     the machine's image bias (MiImageBias, from the seeded generator),
@@ -17,11 +22,12 @@
  *     is loaded again this boot (mm->image_bases); an EXE its preferred base
  *     less (bias + 1) * 64 KB. Other images keep their ImageBase.
  * (3) A view mapped elsewhere than the control area's base (the base was
- *     taken in that process) gets private pages, each relocated for the
- *     view's own base on its first touch, as the loader's relocation pass
- *     leaves them; its VAD charges commit for every page (view.c (4)).
+ *     taken in that process, or is 0, where no view can start) gets private
+ *     pages, each relocated for the view's own base on its first touch, as
+ *     the loader's relocation pass leaves them; its VAD charges commit for
+ *     every page (view.c (4)), and the map is STATUS_IMAGE_NOT_AT_BASE.
  * (4) Creation changes nothing when it fails: the control area, its pool
- *     run and the file's bytes go again.
+ *     run and the relocation index go again.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,15 +35,44 @@
 #include "io/io.h"
 #include "mm/section.h"
 
-#define MM_MAX_IMAGE_FILE (256ull << 20) /* bytes ntmm reads of an image file */
+#define MM_MAX_IMAGE_FILE 0xFFFFFFFFull /* ImageFileSize is a ULONG */
 
 void mi_free_image(struct mm_control_area *ca)
 {
     if (!ca->image_info)
         return;
-    free(ca->image_info->file);
+    free(ca->image_info->relocs.blocks);
     free(ca->image_info);
     ca->image_info = NULL;
+}
+
+/* (1) The file's bytes as the image reads them (Windows: IoPageRead of the
+ * image's file object): pages a data section of the file holds are newer
+ * than the file (the cache manager's view, section.h (3)). */
+static bool read_image_file(const void *context, uint64_t offset, uint8_t *out,
+                            uint32_t length)
+{
+    const struct mm_control_area *ca = context;
+    if (!length)
+        return true;
+    if (!NT_SUCCESS(io_page_read(ca->file, offset, out, length)))
+        return false;
+    uint64_t end = offset + length;
+    for (uint64_t page = offset >> PAGE_SHIFT; page << PAGE_SHIFT < end; page++) {
+        const uint8_t *cached = mm_resident_file_page(ca->mm, (uint64_t)ca->file->dev,
+                                                      (uint64_t)ca->file->ino, page);
+        if (!cached)
+            continue;
+        uint64_t lo = page << PAGE_SHIFT > offset ? page << PAGE_SHIFT : offset;
+        uint64_t hi = (page + 1) << PAGE_SHIFT < end ? (page + 1) << PAGE_SHIFT : end;
+        memcpy(out + (lo - offset), cached + (lo & (PAGE_SIZE - 1)), hi - lo);
+    }
+    return true;
+}
+
+static struct pe_source image_source(const struct mm_control_area *ca)
+{
+    return (struct pe_source){ ca->image_info->file_size, read_image_file, ca };
 }
 
 static struct mm_control_area *image_control_area(struct mm *mm, const struct io_file *file)
@@ -86,48 +121,58 @@ static uint64_t aslr_base(struct mm *mm, const struct io_file *file, const struc
     return pe->image_base > delta + 0x10000 ? pe->image_base - delta : pe->image_base;
 }
 
-/* The file's bytes (4 GB at most, like Windows' image files). */
-static NTSTATUS read_file(struct mm *mm, struct io_file *file, struct mm_image *image)
+/* (5): the headers, read and parsed (4 GB at most, like Windows' image
+ * files). */
+static NTSTATUS read_headers(struct mm_control_area *ca)
 {
-    uint64_t size;
-    NTSTATUS st = io_file_size(file, &size);
+    struct mm_image *image = ca->image_info;
+    NTSTATUS st = io_file_size(ca->file, &image->file_size);
     if (!NT_SUCCESS(st))
         return st;
-    if (!size)
+    if (!image->file_size)
         return STATUS_INVALID_FILE_FOR_SECTION;
-    if (size > MM_MAX_IMAGE_FILE)
+    if (image->file_size > MM_MAX_IMAGE_FILE)
         return STATUS_INVALID_IMAGE_FORMAT;
-    image->file = mm_host_alloc(mm, size);
-    if (!image->file)
+    uint8_t *head = mm_host_alloc(ca->mm, PE_HEADER_BYTES);
+    if (!head)
         return STATUS_NO_MEMORY;
-    image->file_size = size;
-    st = io_page_read(file, 0, image->file, size);
-    /* pages a data section of the file holds are newer than the file (the
-     * cache manager's view, section.h (3)) */
-    for (uint64_t at = 0; NT_SUCCESS(st) && at < size; at += PAGE_SIZE) {
-        const uint8_t *cached = mm_resident_file_page(mm, (uint64_t)file->dev, (uint64_t)file->ino,
-                                                      at >> PAGE_SHIFT);
-        if (cached)
-            memcpy(image->file + at, cached, size - at < PAGE_SIZE ? size - at : PAGE_SIZE);
-    }
-    if (NT_SUCCESS(st) && (size < 2 || image->file[0] != 'M' || image->file[1] != 'Z'))
+    struct pe_source source = image_source(ca);
+    uint64_t head_size;
+    st = pe_parse_source(&source, head, &head_size, &image->pe);
+    if (st == STATUS_INVALID_IMAGE_FORMAT && (head_size < 2 || head[0] != 'M' || head[1] != 'Z'))
         st = STATUS_INVALID_IMAGE_NOT_MZ;
-    if (NT_SUCCESS(st))
-        st = pe_parse(image->file, size, &image->pe);
+    free(head);
+    return st;
+}
+
+/* (5): the relocation index, for an image that can move. */
+static NTSTATUS index_relocations(struct mm_control_area *ca)
+{
+    struct mm_image *image = ca->image_info;
+    struct pe_source source = image_source(ca);
+    uint64_t count;
+    NTSTATUS st = pe_reloc_scan(&source, &image->pe, NULL, &count);
+    if (!NT_SUCCESS(st) || !count)
+        return st;
+    if (count > SIZE_MAX / sizeof *image->relocs.blocks)
+        return STATUS_NO_MEMORY;
+    image->relocs.blocks = mm_host_alloc(ca->mm, (size_t)count * sizeof *image->relocs.blocks);
+    if (!image->relocs.blocks)
+        return STATUS_NO_MEMORY;
+    st = pe_reloc_scan(&source, &image->pe, image->relocs.blocks, &count);
+    image->relocs.count = count;
     return st;
 }
 
 /* The file read and parsed, one this machine can map whose relocations hold
  * before any page needs them. */
-static NTSTATUS check_image(struct mm *mm, struct io_file *file, struct mm_image *image)
+static NTSTATUS check_image(struct mm *mm, struct mm_control_area *ca)
 {
-    NTSTATUS st = read_file(mm, file, image);
-    if (NT_SUCCESS(st) && image->pe.pe32_plus && mm->cpu->fmt->arch != NTMM_ARCH_X64)
+    NTSTATUS st = read_headers(ca);
+    if (NT_SUCCESS(st) && ca->image_info->pe.pe32_plus && mm->cpu->fmt->arch != NTMM_ARCH_X64)
         st = STATUS_INVALID_IMAGE_FORMAT; /* a 64-bit image on a 32-bit machine */
-    if (NT_SUCCESS(st) && can_move(&image->pe)) {
-        uint8_t page[PAGE_SIZE] = { 0 };
-        st = pe_relocate_page(image->file, image->file_size, &image->pe, 0, 0x10000, page);
-    }
+    if (NT_SUCCESS(st))
+        st = index_relocations(ca);
     return st;
 }
 
@@ -180,8 +225,8 @@ NTSTATUS mm_create_image_section(struct mm *mm, struct io_file *file, struct mm_
         if (!ca)
             return STATUS_NO_MEMORY;
         ca->image = true;
-        ca->image_info = mm_host_alloc(mm, sizeof *ca->image_info);
-        NTSTATUS st = ca->image_info ? check_image(mm, file, ca->image_info) : STATUS_NO_MEMORY;
+        ca->image_info = mm_host_alloc(mm, sizeof *ca->image_info); /* zeroed */
+        NTSTATUS st = ca->image_info ? check_image(mm, ca) : STATUS_NO_MEMORY;
         if (NT_SUCCESS(st))
             st = build_subsections(ca);
         if (!NT_SUCCESS(st)) {
@@ -205,10 +250,12 @@ NTSTATUS mi_read_image_page(const struct mm_control_area *ca, uint64_t page, uin
                             uint8_t *frame)
 {
     const struct mm_image *image = ca->image_info;
+    struct pe_source source = image_source(ca);
     uint32_t rva = (uint32_t)(page << PAGE_SHIFT);
-    pe_read_page(image->file, image->file_size, &image->pe, rva, frame);
+    if (!pe_read_page(&source, &image->pe, rva, frame))
+        return STATUS_IN_PAGE_ERROR;
     if (!page && base != image->pe.image_base)
-        pe_rebase_headers(image->file, image->file_size, &image->pe, base, frame);
-    return pe_relocate_page(image->file, image->file_size, &image->pe, rva,
+        pe_rebase_headers(&image->pe, base, frame);
+    return pe_relocate_page(&source, &image->pe, &image->relocs, rva,
                             (int64_t)(base - image->pe.image_base), frame);
 }

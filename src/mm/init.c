@@ -192,17 +192,6 @@ static void boot_symbols(struct mm *mm, enum ntmm_arch arch)
     }
 }
 
-uint64_t mm_symbol_word(const struct mm *mm, enum mm_symbol sym)
-{
-    return mm_load(mm_symbol_host(mm, sym), mm->pfn_layout->word);
-}
-
-void mm_set_symbol_word(struct mm *mm, enum mm_symbol sym, uint64_t v)
-{
-    if (!mm_stopped(mm)) /* bugcheck.c (2) */
-        mm_store(mm_symbol_host(mm, sym), mm->pfn_layout->word, v);
-}
-
 /* MMPFNLIST heads: empty, named; the ROM list carries StandbyPageList as its
  * ListName, as Windows initialises it. MmPageLocationList points at the six. */
 static void boot_lists(struct mm *mm)

@@ -172,6 +172,8 @@ struct mm_fault_injector {
 struct mm_bug_check {
     uint32_t code;           /* 0 while the machine runs */
     uint64_t parameters[4];
+    void (*notify)(void *context); /* told once, when the machine stops (ke: callbacks) */
+    void *notify_context;
     uint64_t scratch[PAGE_SIZE / 8];
 };
 
@@ -252,27 +254,143 @@ static inline void mm_store(uint8_t *p, unsigned width, uint64_t v)
     }
 }
 
+/* ---- bugcheck.c: corrupted kernel structures stop the machine ---- */
+/* Bug check codes and the parameter 1 values the memory manager uses. */
+#define BUGCODE_BAD_POOL_HEADER 0x19u
+#define BUGCODE_MEMORY_MANAGEMENT 0x1Au
+#define MM_BUGCHECK_CORRUPT_PTE 0x411u          /* p2: PTE address, p3: contents */
+#define BUGCODE_PFN_LIST_CORRUPT 0x4Eu
+#define MM_BUGCHECK_LIST_HEAD 0x1u              /* p2: the head's link, p3: MmAvailablePages */
+#define MM_BUGCHECK_LIST_ENTRY 0x2u             /* p2: the entry, p3: highest page, p4: its ReferenceCount */
+#define MM_BUGCHECK_SHARE_COUNT 0x7u            /* p2: PFN, p3: its ShareCount */
+#define MM_BUGCHECK_PFN 0x99u                   /* p2: PFN, p3: highest page */
+#define BUGCODE_PAGE_FAULT_IN_NONPAGED_AREA 0x50u /* p1: address, p2: 0 read, 1 write */
+
+/* Windows: KeBugCheckEx, as the memory manager calls it. The first call
+ * stops the machine (bugcheck.c (1)); later ones change nothing. */
+void mm_bug_check(const struct mm *mm, uint32_t code, uint64_t p1, uint64_t p2, uint64_t p3,
+                  uint64_t p4);
+static inline bool mm_stopped(const struct mm *mm)
+{
+    return mm->bug_check->code != 0;
+}
+/* True if pfn names a frame of RAM; if not, the machine stops with
+ * PFN_LIST_CORRUPT (0x99). For PFNs the memory manager read from
+ * simulated memory, before it forms a host address from one. */
+bool mi_check_pfn(const struct mm *mm, uint64_t pfn);
+
 /* ---- pfn.c: the PFN database, read and written in place ---- */
 const struct pfn_layout *pfn_layout_for(enum ntmm_arch arch);
 
+/* The fields of one _MMPFN, through the architecture's layout. A PFN read
+ * from simulated memory may be anything: one beyond RAM stops the machine
+ * (mi_check_pfn) and reads and writes the scratch page; once stopped, no
+ * store reaches simulated memory (bugcheck.c (2)). Inline: every list
+ * operation and fault goes through them. */
+static inline const uint8_t *pfn_entry(const struct mm *mm, uint64_t pfn)
+{
+    if (pfn < mm->frames)
+        return mm->pfn_host + pfn * mm->pfn_layout->size;
+    mi_check_pfn(mm, pfn);
+    return (const uint8_t *)mm->bug_check->scratch;
+}
 
-uint64_t pfn_flink(const struct mm *mm, uint64_t pfn);       /* u1 */
-void pfn_set_flink(struct mm *mm, uint64_t pfn, uint64_t v);
-uint64_t pfn_blink(const struct mm *mm, uint64_t pfn);       /* u2 */
-void pfn_set_blink(struct mm *mm, uint64_t pfn, uint64_t v);
-#define pfn_share_count pfn_blink                            /* u2 of an active page */
+static inline uint64_t pfn_field(const struct mm *mm, uint64_t pfn, unsigned offset,
+                                 unsigned width)
+{
+    return mm_load(pfn_entry(mm, pfn) + offset, width);
+}
+
+static inline void pfn_set_field(struct mm *mm, uint64_t pfn, unsigned offset, unsigned width,
+                                 uint64_t v)
+{
+    const uint8_t *e = pfn_entry(mm, pfn);
+    mm_store(mm_stopped(mm) ? (uint8_t *)mm->bug_check->scratch : (uint8_t *)e + offset, width, v);
+}
+
+static inline uint64_t pfn_flink(const struct mm *mm, uint64_t pfn) /* u1 */
+{
+    return pfn_field(mm, pfn, mm->pfn_layout->u1, mm->pfn_layout->word);
+}
+
+static inline void pfn_set_flink(struct mm *mm, uint64_t pfn, uint64_t v)
+{
+    pfn_set_field(mm, pfn, mm->pfn_layout->u1, mm->pfn_layout->word, v);
+}
+
+static inline uint64_t pfn_blink(const struct mm *mm, uint64_t pfn) /* u2 */
+{
+    return pfn_field(mm, pfn, mm->pfn_layout->u2, mm->pfn_layout->word);
+}
+
+static inline void pfn_set_blink(struct mm *mm, uint64_t pfn, uint64_t v)
+{
+    pfn_set_field(mm, pfn, mm->pfn_layout->u2, mm->pfn_layout->word, v);
+}
+
+#define pfn_share_count pfn_blink /* u2 of an active page */
 #define pfn_set_share_count pfn_set_blink
-uint64_t pfn_pte_address(const struct mm *mm, uint64_t pfn);
-void pfn_set_pte_address(struct mm *mm, uint64_t pfn, uint64_t v);
-unsigned pfn_reference_count(const struct mm *mm, uint64_t pfn);
-void pfn_set_reference_count(struct mm *mm, uint64_t pfn, unsigned v);
-unsigned pfn_e1(const struct mm *mm, uint64_t pfn, unsigned pos, unsigned width);
-void pfn_set_e1(struct mm *mm, uint64_t pfn, unsigned pos, unsigned width, unsigned v);
-uint64_t pfn_original_pte(const struct mm *mm, uint64_t pfn);
-void pfn_set_original_pte(struct mm *mm, uint64_t pfn, uint64_t v);
-uint64_t pfn_pte_frame(const struct mm *mm, uint64_t pfn);
-void pfn_set_pte_frame(struct mm *mm, uint64_t pfn, uint64_t v);
-uint64_t pfn_u4(const struct mm *mm, uint64_t pfn);         /* the whole of u4 */
+
+static inline uint64_t pfn_pte_address(const struct mm *mm, uint64_t pfn)
+{
+    return pfn_field(mm, pfn, mm->pfn_layout->pte_address, mm->pfn_layout->word);
+}
+
+static inline void pfn_set_pte_address(struct mm *mm, uint64_t pfn, uint64_t v)
+{
+    pfn_set_field(mm, pfn, mm->pfn_layout->pte_address, mm->pfn_layout->word, v);
+}
+
+static inline unsigned pfn_reference_count(const struct mm *mm, uint64_t pfn)
+{
+    return (unsigned)pfn_field(mm, pfn, mm->pfn_layout->u3 + 2, 2);
+}
+
+static inline void pfn_set_reference_count(struct mm *mm, uint64_t pfn, unsigned v)
+{
+    pfn_set_field(mm, pfn, mm->pfn_layout->u3 + 2, 2, v);
+}
+
+static inline unsigned pfn_e1(const struct mm *mm, uint64_t pfn, unsigned pos, unsigned width)
+{
+    uint64_t flags = pfn_field(mm, pfn, mm->pfn_layout->u3, 2);
+    return (unsigned)((flags >> pos) & ((1u << width) - 1));
+}
+
+static inline void pfn_set_e1(struct mm *mm, uint64_t pfn, unsigned pos, unsigned width,
+                              unsigned v)
+{
+    uint64_t mask = ((1ull << width) - 1) << pos;
+    uint64_t flags = pfn_field(mm, pfn, mm->pfn_layout->u3, 2);
+    pfn_set_field(mm, pfn, mm->pfn_layout->u3, 2, (flags & ~mask) | (((uint64_t)v << pos) & mask));
+}
+
+static inline uint64_t pfn_original_pte(const struct mm *mm, uint64_t pfn)
+{
+    return pfn_field(mm, pfn, mm->pfn_layout->original_pte, mm->pfn_layout->original_pte_size);
+}
+
+static inline void pfn_set_original_pte(struct mm *mm, uint64_t pfn, uint64_t v)
+{
+    pfn_set_field(mm, pfn, mm->pfn_layout->original_pte, mm->pfn_layout->original_pte_size, v);
+}
+
+static inline uint64_t pfn_u4(const struct mm *mm, uint64_t pfn) /* the whole of u4 */
+{
+    return pfn_field(mm, pfn, mm->pfn_layout->u4, mm->pfn_layout->word);
+}
+
+static inline uint64_t pfn_pte_frame(const struct mm *mm, uint64_t pfn)
+{
+    return pfn_u4(mm, pfn) & ((1ull << mm->pfn_layout->pte_frame_bits) - 1);
+}
+
+static inline void pfn_set_pte_frame(struct mm *mm, uint64_t pfn, uint64_t v)
+{
+    uint64_t mask = (1ull << mm->pfn_layout->pte_frame_bits) - 1;
+    pfn_set_field(mm, pfn, mm->pfn_layout->u4, mm->pfn_layout->word,
+                  (pfn_u4(mm, pfn) & ~mask) | (v & mask));
+}
 
 static inline enum mm_list pfn_location(const struct mm *mm, uint64_t pfn)
 {
@@ -286,10 +404,43 @@ void pfn_initialize_active(struct mm *mm, uint64_t pfn, uint64_t pte_address,
                            uint64_t pte_frame, uint64_t original_pte);
 
 /* ---- pagelist.c: the page lists ---- */
-uint8_t *pagelist_head(const struct mm *mm, unsigned list);
-uint64_t pagelist_total(const struct mm *mm, unsigned list);
-uint64_t pagelist_first(const struct mm *mm, unsigned list);
-uint64_t pagelist_last(const struct mm *mm, unsigned list);
+/* Kernel variables, read and written in simulated memory (init.c); once
+ * stopped, no store reaches them (bugcheck.c (2)). */
+static inline uint8_t *mm_symbol_host(const struct mm *mm, enum mm_symbol sym)
+{
+    return mm->data_host + (mm->symbols[sym].va - mm->data_va);
+}
+
+static inline uint64_t mm_symbol_word(const struct mm *mm, enum mm_symbol sym)
+{
+    return mm_load(mm_symbol_host(mm, sym), mm->pfn_layout->word);
+}
+
+static inline void mm_set_symbol_word(struct mm *mm, enum mm_symbol sym, uint64_t v)
+{
+    if (!mm_stopped(mm))
+        mm_store(mm_symbol_host(mm, sym), mm->pfn_layout->word, v);
+}
+
+static inline uint8_t *pagelist_head(const struct mm *mm, unsigned list)
+{
+    return mm_symbol_host(mm, (enum mm_symbol)(SYM_MmZeroedPageListHead + list));
+}
+
+static inline uint64_t pagelist_total(const struct mm *mm, unsigned list)
+{
+    return mm_load(pagelist_head(mm, list), mm->pfn_layout->word);
+}
+
+static inline uint64_t pagelist_first(const struct mm *mm, unsigned list)
+{
+    return mm_load(pagelist_head(mm, list) + mm->pfn_layout->list_flink, mm->pfn_layout->word);
+}
+
+static inline uint64_t pagelist_last(const struct mm *mm, unsigned list)
+{
+    return mm_load(pagelist_head(mm, list) + mm->pfn_layout->list_blink, mm->pfn_layout->word);
+}
 void pagelist_insert_tail(struct mm *mm, enum mm_list list, uint64_t pfn);
 void pagelist_unlink(struct mm *mm, uint64_t pfn);
 uint64_t pagelist_remove_head(struct mm *mm, enum mm_list list);
@@ -317,30 +468,6 @@ void *mm_host_alloc(struct mm *mm, size_t size);
 /* realloc under the same rule; on failure ptr is untouched. */
 void *mm_host_realloc(struct mm *mm, void *ptr, size_t size);
 
-/* ---- bugcheck.c: corrupted kernel structures stop the machine ---- */
-/* Bug check codes and the parameter 1 values the memory manager uses. */
-#define BUGCODE_BAD_POOL_HEADER 0x19u
-#define BUGCODE_MEMORY_MANAGEMENT 0x1Au
-#define MM_BUGCHECK_CORRUPT_PTE 0x411u          /* p2: PTE address, p3: contents */
-#define BUGCODE_PFN_LIST_CORRUPT 0x4Eu
-#define MM_BUGCHECK_LIST_HEAD 0x1u              /* p2: the head's link, p3: MmAvailablePages */
-#define MM_BUGCHECK_LIST_ENTRY 0x2u             /* p2: the entry, p3: highest page, p4: its ReferenceCount */
-#define MM_BUGCHECK_SHARE_COUNT 0x7u            /* p2: PFN, p3: its ShareCount */
-#define MM_BUGCHECK_PFN 0x99u                   /* p2: PFN, p3: highest page */
-#define BUGCODE_PAGE_FAULT_IN_NONPAGED_AREA 0x50u /* p1: address, p2: 0 read, 1 write */
-
-/* Windows: KeBugCheckEx, as the memory manager calls it. The first call
- * stops the machine (bugcheck.c (1)); later ones change nothing. */
-void mm_bug_check(const struct mm *mm, uint32_t code, uint64_t p1, uint64_t p2, uint64_t p3,
-                  uint64_t p4);
-static inline bool mm_stopped(const struct mm *mm)
-{
-    return mm->bug_check->code != 0;
-}
-/* True if pfn names a frame of RAM; if not, the machine stops with
- * PFN_LIST_CORRUPT (0x99). For PFNs the memory manager read from
- * simulated memory, before it forms a host address from one. */
-bool mi_check_pfn(const struct mm *mm, uint64_t pfn);
 /* A frame's bytes for reading, or the scratch page if pfn is not RAM (the
  * machine stops); for writing, the scratch page too once it has stopped. */
 const uint8_t *mi_frame(const struct mm *mm, uint64_t pfn);
@@ -358,13 +485,6 @@ void mm_system_layout_for(const struct ntmm_config *config, struct mm_system_lay
  * fresh (all zero). */
 NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, const struct ntmm_config *config);
 
-/* Kernel variables, read and written in simulated memory. */
-static inline uint8_t *mm_symbol_host(const struct mm *mm, enum mm_symbol sym)
-{
-    return mm->data_host + (mm->symbols[sym].va - mm->data_va);
-}
-uint64_t mm_symbol_word(const struct mm *mm, enum mm_symbol sym);
-void mm_set_symbol_word(struct mm *mm, enum mm_symbol sym, uint64_t v);
 
 /* ---- pagetable.c: visiting and building the page tables of an address space ---- */
 struct pt_visit {
@@ -407,8 +527,11 @@ void mi_pool_free(struct mm *mm, uint64_t va, uint64_t pages);
  * (write) to write; an edited system PTE that no longer maps it stops the
  * machine with PAGE_FAULT_IN_NONPAGED_AREA and gives the scratch page. */
 uint8_t *mi_pool_host(const struct mm *mm, uint64_t va, bool write);
-/* The frame holding the pool page at va. */
+/* The frame holding the pool page at va; the list's empty value if va is
+ * not a mapped pool page. */
 uint64_t mi_pool_frame(const struct mm *mm, uint64_t va);
+/* Is va on a mapped pool page? (never stops the machine: for the verifier) */
+bool mi_pool_mapped(const struct mm *mm, uint64_t va);
 /* Page tables that map paged pool on this architecture. */
 unsigned mi_pool_table_count(const struct mm *mm);
 

@@ -35,32 +35,12 @@
 
 #include "mm/mm.h"
 
-uint8_t *pagelist_head(const struct mm *mm, unsigned list)
-{
-    return mm_symbol_host(mm, (enum mm_symbol)(SYM_MmZeroedPageListHead + list));
-}
-
 static bool is_list(enum mm_list list)
 {
     return list <= BadPageList;
 }
 
-uint64_t pagelist_total(const struct mm *mm, unsigned list)
-{
-    return mm_load(pagelist_head(mm, list), mm->pfn_layout->word);
-}
-
-uint64_t pagelist_first(const struct mm *mm, unsigned list)
-{
-    return mm_load(pagelist_head(mm, list) + mm->pfn_layout->list_flink, mm->pfn_layout->word);
-}
-
-uint64_t pagelist_last(const struct mm *mm, unsigned list)
-{
-    return mm_load(pagelist_head(mm, list) + mm->pfn_layout->list_blink, mm->pfn_layout->word);
-}
-
-static void set_head(struct mm *mm, unsigned list, unsigned offset, uint64_t v)
+static inline void set_head(struct mm *mm, unsigned list, unsigned offset, uint64_t v)
 {
     if (!mm_stopped(mm)) /* bugcheck.c (2) */
         mm_store(pagelist_head(mm, list) + offset, mm->pfn_layout->word, v);
@@ -68,7 +48,7 @@ static void set_head(struct mm *mm, unsigned list, unsigned offset, uint64_t v)
 
 /* (6) A head's link: MM_EMPTY_LIST, or a frame whose link on that side is
  * MM_EMPTY_LIST (it is the first or the last). */
-static bool head_link_ok(struct mm *mm, unsigned list, uint64_t link, bool first)
+static inline bool head_link_ok(struct mm *mm, unsigned list, uint64_t link, bool first)
 {
     uint64_t empty = mm->pfn_layout->empty;
     bool ok = link == empty ? pagelist_total(mm, list) == 0
@@ -80,12 +60,14 @@ static bool head_link_ok(struct mm *mm, unsigned list, uint64_t link, bool first
     return ok;
 }
 
-/* (6) Both neighbours of an entry on a list point back at it. */
-static bool entry_links_ok(struct mm *mm, uint64_t pfn)
+/* (6) Both neighbours of an entry on a list point back at it; gives its
+ * list and links. */
+static inline bool entry_links_ok(struct mm *mm, uint64_t pfn, enum mm_list *list_out, uint64_t *prev_out,
+                           uint64_t *next_out)
 {
     const struct pfn_layout *l = mm->pfn_layout;
-    enum mm_list list = pfn_location(mm, pfn);
-    uint64_t prev = pfn_blink(mm, pfn), next = pfn_flink(mm, pfn);
+    enum mm_list list = *list_out = pfn_location(mm, pfn);
+    uint64_t prev = *prev_out = pfn_blink(mm, pfn), next = *next_out = pfn_flink(mm, pfn);
     bool ok = is_list(list) &&
               (prev == l->empty ? pagelist_first(mm, list) == pfn
                                 : prev < mm->frames && pfn_flink(mm, prev) == pfn) &&
@@ -107,7 +89,7 @@ uint64_t mm_available_pages(const struct mm *mm)
     return mm_symbol_word(mm, SYM_MmAvailablePages);
 }
 
-static void adjust(struct mm *mm, enum mm_list list, int delta)
+static inline void adjust(struct mm *mm, enum mm_list list, int delta)
 {
     set_head(mm, list, 0, pagelist_total(mm, list) + (uint64_t)(int64_t)delta);
     if (counts_as_available(list))
@@ -137,11 +119,10 @@ void pagelist_insert_tail(struct mm *mm, enum mm_list list, uint64_t pfn)
 void pagelist_unlink(struct mm *mm, uint64_t pfn)
 {
     const struct pfn_layout *l = mm->pfn_layout;
-    if (!mi_check_pfn(mm, pfn) || !entry_links_ok(mm, pfn))
+    enum mm_list list;
+    uint64_t prev, next;
+    if (!mi_check_pfn(mm, pfn) || !entry_links_ok(mm, pfn, &list, &prev, &next))
         return;
-    enum mm_list list = pfn_location(mm, pfn);
-    uint64_t prev = pfn_blink(mm, pfn);
-    uint64_t next = pfn_flink(mm, pfn);
     if (prev == l->empty)
         set_head(mm, list, l->list_flink, next);
     else

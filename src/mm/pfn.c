@@ -18,8 +18,9 @@
  * (2) An Active frame has ReferenceCount >= 1 and ShareCount >= 1, and its
  *     PteFrame page's ShareCount counts it (pfn_initialize_active).
  * (3) A PFN beyond RAM reaches no host address: reads and writes of its
- *     entry go to the scratch page and the machine stops (bugcheck.c); once
- *     stopped, every write does (bugcheck.c (2)).
+ *     entry (the accessors, inline in mm.h) go to the scratch page and the
+ *     machine stops (bugcheck.c); once stopped, every write does
+ *     (bugcheck.c (2)).
  */
 #include <string.h>
 
@@ -57,105 +58,6 @@ const struct pfn_layout *pfn_layout_for(enum ntmm_arch arch)
         return &layout_x64;
     }
     return NULL;
-}
-
-static const uint8_t *entry(const struct mm *mm, uint64_t pfn)
-{
-    if (!mi_check_pfn(mm, pfn))
-        return (const uint8_t *)mm->bug_check->scratch;
-    return mm->pfn_host + pfn * mm->pfn_layout->size;
-}
-
-static uint64_t field(const struct mm *mm, uint64_t pfn, unsigned offset, unsigned width)
-{
-    return mm_load(entry(mm, pfn) + offset, width);
-}
-
-static void set_field(struct mm *mm, uint64_t pfn, unsigned offset, unsigned width, uint64_t v)
-{
-    const uint8_t *e = entry(mm, pfn);
-    mm_store(mm_stopped(mm) ? (uint8_t *)mm->bug_check->scratch : (uint8_t *)e + offset, width, v);
-}
-
-uint64_t pfn_flink(const struct mm *mm, uint64_t pfn)
-{
-    return field(mm, pfn, mm->pfn_layout->u1, mm->pfn_layout->word);
-}
-
-void pfn_set_flink(struct mm *mm, uint64_t pfn, uint64_t v)
-{
-    set_field(mm, pfn, mm->pfn_layout->u1, mm->pfn_layout->word, v);
-}
-
-uint64_t pfn_blink(const struct mm *mm, uint64_t pfn)
-{
-    return field(mm, pfn, mm->pfn_layout->u2, mm->pfn_layout->word);
-}
-
-void pfn_set_blink(struct mm *mm, uint64_t pfn, uint64_t v)
-{
-    set_field(mm, pfn, mm->pfn_layout->u2, mm->pfn_layout->word, v);
-}
-
-uint64_t pfn_pte_address(const struct mm *mm, uint64_t pfn)
-{
-    return field(mm, pfn, mm->pfn_layout->pte_address, mm->pfn_layout->word);
-}
-
-void pfn_set_pte_address(struct mm *mm, uint64_t pfn, uint64_t v)
-{
-    set_field(mm, pfn, mm->pfn_layout->pte_address, mm->pfn_layout->word, v);
-}
-
-unsigned pfn_reference_count(const struct mm *mm, uint64_t pfn)
-{
-    return (unsigned)field(mm, pfn, mm->pfn_layout->u3 + 2, 2);
-}
-
-void pfn_set_reference_count(struct mm *mm, uint64_t pfn, unsigned v)
-{
-    set_field(mm, pfn, mm->pfn_layout->u3 + 2, 2, v);
-}
-
-unsigned pfn_e1(const struct mm *mm, uint64_t pfn, unsigned pos, unsigned width)
-{
-    uint64_t flags = field(mm, pfn, mm->pfn_layout->u3, 2);
-    return (unsigned)((flags >> pos) & ((1u << width) - 1));
-}
-
-void pfn_set_e1(struct mm *mm, uint64_t pfn, unsigned pos, unsigned width, unsigned v)
-{
-    uint64_t mask = ((1ull << width) - 1) << pos;
-    uint64_t flags = field(mm, pfn, mm->pfn_layout->u3, 2);
-    set_field(mm, pfn, mm->pfn_layout->u3, 2, (flags & ~mask) | (((uint64_t)v << pos) & mask));
-}
-
-uint64_t pfn_original_pte(const struct mm *mm, uint64_t pfn)
-{
-    return field(mm, pfn, mm->pfn_layout->original_pte, mm->pfn_layout->original_pte_size);
-}
-
-void pfn_set_original_pte(struct mm *mm, uint64_t pfn, uint64_t v)
-{
-    set_field(mm, pfn, mm->pfn_layout->original_pte, mm->pfn_layout->original_pte_size, v);
-}
-
-uint64_t pfn_pte_frame(const struct mm *mm, uint64_t pfn)
-{
-    uint64_t mask = (1ull << mm->pfn_layout->pte_frame_bits) - 1;
-    return field(mm, pfn, mm->pfn_layout->u4, mm->pfn_layout->word) & mask;
-}
-
-uint64_t pfn_u4(const struct mm *mm, uint64_t pfn)
-{
-    return field(mm, pfn, mm->pfn_layout->u4, mm->pfn_layout->word);
-}
-
-void pfn_set_pte_frame(struct mm *mm, uint64_t pfn, uint64_t v)
-{
-    uint64_t mask = (1ull << mm->pfn_layout->pte_frame_bits) - 1;
-    uint64_t u4 = field(mm, pfn, mm->pfn_layout->u4, mm->pfn_layout->word);
-    set_field(mm, pfn, mm->pfn_layout->u4, mm->pfn_layout->word, (u4 & ~mask) | (v & mask));
 }
 
 /* Windows: MiInitializePfn */

@@ -18,6 +18,10 @@
  *     (a new segment's prototype PTEs start as zero PTEs); it fails with
  *     STATUS_INSUFFICIENT_RESOURCES, and nothing taken, when no run or no
  *     frame is left, as paged pool exhaustion does in Windows.
+ * (3) A pool address taken from simulated memory (a PTE's or a PFN's
+ *     PteAddress) is untrusted: outside paged pool, or on a page whose
+ *     system PTE was edited, the kernel's access stops the machine with
+ *     PAGE_FAULT_IN_NONPAGED_AREA (bugcheck.c) and no host address is formed.
  */
 #include "mm/mm.h"
 
@@ -89,20 +93,36 @@ void mi_pool_free(struct mm *mm, uint64_t va, uint64_t pages)
     free_pages(mm, (va - mm->pool_base) >> PAGE_SHIFT, pages);
 }
 
-uint8_t *mi_pool_host(const struct mm *mm, uint64_t va, bool write)
+/* (3) The frame of the pool page at va, if va is in paged pool and its
+ * system PTE is valid and names RAM; nothing is stopped either way. */
+static bool pool_page_frame(const struct mm *mm, uint64_t va, uint64_t *pfn)
 {
     const struct pte_format *fmt = mm->cpu->fmt;
+    if (va < mm->pool_base || va - mm->pool_base >= (uint64_t)MM_POOL_PAGES * PAGE_SIZE)
+        return false;
     uint64_t raw = mm_load(pool_pte_host(mm, (va - mm->pool_base) >> PAGE_SHIFT), fmt->pte_size);
-    if (!(raw & PTE_HW_VALID)) { /* an edited system PTE: the kernel's own access faults */
+    *pfn = (raw & fmt->pfn_mask) >> PAGE_SHIFT;
+    return (raw & PTE_HW_VALID) && *pfn < mm->frames;
+}
+
+bool mi_pool_mapped(const struct mm *mm, uint64_t va)
+{
+    uint64_t pfn;
+    return pool_page_frame(mm, va, &pfn);
+}
+
+uint8_t *mi_pool_host(const struct mm *mm, uint64_t va, bool write)
+{
+    uint64_t pfn;
+    if (!pool_page_frame(mm, va, &pfn)) { /* an edited PTE: the kernel's own access faults */
         mm_bug_check(mm, BUGCODE_PAGE_FAULT_IN_NONPAGED_AREA, va, write, 0, 0);
         return (uint8_t *)mm->bug_check->scratch + (va & (PAGE_SIZE - 1));
     }
-    return (uint8_t *)mi_frame(mm, (raw & fmt->pfn_mask) >> PAGE_SHIFT) + (va & (PAGE_SIZE - 1));
+    return (uint8_t *)mi_frame(mm, pfn) + (va & (PAGE_SIZE - 1));
 }
 
 uint64_t mi_pool_frame(const struct mm *mm, uint64_t va)
 {
-    const struct pte_format *fmt = mm->cpu->fmt;
-    uint64_t raw = mm_load(pool_pte_host(mm, (va - mm->pool_base) >> PAGE_SHIFT), fmt->pte_size);
-    return (raw & fmt->pfn_mask) >> PAGE_SHIFT;
+    uint64_t pfn;
+    return pool_page_frame(mm, va, &pfn) ? pfn : mm->pfn_layout->empty;
 }

@@ -74,9 +74,9 @@ struct mm_subsection {           /* _SUBSECTION */
 /* An image segment's loader view (Windows keeps it in the segment's
  * _SECTION_IMAGE_INFORMATION and reads pages through the file object). */
 struct mm_image {
-    uint8_t *file;               /* the image file's bytes, read at creation */
-    uint64_t file_size;
+    uint64_t file_size;          /* the image file's size at creation, bytes */
     struct pe_image pe;          /* its headers */
+    struct pe_relocs relocs;     /* its relocation blocks by page (image.c (5)) */
     uint64_t base;               /* where views go: ImageBase, or where ASLR moved it */
 };
 
@@ -93,7 +93,7 @@ struct mm_control_area {         /* _CONTROL_AREA with its _SEGMENT */
     unsigned long mapped_views;  /* NumberOfMappedViews */
     unsigned subsection_count;
     struct mm_subsection *subsections;
-    struct mm_image *image_info;  /* an image's headers and bytes (image.c), else NULL */
+    struct mm_image *image_info;  /* an image's headers and relocations (image.c), else NULL */
     struct mm_control_area *next; /* mm->control_areas */
 };
 
@@ -122,7 +122,8 @@ NTSTATUS mm_create_data_section(struct mm *mm, struct io_file *file, uint64_t si
  * that can move gets its base from ASLR (image.c (2)).
  * STATUS_INVALID_FILE_FOR_SECTION (empty file), STATUS_INVALID_IMAGE_NOT_MZ,
  * STATUS_INVALID_IMAGE_FORMAT (pe_parse, a 64-bit image on a 32-bit
- * machine, bad relocations), STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES. */
+ * machine, bad relocations), STATUS_IN_PAGE_ERROR (the file's read failed),
+ * STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES. */
 NTSTATUS mm_create_image_section(struct mm *mm, struct io_file *file, struct mm_section *section);
 /* Windows: MmCanFileBeTruncated / MmFlushImageSection, reduced: true while
  * a control area (a section or a view; with image, an image's) uses the

@@ -30,7 +30,15 @@
  *     demand zero and zero ones are pagefile-backed; a valid process PTE with
  *     the Prototype bit maps such a frame (section.h (2)), an invalid PTE of
  *     a view points at its own page's prototype PTE; a segment's commit
- *     counts its committed pagefile-backed pages.
+ *     counts its committed pagefile-backed pages;
+ * 11. every pool page in use is mapped (pool.c (1)).
+ *
+ * The checker reads simulated memory as untrusted input (bugcheck.c): it
+ * range-checks every link, frame and pool address before it uses one, and
+ * checks each structure (lists, frames, pool, the System's tables, segments)
+ * before a later check reads through it, stopping at the first failure, so
+ * a corrupt structure is reported, never followed, and checking never stops
+ * the machine.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,7 +79,7 @@ static bool check_list(struct checker *c, unsigned list)
     uint64_t total = pagelist_total(mm, list), count = 0, prev = empty;
     for (uint64_t pfn = pagelist_first(mm, list); pfn != empty; pfn = pfn_flink(mm, pfn)) {
         if (pfn >= mm->frames || count >= total)
-            return fail(c, "list %u: entry %llu after %llu frames breaks the chain or Total %llu",
+            return fail(c, "list %u: entry %llx after %llu frames breaks the chain or Total %llu",
                         list, (unsigned long long)pfn, (unsigned long long)count,
                         (unsigned long long)total);
         if (c->on_list[pfn]++)
@@ -309,6 +317,17 @@ static void check_space_counters(struct checker *c, struct mm_address_space *as)
              (unsigned long long)as->working_set_pages, (unsigned long long)c->resident);
 }
 
+/* Check 11: every pool page in use is mapped by a valid system PTE naming
+ * RAM (pool.c (1)), before anything reads prototype PTEs through it. */
+static void check_pool(struct checker *c)
+{
+    struct mm *mm = c->mm;
+    for (uint64_t i = 0; i < MM_POOL_PAGES && !c->failed; i++)
+        if (mm->pool_used[i] && !mi_pool_mapped(mm, mm->pool_base + i * PAGE_SIZE))
+            fail(c, "pool page %llx is in use but its system PTE maps no RAM",
+                 (unsigned long long)(mm->pool_base + i * PAGE_SIZE));
+}
+
 static void check_address_space(struct checker *c, uint64_t cr3)
 {
     struct pt_visit bad;
@@ -328,8 +347,11 @@ static bool check_proto(struct checker *c, const struct mm_control_area *ca,
     case PTE_KIND_VALID:
     case PTE_KIND_TRANSITION: {
         uint64_t pfn = f.page_frame_number;
+        if (pfn >= mm->frames)
+            return fail(c, "prototype PTE %llx names pfn %llx, beyond RAM",
+                        (unsigned long long)proto_va, (unsigned long long)pfn);
         enum mm_list location = pfn_location(mm, pfn);
-        if (pfn >= mm->frames || !holds_pte(location) ||
+        if (!holds_pte(location) ||
             (f.kind == PTE_KIND_VALID) != (location == ActiveAndValid))
             return fail(c, "prototype PTE %llx names pfn %llx in the wrong state",
                         (unsigned long long)proto_va, (unsigned long long)pfn);
@@ -423,7 +445,10 @@ NTSTATUS mm_verify(struct mm *mm, char *message, size_t size)
         check_list(&c, list);
     if (!c.failed)
         check_frames(&c);
+    check_pool(&c);
     check_address_space(&c, mm->system_cr3);
+    if (!c.failed)
+        check_sections(&c); /* before the views read prototype PTEs */
     c.process = true;
     for (struct mm_address_space *as = mm->spaces; as; as = as->next) {
         c.resident = 0;
@@ -435,8 +460,6 @@ NTSTATUS mm_verify(struct mm *mm, char *message, size_t size)
             fail(&c, "VAD tree of the space at %llx: %s",
                  (unsigned long long)as->directory_table_base, vad_message);
     }
-    if (!c.failed)
-        check_sections(&c);
     if (!c.failed && c.committed + mm->section_commit != mm_symbol_word(mm, SYM_MmTotalCommittedPages))
         fail(&c, "MmTotalCommittedPages %llu, the VADs hold %llu and the segments %llu",
              (unsigned long long)mm_symbol_word(mm, SYM_MmTotalCommittedPages),

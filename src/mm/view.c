@@ -79,10 +79,14 @@ static unsigned proto_protection(const struct mm *mm, const struct pte_fields *p
     return original.protection;
 }
 
-/* image.c (3): an image view away from its control area's base. */
+/* image.c (3): an image view away from its control area's base; an image
+ * based at 0 is never at its base (no view starts below 64 KB). */
 static bool relocated_view(const struct vad *vad)
 {
-    return vad->u.ImageMap && vad->StartingVpn << PAGE_SHIFT != vad->ControlArea->image_info->base;
+    if (!vad->u.ImageMap)
+        return false;
+    uint64_t base = vad->ControlArea->image_info->base;
+    return !base || vad->StartingVpn << PAGE_SHIFT != base;
 }
 
 /* view.c (4): a page is charged if the view was relocated, if it is a
@@ -370,7 +374,7 @@ NTSTATUS mm_map_view(struct mm *mm, struct mm_address_space *as, struct mm_secti
     NTSTATUS moved = STATUS_SUCCESS;
     if (ca->image && !at) {
         at = ca->image_info->base;
-        if (vad_first_overlap(&as->vads, at >> PAGE_SHIFT, (at + bytes - 1) >> PAGE_SHIFT) ||
+        if (!at || vad_first_overlap(&as->vads, at >> PAGE_SHIFT, (at + bytes - 1) >> PAGE_SHIFT) ||
             at + bytes - 1 > highest) {
             if (!ca->image_info->pe.reloc_size ||
                 (ca->image_info->pe.characteristics & PE_FILE_RELOCS_STRIPPED))

@@ -1,45 +1,14 @@
 /*
- * main.c — the ntmm program: parse the command line, boot the machine with
- * its first process ("ntmm.exe", made current), run the -e chunks, the
- * script or the REPL, then tear everything down.
+ * main.c — the ntmm program: parse the command line, boot the session's
+ * machine (session.c), run the -e chunks, the script or the REPL, then tear
+ * everything down.
  *
  * Exit status: 0 success, 1 a Lua error (or a machine that failed to boot),
  * 2 a bad command line or configuration.
- *
- * (1) The Lua state is closed before the machine is destroyed: finalizers
- *     may still name processes.
  */
 #include <stdio.h>
 
 #include "shell/shell.h"
-
-/* Boots the machine and the first process; the status to exit with, or -1. */
-static int boot(struct shell *shell, const struct shell_options *options)
-{
-    char message[256];
-    if (!NT_SUCCESS(ntmm_config_validate(&options->config, message, sizeof message))) {
-        fprintf(stderr, "ntmm: %s\n", message);
-        return 2;
-    }
-    NTSTATUS st = ntmm_machine_create(&options->config, &shell->machine);
-    if (!NT_SUCCESS(st)) {
-        fprintf(stderr, "ntmm: the machine did not boot: %s\n", ntmm_status_name(st));
-        return 1;
-    }
-    struct ntmm_process_options first = {
-        .image_name = "ntmm.exe",
-        .is_64bit = options->config.arch == NTMM_ARCH_X64,
-        .large_address_aware = options->config.arch == NTMM_ARCH_X64, /* 64-bit images are */
-    };
-    struct ntmm_process *process;
-    st = ntmm_process_create(shell->machine, &first, &process);
-    if (!NT_SUCCESS(st)) {
-        fprintf(stderr, "ntmm: no first process: %s\n", ntmm_status_name(st));
-        return 1;
-    }
-    ntmm_set_current_process(process);
-    return -1;
-}
 
 /* The -e chunks, then the script; the exit status. */
 static int run_batch(struct shell *shell, const struct shell_options *o)
@@ -64,7 +33,7 @@ static int session(struct shell *shell, const struct shell_options *o)
     int status = run_batch(shell, o);
     bool batch = o->chunk_count || o->script_index;
     if (status == 0 && (!batch || o->interactive))
-        repl_run(shell);
+        status = repl_run(shell);
     return status;
 }
 
@@ -75,13 +44,10 @@ int main(int argc, char **argv)
     if (parsed != OPTIONS_RUN)
         return parsed == OPTIONS_EXIT_OK ? 0 : 2;
     struct shell shell = { .options = &options, .next_handle = 4 };
-    int status = boot(&shell, &options);
+    int status = shell_boot(&shell);
     if (status < 0)
         status = session(&shell, &options);
-    if (shell.L)
-        lua_close(shell.L);
-    ntmm_set_current_process(NULL);
-    ntmm_machine_destroy(shell.machine);
+    shell_shutdown(&shell);
     fflush(stdout);
     return status;
 }

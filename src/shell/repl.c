@@ -14,7 +14,8 @@
  *     "db, n = ...", "x == 2") is Lua: no debugger command has an "=" or ","
  *     right after its name. A line starting with "!" or "." and a letter is
  *     never Lua, so an unknown one gets the debugger's "Unknown command".
- * (4) Ctrl-C at a terminal's prompt cancels the line (a statement being
+ * (4) .reboot at the prompt starts a new session (session.c (2)).
+ * (5) Ctrl-C at a terminal's prompt cancels the line (a statement being
  *     continued is dropped, "interrupted"); Ctrl-C while a line runs stops
  *     it (limits.c). Neither leaves the REPL.
  */
@@ -43,7 +44,7 @@ static char *read_line(struct repl *r, const char *prompt)
     if (r->terminal) {
         char *line = readline(prompt);
         if (!line && limits_take_interrupt()) {
-            fputc('\n', stdout); /* rule (4): Ctrl-C cancelled the line */
+            fputc('\n', stdout); /* rule (5): Ctrl-C cancelled the line */
             r->cancelled = true;
             return NULL;
         }
@@ -68,13 +69,16 @@ static bool is_blank(const char *line)
     return line[strspn(line, " \t")] == '\0';
 }
 
-static bool is_quit(const char *line)
+static bool is_word(const char *line, const char *word)
 {
     line += strspn(line, " \t");
-    size_t n = strcspn(line, " \t");
-    if (!is_blank(line + n))
-        return false;
-    return (n == 1 && line[0] == 'q') || (n == 4 && !strncmp(line, "quit", 4));
+    size_t n = strlen(word);
+    return strncmp(line, word, n) == 0 && is_blank(line + n);
+}
+
+static bool is_quit(const char *line)
+{
+    return is_word(line, "q") || is_word(line, "quit");
 }
 
 /* Rule (3): a name followed by "=" or ",". */
@@ -209,40 +213,45 @@ static void run_lua(struct repl *r, const char *line)
     fflush(stdout);
 }
 
-/* One line typed at kd>: a debugger command, Lua, or nothing. */
-static void handle_line(struct repl *r, const char *line)
+/* One line typed at kd>: .reboot, a debugger command, Lua, or nothing.
+ * False when the session cannot go on (a reboot that failed). */
+static bool handle_line(struct repl *r, const char *line)
 {
     if (is_blank(line))
-        return;
+        return true;
+    if (is_word(line, ".reboot"))
+        return shell_reboot(r->shell);
     if (is_debugger_syntax(line) || (!is_lua_assignment(line) && tools_is_command(line)))
         run_command(r, line);
     else
         run_lua(r, line);
+    return true;
 }
 
-void repl_run(struct shell *shell)
+int repl_run(struct shell *shell)
 {
     struct repl r = { shell, isatty(STDIN_FILENO) != 0, NULL, false };
-    char *line;
-    for (;;) {
+    char *line = NULL;
+    int status = 0;
+    bool end_of_input = false;
+    while (!status) {
         r.cancelled = false;
         line = read_line(&r, "kd> ");
         if (!line && r.cancelled)
             continue;
-        if (!line)
-            break;
-        if (is_quit(line)) {
+        if ((end_of_input = line == NULL) || is_quit(line)) {
             free(line);
             break;
         }
-        handle_line(&r, line);
+        status = handle_line(&r, line) ? 0 : 1;
         free(r.more);
         r.more = NULL;
         free(line);
     }
     if (r.terminal) {
-        if (!line)
-            fputc('\n', stdout); /* end of input: leave the terminal's prompt on a new line */
+        if (end_of_input)
+            fputc('\n', stdout); /* leave the terminal's prompt on a new line */
         clear_history();
     }
+    return status;
 }

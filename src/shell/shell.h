@@ -55,15 +55,24 @@ struct shell {
     uint64_t deadline_ns;               /* the running chunk's --timeout, monotonic ns */
 };
 
+/* session.c: the machine of a session. shell_boot boots it with its first
+ * process: -1, or the status to exit with (the reason on stderr).
+ * shell_reboot replaces machine and Lua state with new ones (false: the
+ * new machine did not boot; the reason is on stderr). shell_shutdown
+ * closes the Lua state, then destroys the machine. */
+int shell_boot(struct shell *shell);
+bool shell_reboot(struct shell *shell);
+void shell_shutdown(struct shell *shell);
+
 /* lua_env.c: builds the Lua state (libraries, bindings, constants, arg). */
 bool shell_lua_open(struct shell *shell);
 /* Sets each function as a global of its own (lua_env.c rule (2)). */
 void shell_register(lua_State *L, const luaL_Reg *functions);
 struct shell *shell_from_lua(lua_State *L);
 
-/* limits.c: the bounds of a chunk (memory, time, Ctrl-C). limits_open installs them on shell->L
- * right after the state is made; run_chunk brackets each chunk with
- * limits_enter and limits_leave. */
+/* limits.c: the bounds of a chunk (memory, time, Ctrl-C). limits_open
+ * installs them on shell->L right after the state is made; run_chunk
+ * brackets each chunk with limits_enter and limits_leave. */
 uint64_t limits_default_lua_memory(void);
 void limits_open(struct shell *shell);
 void limits_enter(struct shell *shell);
@@ -119,7 +128,7 @@ void run_report(lua_State *L, int status);
 int run_string(lua_State *L, const char *code, const char *name);
 int run_script(lua_State *L, const char *path, int argc, char **argv);
 
-/* repl.c */
-void repl_run(struct shell *shell);
+/* repl.c: the exit status (1: a .reboot whose machine did not boot) */
+int repl_run(struct shell *shell);
 
 #endif

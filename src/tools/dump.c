@@ -12,7 +12,8 @@
  * (1) Displaying changes nothing (tool_read, ntmm_read_physical).
  * (2) An edit writes all of its values or none: every page it touches must
  *     be mapped before the first byte is written (physically, through
- *     ntmm_write_physical, as a debugger writes).
+ *     ntmm_write_physical, as a debugger writes). A stopped machine
+ *     takes no edit (its memory is frozen, mm/bugcheck.c).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -172,6 +173,10 @@ NTSTATUS tool_edit(struct tool_context *context, const char *name, const char *a
             return tool_fail(out, STATUS_INVALID_PARAMETER, "%s: %s does not fit in %u byte%s",
                              name, words[i], unit, unit > 1 ? "s" : "");
     }
+    if (ntmm_machine_bug_check(context->machine, NULL))
+        return tool_fail(out, STATUS_SHUTDOWN_IN_PROGRESS,
+                         "%s: the machine has stopped: its memory stays as the bug check found it",
+                         name);
     size_t size = (n - 1) * unit;
     uint64_t physical[64 * 8];
     for (size_t i = 0; i < size; i++)

@@ -47,6 +47,11 @@ bool tools_is_command(const char *line);
  * symbol. */
 NTSTATUS tools_run(struct tool_context *context, const char *line, struct tool_output *out);
 
+/* The STOP screen of bug check b (analyze.c), as the machine's display
+ * shows it when it stops. */
+void tools_stop_screen(const struct ntmm_machine *machine, const struct ntmm_bug_check *b,
+                       struct tool_output *out);
+
 /* WinDbg's expression syntax: hex by default, 0n for decimal, 0x and 0y
  * prefixes, symbols (MmPfnDatabase, nt!MmPfnDatabase), + - * / and
  * parentheses, and poi(addr) to read a pointer. Returns false with a reason

@@ -15,6 +15,9 @@
 #                         /highentropyva:no
 #   app{32,64}_fixed.exe  /fixed (no relocations, IMAGE_FILE_RELOCS_STRIPPED,
 #                         no DYNAMIC_BASE), the base of app{32,64}.exe
+#   dll{32,64}_zero.dll,  /base:0 /dynamicbase:no (and /fixed:no for the EXE):
+#   app{32,64}_zero.exe   an ImageBase of 0, with relocations
+#   app{32,64}_zero_fixed.exe  /fixed /base:0
 #
 # The executables are /subsystem:console with entry point mainCRTStartup and
 # import from the DLL. What is left to lld-link's defaults: /nxcompat on
@@ -48,4 +51,10 @@ for bits in 32 64; do
         /out:"$out/app${bits}_noaslr.exe" "$out/app$bits.obj" "$lib"
     lld-link $exe /fixed /base:$app_base \
         /out:"$out/app${bits}_fixed.exe" "$out/app$bits.obj" "$lib"
+    lld-link $common /dll /noentry /subsystem:windows /dynamicbase:no /base:0 \
+        /out:"$out/dll${bits}_zero.dll" /implib:"$out/dll${bits}_zero.lib" "$out/dll$bits.obj"
+    lld-link $exe /dynamicbase:no /fixed:no /base:0 \
+        /out:"$out/app${bits}_zero.exe" "$out/app$bits.obj" "$lib"
+    lld-link $exe /fixed /base:0 \
+        /out:"$out/app${bits}_zero_fixed.exe" "$out/app$bits.obj" "$lib"
 done
