@@ -91,13 +91,17 @@ finish() {
     rc=$?
     rm -f "$dir/c/ready"
 }
-"$NTMM" --root "$dir/c" -e "$ready while true do end" >"$dir/out" 2>"$dir/err" </dev/null &
-pid=$!
-wait_ready
-kill -INT "$pid"
-finish
-[ "$rc" -eq 1 ] && head -1 "$dir/err" | grep -qx 'ntmm: (command line):1: interrupted'
-check $? "SIGINT stops a running script: 'interrupted', exit 1"
+for loop in "$ready while true do end" \
+    "coroutine.wrap(function() $ready while true do end end)()" \
+    "coroutine.resume(coroutine.create(function() $ready while true do end end)) while true do end"; do
+    "$NTMM" --root "$dir/c" -e "$loop" >"$dir/out" 2>"$dir/err" </dev/null &
+    pid=$!
+    wait_ready
+    kill -INT "$pid"
+    finish
+    [ "$rc" -eq 1 ] && head -1 "$dir/err" | grep -qx 'ntmm: (command line):1: interrupted' || break
+done
+check $? "SIGINT stops a running script, in a coroutine too: 'interrupted', exit 1"
 mkfifo "$dir/fifo"
 "$NTMM" --root "$dir/c" <"$dir/fifo" >"$dir/out" 2>"$dir/err" &
 pid=$!

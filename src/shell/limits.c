@@ -17,15 +17,17 @@
  * (3) shell->lua_memory_bytes is the sum of the blocks the state holds.
  * (4) The default limit is a quarter of the host's physical memory, at most
  *     LIMITS_DEFAULT_CAP; a host that does not say gets the cap.
- * (5) Every LIMITS_HOOK_COUNT Lua instructions (in every coroutine too) a
- *     count hook raises "interrupted" if SIGINT came since the chunk started,
- *     and "timeout after N s" once the chunk has run its --timeout seconds
- *     (the monotonic clock); both name the line the chunk had reached. The
- *     error unwinds to the chunk's lua_pcall like any other, so the machine
- *     is left as the last finished call left it. Once raised, the hook runs
- *     at every instruction of the thread and of the main thread (coroutines
- *     made later copy it) until the next chunk starts, so a pcall or
- *     coroutine.resume in a loop cannot swallow it.
+ * (5) SIGINT, or the end of a chunk's --timeout seconds (an ITIMER_REAL
+ *     timer, SIGALRM), sets a flag and, while a chunk runs, a count hook on
+ *     the main thread; coroutines carry a hook every LIMITS_HOOK_COUNT
+ *     instructions from their creation. The hook raises "interrupted" or
+ *     "timeout after N s", naming the line the chunk had reached. The error
+ *     unwinds to the chunk's lua_pcall like any other, so the machine is
+ *     left as the last finished call left it. Once raised, the hook runs at
+ *     every instruction of the thread and of the main thread until the next
+ *     chunk starts, so a pcall or coroutine.resume in a loop cannot swallow
+ *     it. Without a signal the main thread runs with no hook: a hook, even a
+ *     count hook, makes Lua 5.4 trap every instruction (twice the time).
  * (6) C code does not run the hook: a long debugger command or machine call
  *     ends first. Lua's pattern matcher (string.find, match, gmatch, gsub)
  *     cannot be stopped at all; pattern.c refuses the matches that could
@@ -33,7 +35,7 @@
  */
 #include <signal.h>
 #include <stdlib.h>
-#include <time.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <lauxlib.h>
@@ -43,7 +45,7 @@
 static const uint64_t LIMITS_DEFAULT_CAP = (uint64_t)4 << 30;
 enum { LIMITS_RESERVE = 64 << 10, LIMITS_HOOK_COUNT = 1000 };
 
-static volatile sig_atomic_t interrupted; /* SIGINT came; rule (5) */
+static volatile sig_atomic_t interrupted, timed_out; /* rule (5) */
 
 uint64_t limits_default_lua_memory(void)
 {
@@ -82,24 +84,32 @@ static size_t between_chunks(const struct shell *shell)
 
 static void limits_hook(lua_State *L, lua_Debug *ar);
 
-static uint64_t monotonic_ns(void)
+/* The main thread while a chunk runs (else NULL): what the signal hooks. */
+static lua_State *volatile running;
+
+/* A one-shot ITIMER_REAL of seconds (0: none). */
+static void set_timer(unsigned seconds)
 {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+    struct itimerval timer = { .it_value = { .tv_sec = (time_t)seconds } };
+    setitimer(ITIMER_REAL, &timer, NULL);
 }
 
 void limits_enter(struct shell *shell)
 {
     shell->lua_memory_ceiling = (size_t)shell->options->lua_memory;
     interrupted = 0;
-    lua_sethook(shell->L, limits_hook, LUA_MASKCOUNT, LIMITS_HOOK_COUNT);
-    if (shell->options->timeout)
-        shell->deadline_ns = monotonic_ns() + (uint64_t)shell->options->timeout * 1000000000u;
+    timed_out = 0;
+    lua_sethook(shell->L, NULL, 0, 0);
+    running = shell->L;
+    if (interrupted) /* a SIGINT before running was set */
+        lua_sethook(shell->L, limits_hook, LUA_MASKCOUNT, 1);
+    set_timer(shell->options->timeout);
 }
 
 void limits_leave(struct shell *shell)
 {
+    set_timer(0);
+    running = NULL;
     shell->lua_memory_ceiling = between_chunks(shell);
 }
 
@@ -111,7 +121,7 @@ static void limits_hook(lua_State *L, lua_Debug *ar)
     if (interrupted) {
         luaL_where(L, 0);
         lua_pushliteral(L, "interrupted");
-    } else if (shell->options->timeout && monotonic_ns() >= shell->deadline_ns) {
+    } else if (timed_out) {
         luaL_where(L, 0);
         lua_pushfstring(L, "timeout after %d s", (int)shell->options->timeout);
     } else {
@@ -130,20 +140,54 @@ bool limits_take_interrupt(void)
     return was;
 }
 
-static void on_interrupt(int signo)
+/* lua_sethook may be called from a signal handler (lua.c does so). */
+static void on_signal(int signo)
 {
-    (void)signo;
-    interrupted = 1;
+    if (signo == SIGINT)
+        interrupted = 1;
+    else
+        timed_out = 1;
+    lua_State *L = running;
+    if (L)
+        lua_sethook(L, limits_hook, LUA_MASKCOUNT, 1);
 }
 
-/* SIGINT sets the flag and interrupted calls go on (SA_RESTART): a REPL
- * reading a pipe keeps reading; libedit's own handler, while it reads a
- * line, passes the signal on to this one. */
-static void catch_interrupt(void)
+/* Interrupted calls go on (SA_RESTART): a REPL reading a pipe keeps
+ * reading; libedit's own handler, while it reads a line, passes SIGINT on
+ * to this one. */
+static void catch_signals(void)
 {
-    struct sigaction action = { .sa_handler = on_interrupt, .sa_flags = SA_RESTART };
+    struct sigaction action = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, NULL);
+    sigaction(SIGALRM, &action, NULL);
+}
+
+/* coroutine.create and coroutine.wrap: Lua's (upvalue 1, run in this frame),
+ * then the new thread gets rule (5)'s hook. wrap's function holds the thread
+ * as its upvalue 1. */
+static int hooked_coroutine(lua_State *L)
+{
+    lua_tocfunction(L, lua_upvalueindex(1))(L);
+    if (lua_type(L, -1) == LUA_TFUNCTION)
+        lua_getupvalue(L, -1, 1);
+    else
+        lua_pushvalue(L, -1);
+    lua_sethook(lua_tothread(L, -1), limits_hook, LUA_MASKCOUNT, LIMITS_HOOK_COUNT);
+    lua_pop(L, 1);
+    return 1;
+}
+
+void limits_bind(lua_State *L)
+{
+    lua_getglobal(L, "coroutine");
+    const char *const names[] = { "create", "wrap" };
+    for (int i = 0; i < 2; i++) {
+        lua_getfield(L, -1, names[i]);
+        lua_pushcclosure(L, hooked_coroutine, 1);
+        lua_setfield(L, -2, names[i]);
+    }
+    lua_pop(L, 1);
 }
 
 /* The limits from here on. The state was made by luaL_newstate (which keeps
@@ -155,5 +199,5 @@ void limits_open(struct shell *shell)
     shell->lua_memory_ceiling = between_chunks(shell);
     shell->lua_memory_bytes = (size_t)lua_gc(L, LUA_GCCOUNT) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB);
     lua_setallocf(L, limits_alloc, shell);
-    catch_interrupt();
+    catch_signals();
 }

@@ -52,7 +52,6 @@ struct shell {
     int next_handle;                    /* the next process handle value to hand out */
     size_t lua_memory_ceiling;          /* bytes the Lua state may hold now (limits.c) */
     size_t lua_memory_bytes;            /* bytes it holds now */
-    uint64_t deadline_ns;               /* the running chunk's --timeout, monotonic ns */
 };
 
 /* session.c: the machine of a session. shell_boot boots it with its first
@@ -71,10 +70,12 @@ void shell_register(lua_State *L, const luaL_Reg *functions);
 struct shell *shell_from_lua(lua_State *L);
 
 /* limits.c: the bounds of a chunk (memory, time, Ctrl-C). limits_open
- * installs them on shell->L right after the state is made; run_chunk
- * brackets each chunk with limits_enter and limits_leave. */
+ * installs them on shell->L right after the state is made, limits_bind
+ * once the coroutine library is open; run_chunk brackets each chunk with
+ * limits_enter and limits_leave. */
 uint64_t limits_default_lua_memory(void);
 void limits_open(struct shell *shell);
+void limits_bind(lua_State *L);
 void limits_enter(struct shell *shell);
 void limits_leave(struct shell *shell);
 bool limits_take_interrupt(void);   /* did SIGINT come since the last call? */
