@@ -24,10 +24,11 @@
  *     "timeout after N s", naming the line the chunk had reached. The error
  *     unwinds to the chunk's lua_pcall like any other, so the machine is
  *     left as the last finished call left it. Once raised, the hook runs at
- *     every instruction of the thread and of the main thread until the next
- *     chunk starts, so a pcall or coroutine.resume in a loop cannot swallow
- *     it. Without a signal the main thread runs with no hook: a hook, even a
- *     count hook, makes Lua 5.4 trap every instruction (twice the time).
+ *     every instruction of the thread and of the main thread (the main
+ *     thread's until the next chunk starts, a coroutine's for its life), so
+ *     a pcall or coroutine.resume in a loop cannot swallow it. Without a
+ *     signal the main thread runs with no hook: a hook, even a count hook,
+ *     makes Lua 5.4 trap every instruction (twice the time).
  * (6) C code does not run the hook: a long debugger command or machine call
  *     ends first. Lua's pattern matcher (string.find, match, gmatch, gsub)
  *     cannot be stopped at all; pattern.c refuses the matches that could
