@@ -105,7 +105,5 @@ void bind_debug(lua_State *L)
         { "hex", l_hex },
         { NULL, NULL },
     };
-    lua_pushglobaltable(L);
-    luaL_setfuncs(L, functions, 0);
-    lua_pop(L, 1);
+    shell_register(L, functions);
 }

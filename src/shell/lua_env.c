@@ -5,6 +5,11 @@
  *
  * (1) arg follows lua(1): arg[0] is the script (or the program when there is
  *     none), arg[1..n] its arguments, negative indices what came before.
+ * (2) Every bound global is a closure of its own, its name as upvalue 1, even
+ *     where aliases share a C function (CreateFile, CreateFileA, CreateFileW):
+ *     Lua names a function in errors and tracebacks by the first global
+ *     holding the same value (package.loaded._G, in hash order), so a shared
+ *     value would be named by any of its aliases, at random.
  */
 #include <lauxlib.h>
 
@@ -18,6 +23,15 @@ struct shell *shell_from_lua(lua_State *L)
     struct shell *shell = lua_touserdata(L, -1);
     lua_pop(L, 1);
     return shell;
+}
+
+void shell_register(lua_State *L, const luaL_Reg *functions)
+{
+    for (; functions->name; functions++) {
+        lua_pushstring(L, functions->name);
+        lua_pushcclosure(L, functions->func, 1);
+        lua_setglobal(L, functions->name);
+    }
 }
 
 static void create_arg_table(lua_State *L, const struct shell_options *o)
@@ -38,6 +52,7 @@ static int open_all(lua_State *L)
     lua_pushlightuserdata(L, shell);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &shell_key);
     sandbox_open(L, shell->options->unsafe, shell->options->config.seed);
+    limits_bind(L);
     bind_constants(L);
     bind_win32(L);
     bind_memory(L);
@@ -57,6 +72,7 @@ bool shell_lua_open(struct shell *shell)
     shell->L = luaL_newstate();
     if (!shell->L)
         return false;
+    limits_open(shell);
     lua_pushcfunction(shell->L, open_all);
     lua_pushlightuserdata(shell->L, shell);
     if (lua_pcall(shell->L, 1, 0, 0) != LUA_OK) {

@@ -202,7 +202,5 @@ void bind_file(lua_State *L)
         { "CloseHandle", l_close_handle },
         { NULL, NULL },
     };
-    lua_pushglobaltable(L);
-    luaL_setfuncs(L, functions, 0);
-    lua_pop(L, 1);
+    shell_register(L, functions);
 }

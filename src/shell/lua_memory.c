@@ -171,7 +171,5 @@ void bind_memory(lua_State *L)
     lua_pushcfunction(L, exception_tostring);
     lua_setfield(L, -2, "__tostring");
     lua_pop(L, 1);
-    lua_pushglobaltable(L);
-    luaL_setfuncs(L, functions, 0);
-    lua_pop(L, 1);
+    shell_register(L, functions);
 }

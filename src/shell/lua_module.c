@@ -87,7 +87,5 @@ void bind_module(lua_State *L)
         { "GetModuleFileNameW", l_get_module_file_name },
         { NULL, NULL },
     };
-    lua_pushglobaltable(L);
-    luaL_setfuncs(L, functions, 0);
-    lua_pop(L, 1);
+    shell_register(L, functions);
 }

@@ -123,7 +123,5 @@ void bind_process(lua_State *L)
         { NULL, NULL },
     };
     process_object_register(L);
-    lua_pushglobaltable(L);
-    luaL_setfuncs(L, functions, 0);
-    lua_pop(L, 1);
+    shell_register(L, functions);
 }

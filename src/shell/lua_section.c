@@ -98,7 +98,5 @@ void bind_section(lua_State *L)
         { "FlushViewOfFile", l_flush_view_of_file },
         { NULL, NULL },
     };
-    lua_pushglobaltable(L);
-    luaL_setfuncs(L, functions, 0);
-    lua_pop(L, 1);
+    shell_register(L, functions);
 }

@@ -101,7 +101,5 @@ void bind_sysinfo(lua_State *L)
         { "GetProcessMemoryInfo", l_get_process_memory_info },
         { NULL, NULL },
     };
-    lua_pushglobaltable(L);
-    luaL_setfuncs(L, functions, 0);
-    lua_pop(L, 1);
+    shell_register(L, functions);
 }

@@ -163,8 +163,6 @@ void bind_win32(lua_State *L)
         { "GetCurrentProcess", l_get_current_process },
         { NULL, NULL },
     };
-    lua_pushglobaltable(L);
-    luaL_setfuncs(L, functions, 0);
-    lua_pop(L, 1);
+    shell_register(L, functions);
     bind_sysinfo(L);
 }

@@ -18,6 +18,8 @@
 
 #include "shell/shell.h"
 
+enum { LUA_MEMORY_MIN = 1 << 20 }; /* the libraries and bindings need about 200 KB */
+
 static const char usage_text[] =
     "usage: ntmm [options] [script.lua [args]]\n"
     "The Windows NT memory manager on a simulated machine, driven from Lua\n"
@@ -33,13 +35,18 @@ static const char usage_text[] =
     "  --user128tb         64-bit processes get 128 TB of user space (else 8 TB)\n"
     "  --root DIR          host directory that is the C: drive (default: a fresh\n"
     "                      temporary directory, removed at exit)\n"
+    "  --lua-memory SIZE   bytes the Lua state may hold, as --ram takes them, at\n"
+    "                      least 1M (default a quarter of the host's RAM, at most 4G)\n"
+    "  --timeout SECONDS   stop a chunk (-e, the script, a REPL line) that runs\n"
+    "                      longer: error \"timeout after SECONDS s\" (default none)\n"
     "  --unsafe            open Lua's io, os, require, debug … (no sandbox)\n"
     "  --help              print this text and exit\n"
     "  --version           print the version and exit\n"
     "\n"
     "With no script and no -e, ntmm starts the REPL (prompt kd>): a line whose\n"
     "first word is a debugger command (!vad, !pte, dd, dt …) runs as one,\n"
-    "anything else is Lua. q, quit or end of input leave.\n";
+    "anything else is Lua. q, quit or end of input leave. Ctrl-C stops the\n"
+    "running chunk (error \"interrupted\") and returns to the prompt.\n";
 
 static enum options_result bad(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
@@ -128,6 +135,18 @@ static enum options_result parse_valued(const char *name, const char *value,
         }
         return OPTIONS_RUN;
     }
+    if (!strcmp(name, "--lua-memory")) {
+        if (!parse_size(value, &n) || n < LUA_MEMORY_MIN)
+            return bad("--lua-memory: '%s' is not a size of at least 1M", value);
+        o->lua_memory = n;
+        return OPTIONS_RUN;
+    }
+    if (!strcmp(name, "--timeout")) {
+        if (!parse_number(value, &n, &end) || *end || n == 0 || n > INT_MAX)
+            return bad("--timeout: '%s' is not a number of seconds (1 or more)", value);
+        o->timeout = (unsigned)n;
+        return OPTIONS_RUN;
+    }
     if (!strcmp(name, "--root")) {
         o->config.root_directory = value;
         return OPTIONS_RUN;
@@ -148,7 +167,8 @@ static enum options_result parse_valued(const char *name, const char *value,
 static bool takes_value(const char *name)
 {
     static const char *const names[] = { "--arch", "--ram", "--pagefile", "--seed",
-                                         "--increaseuserva", "--root" };
+                                         "--increaseuserva", "--root", "--lua-memory",
+                                         "--timeout" };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(name, names[i]))
             return true;
@@ -219,6 +239,7 @@ static void options_defaults(int argc, char **argv, struct shell_options *o)
     ntmm_config_init(&o->config);
     o->argc = argc;
     o->argv = argv;
+    o->lua_memory = limits_default_lua_memory();
 }
 
 enum options_result options_parse(int argc, char **argv, struct shell_options *o)

@@ -15,6 +15,9 @@
  *     right after its name. A line starting with "!" or "." and a letter is
  *     never Lua, so an unknown one gets the debugger's "Unknown command".
  * (4) .reboot at the prompt starts a new session (session.c (2)).
+ * (5) Ctrl-C at a terminal's prompt cancels the line (a statement being
+ *     continued is dropped, "interrupted"); Ctrl-C while a line runs stops
+ *     it (limits.c). Neither leaves the REPL.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -31,13 +34,20 @@
 struct repl {
     struct shell *shell;
     bool terminal; /* stdin is a terminal: libedit, prompts, history */
+    char *more;    /* the ">> " line being joined (freed if an error unwinds) */
+    bool cancelled; /* the last read_line ended with Ctrl-C, not end of input */
 };
 
 /* The next line without its newline (malloc'd), or NULL at end of input. */
-static char *read_line(const struct repl *r, const char *prompt)
+static char *read_line(struct repl *r, const char *prompt)
 {
     if (r->terminal) {
         char *line = readline(prompt);
+        if (!line && limits_take_interrupt()) {
+            fputc('\n', stdout); /* rule (5): Ctrl-C cancelled the line */
+            r->cancelled = true;
+            return NULL;
+        }
         if (line && *line)
             add_history(line);
         return line;
@@ -142,15 +152,21 @@ static int load_statement(struct repl *r, const char *line)
             lua_remove(L, -2);
             return status;
         }
-        char *more = read_line(r, ">> ");
-        if (!more) {
+        r->more = read_line(r, ">> ");
+        if (!r->more && r->cancelled) {
+            lua_pop(L, 1);
+            lua_pushliteral(L, "interrupted");
+            return LUA_ERRRUN;
+        }
+        if (!r->more) {
             status = luaL_loadbufferx(L, code, n, "=stdin", "t");
             lua_remove(L, -2);
             return status;
         }
-        lua_pushfstring(L, "%s\n%s", code, more);
+        lua_pushfstring(L, "%s\n%s", code, r->more);
         lua_remove(L, -2);
-        free(more);
+        free(r->more);
+        r->more = NULL;
     }
 }
 
@@ -165,19 +181,34 @@ static void print_results(lua_State *L, int base)
     run_report(L, run_chunk(L, n, 0, false));
 }
 
-static void run_lua(struct repl *r, const char *line)
+/* Compiles and runs the Lua line (argument 1, a light userdata); the REPL
+ * is argument 2. Runs under lua_pcall, so that a memory error while the
+ * line is compiled is reported as the chunk's own errors are. */
+static int lua_line(lua_State *L)
 {
-    lua_State *L = r->shell->L;
-    int base = lua_gettop(L);
+    const char *line = lua_touserdata(L, 1);
+    struct repl *r = lua_touserdata(L, 2);
+    lua_settop(L, 0);
     int status = load_expression(L, line);
     if (status != LUA_OK)
         status = load_statement(r, line);
     if (status == LUA_OK)
         status = run_chunk(L, 0, LUA_MULTRET, false);
     if (status == LUA_OK)
-        print_results(L, base);
+        print_results(L, 0);
     else
         run_report(L, status);
+    return 0;
+}
+
+static void run_lua(struct repl *r, const char *line)
+{
+    lua_State *L = r->shell->L;
+    int base = lua_gettop(L);
+    lua_pushcfunction(L, lua_line);
+    lua_pushlightuserdata(L, (void *)line);
+    lua_pushlightuserdata(L, r);
+    run_report(L, lua_pcall(L, 2, 0, 0));
     lua_settop(L, base);
     fflush(stdout);
 }
@@ -199,16 +230,22 @@ static bool handle_line(struct repl *r, const char *line)
 
 int repl_run(struct shell *shell)
 {
-    struct repl r = { shell, isatty(STDIN_FILENO) != 0 };
+    struct repl r = { shell, isatty(STDIN_FILENO) != 0, NULL, false };
     char *line = NULL;
     int status = 0;
     bool end_of_input = false;
-    while (!status && !(end_of_input = (line = read_line(&r, "kd> ")) == NULL)) {
-        if (is_quit(line)) {
+    while (!status) {
+        r.cancelled = false;
+        line = read_line(&r, "kd> ");
+        if (!line && r.cancelled)
+            continue;
+        if ((end_of_input = line == NULL) || is_quit(line)) {
             free(line);
             break;
         }
         status = handle_line(&r, line) ? 0 : 1;
+        free(r.more);
+        r.more = NULL;
         free(line);
     }
     if (r.terminal) {

@@ -14,8 +14,8 @@
 
 #include "shell/shell.h"
 
-/* The error value as text; upvalue 1 says whether to add a traceback. */
-static int message_handler(lua_State *L)
+/* The error value as text, with a traceback or without. */
+static int message_handler(lua_State *L, bool traceback)
 {
     const char *msg = lua_tostring(L, 1);
     if (!msg) {
@@ -29,20 +29,27 @@ static int message_handler(lua_State *L)
             msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
         }
     }
-    if (lua_toboolean(L, lua_upvalueindex(1)))
+    if (traceback)
         luaL_traceback(L, L, msg, 1);
     else
         lua_pushstring(L, msg);
     return 1;
 }
 
+/* Light C functions: pushing one allocates nothing, so a chunk can start
+ * however full the state's memory is (limits.c). */
+static int message_with_traceback(lua_State *L) { return message_handler(L, true); }
+static int message_alone(lua_State *L) { return message_handler(L, false); }
+
 int run_chunk(lua_State *L, int nargs, int nresults, bool traceback)
 {
     int base = lua_gettop(L) - nargs;
-    lua_pushboolean(L, traceback);
-    lua_pushcclosure(L, message_handler, 1);
+    lua_pushcfunction(L, traceback ? message_with_traceback : message_alone);
     lua_insert(L, base);
+    struct shell *shell = shell_from_lua(L);
+    limits_enter(shell);
     int status = lua_pcall(L, nargs, nresults, base);
+    limits_leave(shell);
     lua_remove(L, base);
     return status;
 }

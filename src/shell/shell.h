@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <lauxlib.h>
 #include <lua.h>
 
 #include "ntmm/ntmm.h"
@@ -28,6 +29,8 @@ struct shell_options {
     bool pagefile_given;                /* --pagefile seen (else 1.5 x RAM) */
     bool unsafe;                        /* --unsafe: full standard libraries */
     bool interactive;                   /* -i: the REPL after -e / the script */
+    uint64_t lua_memory;                /* --lua-memory: bytes the Lua state may hold */
+    unsigned timeout;                   /* --timeout: seconds a chunk may run; 0 no limit */
     const char *chunks[SHELL_MAX_CHUNKS]; /* -e code, in order */
     int chunk_count;
     int script_index;                   /* argv index of the script; 0: none */
@@ -47,6 +50,8 @@ struct shell {
     lua_State *L;
     const struct shell_options *options;
     int next_handle;                    /* the next process handle value to hand out */
+    size_t lua_memory_ceiling;          /* bytes the Lua state may hold now (limits.c) */
+    size_t lua_memory_bytes;            /* bytes it holds now */
 };
 
 /* session.c: the machine of a session. shell_boot boots it with its first
@@ -60,10 +65,30 @@ void shell_shutdown(struct shell *shell);
 
 /* lua_env.c: builds the Lua state (libraries, bindings, constants, arg). */
 bool shell_lua_open(struct shell *shell);
+/* Sets each function as a global of its own (lua_env.c rule (2)). */
+void shell_register(lua_State *L, const luaL_Reg *functions);
 struct shell *shell_from_lua(lua_State *L);
+
+/* limits.c: the bounds of a chunk (memory, time, Ctrl-C). limits_open
+ * installs them on shell->L right after the state is made, limits_bind
+ * once the coroutine library is open; run_chunk brackets each chunk with
+ * limits_enter and limits_leave. */
+uint64_t limits_default_lua_memory(void);
+void limits_open(struct shell *shell);
+void limits_bind(lua_State *L);
+void limits_enter(struct shell *shell);
+void limits_leave(struct shell *shell);
+bool limits_take_interrupt(void);   /* did SIGINT come since the last call? */
 
 /* sandbox.c: the standard libraries, restricted unless unsafe. */
 void sandbox_open(lua_State *L, bool unsafe, uint64_t seed);
+
+/* pattern.c: string.find, match, gmatch and gsub refuse a match that
+ * could take more steps than a budget. */
+void pattern_open(lua_State *L);
+
+/* determinism.c: stable orders and names in place of host ones. */
+void determinism_open(lua_State *L);
 
 /* The binding modules (lua_*.c): each registers its globals. */
 void bind_constants(lua_State *L);
