@@ -32,13 +32,26 @@ NTSTATUS shell_command(struct shell *shell, const char *line, struct tool_output
     return st;
 }
 
+/* The command's text as a Lua string; run protected, so that a string the
+ * memory limit refuses does not lose the host buffer. */
+static int push_output(lua_State *L)
+{
+    const struct tool_output *out = lua_touserdata(L, 1);
+    lua_pushlstring(L, out->text ? out->text : "", out->text ? out->length : 0);
+    return 1;
+}
+
 static int l_dbg(lua_State *L)
 {
     const char *line = luaL_checkstring(L, 1);
     struct tool_output out = { NULL, 0, 0 };
     NTSTATUS st = shell_command(shell_from_lua(L), line, &out);
-    lua_pushlstring(L, out.text ? out.text : "", out.text ? out.length : 0);
+    lua_pushcfunction(L, push_output);
+    lua_pushlightuserdata(L, &out);
+    int pushed = lua_pcall(L, 1, 1, 0);
     tool_output_free(&out);
+    if (pushed != LUA_OK)
+        return lua_error(L);
     lua_pushboolean(L, NT_SUCCESS(st));
     return 2;
 }
