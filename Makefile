@@ -3,6 +3,9 @@
 #   make demo     install missing packages, build, run the guided demonstration
 #   make check    build with AddressSanitizer and UBSan, run every test
 #   make bench    build optimised and run the benchmarks
+#   make fuzz     build the libFuzzer harnesses with clang, run each for
+#                 FUZZ_SECONDS over a copy of its corpus (FUZZ_SAVE=1 merges
+#                 what they found into fuzz/corpus/)
 #   make install  PREFIX=DIR: headers, libntmm.a and ntmm.pc
 CC ?= cc
 PREFIX ?= /usr/local
@@ -23,6 +26,7 @@ TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_SCRIPTS := $(sort $(wildcard tests/test_*.sh))
 EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 HEADERS := $(wildcard include/ntmm/*.h src/*/*.h)
 
 BUILD ?= build
@@ -34,8 +38,18 @@ CHK_OBJ := $(LIB_SRC:src/%.c=$(CHK)/obj/%.o)
 TESTS := $(TEST_SRC:tests/%.c=$(CHK)/tests/%)
 EXAMPLES := $(EXAMPLE_SRC:examples/%.c=$(REL)/examples/%)
 BENCHES := $(BENCH_SRC:bench/%.c=$(REL)/bench/%)
+FUZZ_CHECK := $(FUZZ_SRC:fuzz/%.c=$(CHK)/fuzz/%)
 
-.PHONY: all demo check bench install deps clean
+# make fuzz: the library and the harnesses instrumented for libFuzzer.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FZ := $(BUILD)/fuzz
+FUZZ_CFLAGS := $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+FUZZ_OBJ := $(LIB_SRC:src/%.c=$(FZ)/obj/%.o)
+FUZZERS := $(FUZZ_SRC:fuzz/%.c=$(FZ)/%)
+
+.PHONY: all demo check bench fuzz install deps clean
 SHELL_BIN := $(if $(SHELL_SRC),ntmm)
 
 all: $(REL)/libntmm.a $(SHELL_BIN:%=$(REL)/%) $(EXAMPLES)
@@ -77,6 +91,22 @@ $(CHK)/tests/%: tests/%.c $(wildcard tests/*.h) $(CHK)/libntmm.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $< $(CHK)/libntmm.a -lcmocka $(CHECK_LDFLAGS) -o $@
 
+# A harness with the standalone driver, for make check (tests/test_fuzz_corpus.sh).
+$(CHK)/fuzz/%: fuzz/%.c fuzz/driver.c fuzz/fuzz.h $(CHK)/libntmm.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $< fuzz/driver.c $(CHK)/libntmm.a $(CHECK_LDFLAGS) -o $@
+
+$(FZ)/obj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FZ)/libntmm.a: $(FUZZ_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FZ)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FZ)/libntmm.a $(HEADERS)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FZ)/libntmm.a -o $@
+
 # deps first, then a new make: the shell's flags come from pkg-config, which
 # only knows Lua and libedit once deps.sh has installed them.
 demo: deps
@@ -84,8 +114,9 @@ demo: deps
 	@scripts/tour.sh $(REL)/ntmm
 
 check: deps
-	@$(MAKE) -s --no-print-directory $(TESTS) $(CHK)/examples-built $(CHK)/pe/built $(SHELL_BIN:%=$(CHK)/%)
-	@NTMM_PE_DIR=$(CURDIR)/$(CHK)/pe NTMM=$(CURDIR)/$(CHK)/ntmm scripts/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
+	@$(MAKE) -s --no-print-directory $(TESTS) $(CHK)/examples-built $(CHK)/pe/built $(SHELL_BIN:%=$(CHK)/%) $(FUZZ_CHECK)
+	@NTMM_PE_DIR=$(CURDIR)/$(CHK)/pe NTMM=$(CURDIR)/$(CHK)/ntmm NTMM_FUZZ=$(CURDIR)/$(CHK)/fuzz \
+		scripts/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
 
 # The examples must build warning-free under the sanitizers as well.
 $(CHK)/examples-built: $(EXAMPLE_SRC) $(CHK)/libntmm.a $(HEADERS)
@@ -103,6 +134,10 @@ $(CHK)/pe/built: tests/pe/build.sh $(wildcard tests/pe/*.c)
 bench: deps
 	@$(MAKE) -s --no-print-directory $(BENCHES)
 	@for b in $(BENCHES); do $$b || exit 1; done
+
+fuzz: deps
+	@$(MAKE) -s --no-print-directory $(FUZZERS)
+	@scripts/fuzz.sh $(FZ) $(FUZZ_SECONDS) $(FUZZERS)
 
 install: $(REL)/libntmm.a $(SHELL_BIN:%=$(REL)/%)
 	install -d $(DESTDIR)$(PREFIX)/include/ntmm $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
