@@ -16,7 +16,7 @@
 #include "fuzz.h"
 #include "ntmm/win32.h"
 
-#define RAM (64ull << 20)
+#define RAM (32ull << 20)
 #define FILE_NAME "C:\\fuzz.exe"
 #define TOUCH_PAGES 512u
 
