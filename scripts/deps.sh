@@ -2,7 +2,9 @@
 # Installs the Debian packages ntmm needs to build and test, and only those
 # that are missing. Safe to run any number of times.
 set -e
-PACKAGES="make gcc pkgconf libcmocka-dev liblua5.4-dev libedit-dev clang lld"
+# libclang-rt-dev: libFuzzer and clang's sanitizer runtimes (make fuzz); clang
+# only recommends it.
+PACKAGES="make gcc pkgconf libcmocka-dev liblua5.4-dev libedit-dev clang lld libclang-rt-dev"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
