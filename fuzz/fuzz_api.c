@@ -23,6 +23,9 @@
  * (2) ntmm_read, ntmm_write and ntmm_execute are made only with a live
  *     process (a NULL process is misuse of the C interface, not input); the
  *     Win32 calls run with whatever is current, NULL included.
+ * (3) The harness takes the number of frames from the configuration, never
+ *     from MmNumberOfPhysicalPages (ntmm_machine_info), which is kernel
+ *     memory an edit may have zeroed.
  */
 #include "fuzz.h"
 #include "ntmm/win32.h"
@@ -290,6 +293,7 @@ static uint64_t edit_target(struct state *s, bool *physical)
     struct ntmm_machine *m = s->run->machine;
     struct ntmm_machine_info info;
     ntmm_machine_info(m, &info);
+    uint64_t frames = ntmm_machine_config(m)->ram_bytes / PAGE; /* (3) */
     *physical = false;
     uint8_t kind = u8(s) % 6;
     if (kind == 0) {
@@ -298,8 +302,7 @@ static uint64_t edit_target(struct state *s, bool *physical)
             return list.address + u8(s) % (4 * info.pte_size);
     } else if (kind == 1) {
         struct ntmm_pfn_info pfn;
-        if (ntmm_pfn_query(m, bytes(s, 2) % info.number_of_physical_pages, &pfn) ==
-            STATUS_SUCCESS)
+        if (ntmm_pfn_query(m, bytes(s, 2) % frames, &pfn) == STATUS_SUCCESS)
             return pfn.entry_address + u8(s) % info.pfn_entry_size;
     } else if (kind == 2) {
         struct ntmm_walk walk;
@@ -315,7 +318,7 @@ static uint64_t edit_target(struct state *s, bool *physical)
             return symbol.address + u8(s) % 16;
     } else if (kind == 4) {
         *physical = true;
-        return (bytes(s, 2) % info.number_of_physical_pages) * PAGE + bytes(s, 2) % PAGE;
+        return (bytes(s, 2) % frames) * PAGE + bytes(s, 2) % PAGE;
     }
     return address(s);
 }
@@ -337,15 +340,14 @@ static uint64_t edit_value(struct state *s, uint64_t old, uint64_t frames)
 
 static void op_edit(struct state *s)
 {
-    struct ntmm_machine_info info;
-    ntmm_machine_info(s->run->machine, &info);
+    uint64_t frames = ntmm_machine_config(s->run->machine)->ram_bytes / PAGE; /* (3) */
     bool physical;
     uint64_t at = edit_target(s, &physical);
     size_t width = (size_t)1 << (u8(s) % 4);
     uint64_t old = 0;
     NTSTATUS st = physical ? ntmm_read_physical(s->run->machine, at, &old, width)
                            : ntmm_read_virtual(s->run->machine, at, &old, width);
-    uint64_t value = edit_value(s, old, info.number_of_physical_pages);
+    uint64_t value = edit_value(s, old, frames);
     if (NT_SUCCESS(st))
         st = physical ? ntmm_write_physical(s->run->machine, at, &value, width)
                       : ntmm_write_virtual(s->run->machine, at, &value, width);

@@ -12,6 +12,9 @@
  *     is printed, not hidden.
  * (2) Nothing changes: PFN entries are read with ntmm_pfn_query and a
  *     prototype PTE's control area found with ntmm_control_area_query.
+ * (3) The Usage Summary's walk ends at MmHighestPhysicalPage or at the first
+ *     frame that is not RAM, whichever comes first: the variable is kernel
+ *     memory, which an edit (ed, eq) may have made huge.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +47,9 @@ static void memusage_control_areas(struct tool_context *context, struct tool_out
     ntmm_machine_info(context->machine, &info);
     for (uint64_t n = 0; n <= info.highest_physical_page; n++) {
         struct ntmm_pfn_info pfn;
-        if (ntmm_pfn_query(context->machine, n, &pfn) != STATUS_SUCCESS || !pfn.prototype_pte ||
+        if (ntmm_pfn_query(context->machine, n, &pfn) != STATUS_SUCCESS)
+            break; /* (3) */
+        if (!pfn.prototype_pte ||
             ntmm_control_area_query(context->machine, pfn.pte_address, &ca) != STATUS_SUCCESS)
             continue;
         for (unsigned i = 0; i < count; i++) {

@@ -28,6 +28,9 @@
  *
  * (1) The Total row equals the machine's physical memory: every frame is
  *     counted once. Nothing changes (ntmm_pfn_query only reads).
+ * (2) The walk ends at MmHighestPhysicalPage or at the first frame that is
+ *     not RAM, whichever comes first: the variable is kernel memory, which
+ *     an edit (ed, eq) may have made huge.
  */
 #include <string.h>
 
@@ -134,7 +137,7 @@ NTSTATUS tool_rammap(struct tool_context *context, const char *name, const char 
     for (uint64_t n = 0; n <= info.highest_physical_page; n++) {
         struct ntmm_pfn_info pfn;
         if (ntmm_pfn_query(context->machine, n, &pfn) != STATUS_SUCCESS)
-            continue;
+            break; /* (2) */
         int column = 0;
         while (column < 8 && rammap_columns[column] != pfn.page_location)
             column++;
