@@ -71,6 +71,16 @@ static uint64_t available(struct ntmm_machine *m)
     return (uint64_t)(mm_symbol_host(mm_of(m), SYM_MmAvailablePages) - m->cpu.phys.base);
 }
 
+static uint64_t physical_pages(struct ntmm_machine *m)
+{
+    return (uint64_t)(mm_symbol_host(mm_of(m), SYM_MmNumberOfPhysicalPages) - m->cpu.phys.base);
+}
+
+static uint64_t highest_page(struct ntmm_machine *m)
+{
+    return (uint64_t)(mm_symbol_host(mm_of(m), SYM_MmHighestPhysicalPage) - m->cpu.phys.base);
+}
+
 /* The frame holding the PFN database's first page: Active, mapped once. */
 static uint64_t database_frame(struct ntmm_machine *m)
 {
@@ -133,6 +143,8 @@ static void test_corruptions(void **state)
         { "holds data", zeroed_bytes, 1, 0x5a },
         { "Total", zeroed_total, 4, 1 },
         { "MmAvailablePages", available, 4, 1 },
+        { "MmNumberOfPhysicalPages", physical_pages, 4, 0x100 },
+        { "MmHighestPhysicalPage", highest_page, 4, 0xffffffff },
         { "ShareCount", active_share_count, 4, 1 },
         { "PteAddress", active_pte_address, 4, 8 },
         { "PteFrame", active_pte_frame, 4, 1 },

@@ -9,7 +9,8 @@
  *  1. each list is doubly linked, ends in MM_EMPTY_LIST, holds only frames
  *     whose PageLocation names it, and has Total entries (P1);
  *  2. every frame is on exactly one list or Active, and the counts add up to
- *     MmNumberOfPhysicalPages (P1, I2); MmAvailablePages agrees (P3);
+ *     the frames of RAM, which MmNumberOfPhysicalPages and
+ *     MmHighestPhysicalPage (+ 1) state (P1, I2); MmAvailablePages agrees (P3);
  *  3. frames on the zeroed list hold only zero bytes (P4);
  *  4. every valid PTE maps an Active frame whose PteAddress is that PTE's
  *     address and whose PteFrame is the table holding it (I1);
@@ -161,6 +162,12 @@ static bool check_frames(struct checker *c)
     if (active + listed != mm->frames)
         return fail(c, "%llu Active + %llu listed frames != %llu physical pages",
                     (unsigned long long)active, (unsigned long long)listed,
+                    (unsigned long long)mm->frames);
+    uint64_t pages = mm_symbol_word(mm, SYM_MmNumberOfPhysicalPages);
+    uint64_t highest = mm_symbol_word(mm, SYM_MmHighestPhysicalPage);
+    if (pages != mm->frames || highest != mm->frames - 1)
+        return fail(c, "MmNumberOfPhysicalPages %llu and MmHighestPhysicalPage %llx, RAM has %llu "
+                    "frames", (unsigned long long)pages, (unsigned long long)highest,
                     (unsigned long long)mm->frames);
     uint64_t available = pagelist_total(mm, ZeroedPageList) + pagelist_total(mm, FreePageList) +
                          pagelist_total(mm, StandbyPageList);
