@@ -12,6 +12,18 @@ trap 'rm -rf "$tmp"' EXIT
 "$top/tests/pe/build.sh" "$tmp" >/dev/null
 mkdir -p "$corpus/pe" "$corpus/api"
 for f in dll32.dll dll64.dll app32.exe app64_fixed.exe; do cp "$tmp/$f" "$corpus/pe/$f"; done
+# A DLL whose data is 2048 pointers: two pages of base relocations, applied
+# whenever the image is not at its base.
+{
+    echo "static int x;"
+    printf "int *table[2048] = {"
+    i=0
+    while [ $i -lt 2048 ]; do printf "&x,"; i=$((i + 1)); done
+    echo "};"
+} >"$tmp/relocs.c"
+clang --target=i686-pc-windows-msvc -O1 -ffreestanding -c "$tmp/relocs.c" -o "$tmp/relocs.obj"
+lld-link /nologo /nodefaultlib /dll /noentry /dynamicbase /base:0x10000000 /brepro \
+    /implib:"$tmp/relocs.lib" /out:"$corpus/pe/relocs32.dll" "$tmp/relocs.obj"
 
 # bytes HEX... : the bytes, written with printf's octal escapes (POSIX sh).
 bytes() {
