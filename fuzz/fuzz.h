@@ -49,17 +49,19 @@ static inline void fuzz_fail(const char *rule, const char *detail)
 }
 
 /* A machine with a fresh C: drive (removed with the machine). */
-static inline void fuzz_boot(struct fuzz_run *run, enum ntmm_arch arch, uint64_t ram_bytes)
+static inline void fuzz_boot(struct fuzz_run *run, enum ntmm_arch arch, uint64_t ram_bytes,
+                             uint64_t pagefile_bytes)
 {
     struct ntmm_config config;
     ntmm_config_init(&config);
     config.arch = arch;
     config.ram_bytes = ram_bytes;
-    config.pagefile_bytes = ram_bytes;
+    config.pagefile_bytes = pagefile_bytes;
     NTSTATUS st = ntmm_machine_create(&config, &run->machine);
     if (!NT_SUCCESS(st))
         fuzz_fail("boot", ntmm_status_name(st));
-    tool_printf(&run->transcript, "boot arch %d\n", (int)arch);
+    tool_printf(&run->transcript, "boot arch %d pagefile %llu\n", (int)arch,
+                (unsigned long long)pagefile_bytes);
 }
 
 /* FNV-1a: bytes read back go into the transcript as a hash. */

@@ -1,9 +1,10 @@
 /*
  * fuzz_api.c — the Win32 memory API and the machine's own bytes through
- * generated call sequences. The first byte chooses the machine (x86, PAE,
- * x64); the rest is a sequence of calls, each an operation byte and its
- * arguments, read from the input as they are needed (an exhausted input
- * reads zeros):
+ * generated call sequences. The first byte chooses the machine (x86, PAE or
+ * x64: its value modulo 3) and its pagefile (bits 2-3: as big as RAM, none,
+ * 1 MB, 64 MB, so that commit runs out too); the rest is a sequence of
+ * calls, each an operation byte and its arguments, read from the input as
+ * they are needed (an exhausted input reads zeros):
  *
  *   VirtualAlloc, VirtualFree, VirtualProtect, VirtualQuery, VirtualLock,
  *   VirtualUnlock, CreateFileMapping, MapViewOfFileEx, UnmapViewOfFile,
@@ -437,7 +438,10 @@ static void call(struct state *s)
 static void run_calls(struct fuzz_run *run, const uint8_t *data, size_t size)
 {
     struct state s = { .run = run, .data = data, .size = size };
-    fuzz_boot(run, (enum ntmm_arch)(NTMM_ARCH_X86 + u8(&s) % 3), RAM);
+    static const uint64_t pagefiles[4] = { RAM, 0, 1u << 20, 64u << 20 };
+    uint8_t machine = u8(&s);
+    fuzz_boot(run, (enum ntmm_arch)(NTMM_ARCH_X86 + machine % 3), RAM,
+              pagefiles[(machine >> 2) & 3]);
     NTSTATUS st = ntmm_process_create(run->machine, NULL, &s.process[0]);
     if (!NT_SUCCESS(st))
         fuzz_fail("process", ntmm_status_name(st));

@@ -58,7 +58,7 @@ static void evaluate(struct fuzz_run *run, struct ntmm_process *p, const char *l
 
 static void run_commands(struct fuzz_run *run, const uint8_t *data, size_t size)
 {
-    fuzz_boot(run, (enum ntmm_arch)(NTMM_ARCH_X86 + fuzz_hash(data, size) % 3), RAM);
+    fuzz_boot(run, (enum ntmm_arch)(NTMM_ARCH_X86 + fuzz_hash(data, size) % 3), RAM, RAM);
     struct ntmm_process *p[2];
     for (int i = 0; i < 2; i++) {
         NTSTATUS st = ntmm_process_create(run->machine, NULL, &p[i]);

@@ -123,7 +123,7 @@ static void start_process(struct fuzz_run *run)
 
 static void run_pe(struct fuzz_run *run, const uint8_t *data, size_t size)
 {
-    fuzz_boot(run, NTMM_ARCH_X64, RAM);
+    fuzz_boot(run, NTMM_ARCH_X64, RAM, RAM);
     struct ntmm_process *p[2];
     for (int bits = 0; bits < 2; bits++) {
         struct ntmm_process_options o = { .image_name = "fuzz.exe", .is_64bit = bits,
