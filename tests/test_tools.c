@@ -1044,32 +1044,35 @@ static char *line_of(const char *text, const char *prefix)
 /* MmHighestPhysicalPage edited to all ones (kernel memory: ed and eq may
  * write it): rammap and !memusage still walk only the frames that are RAM
  * (rammap.c (2), memusage.c (3)), so they end, with the same totals. */
+static void check_edited_highest_page(enum ntmm_arch arch, const char *edit)
+{
+    struct fixture f;
+    uint64_t views[3];
+    fixture_boot(&f, arch, true);
+    fixture_views(&f, views);
+    char *rammap = run(&f, STATUS_SUCCESS, "rammap");
+    char *memusage = run(&f, STATUS_SUCCESS, "!memusage");
+    free(run(&f, STATUS_SUCCESS, "%s", edit));
+    char *rammap_after = run(&f, STATUS_SUCCESS, "rammap");
+    char *memusage_after = run(&f, STATUS_SUCCESS, "!memusage");
+    char *total = line_of(rammap, "Total "), *total_after = line_of(rammap_after, "Total ");
+    assert_string_equal(total, total_after);
+    assert_string_equal(memusage, memusage_after);
+    free(total);
+    free(total_after);
+    free(rammap);
+    free(rammap_after);
+    free(memusage);
+    free(memusage_after);
+    fixture_free(&f);
+}
+
 static void test_edited_highest_page(void **state)
 {
     (void)state;
-    for (enum ntmm_arch arch = NTMM_ARCH_X86; arch <= NTMM_ARCH_X64; arch++) {
-        struct fixture f;
-        uint64_t v[3];
-        fixture_boot(&f, arch, true);
-        fixture_views(&f, v);
-        char *rammap = run(&f, STATUS_SUCCESS, "rammap");
-        char *memusage = run(&f, STATUS_SUCCESS, "!memusage");
-        free(run(&f, STATUS_SUCCESS, arch == NTMM_ARCH_X64
-                                         ? "eq MmHighestPhysicalPage ffffffffffffffff"
-                                         : "ed MmHighestPhysicalPage ffffffff"));
-        char *rammap_after = run(&f, STATUS_SUCCESS, "rammap");
-        char *memusage_after = run(&f, STATUS_SUCCESS, "!memusage");
-        char *total = line_of(rammap, "Total "), *total_after = line_of(rammap_after, "Total ");
-        assert_string_equal(total, total_after);
-        assert_string_equal(memusage, memusage_after);
-        free(total);
-        free(total_after);
-        free(rammap);
-        free(rammap_after);
-        free(memusage);
-        free(memusage_after);
-        fixture_free(&f);
-    }
+    check_edited_highest_page(NTMM_ARCH_X86, "ed MmHighestPhysicalPage ffffffff");
+    check_edited_highest_page(NTMM_ARCH_X86_PAE, "ed MmHighestPhysicalPage ffffffff");
+    check_edited_highest_page(NTMM_ARCH_X64, "eq MmHighestPhysicalPage ffffffffffffffff");
 }
 
 int main(void)
