@@ -231,13 +231,6 @@ local function show(v, depth)
   for _, k in ipairs(keys) do parts[#parts + 1] = tostring(k) .. "=" .. show(v[k], depth + 1) end
   return "{" .. table.concat(parts, ", ") .. "}"
 end
--- Aliases that share one C function (CreateFile, CreateFileA, CreateFileW)
--- are named by Lua's salted hash order: an error names the unsuffixed one.
-local function same_name(text)
-  return (text:gsub("'([%%w_]+)[AW]'", function(name)
-    if _G[name] ~= nil and _G[name] == _G[name .. "A"] then return "'" .. name .. "'" end
-  end))
-end
 function call(name, ...)
   n = n + 1
   local r = table.pack(pcall(_G[name], ...))
@@ -251,7 +244,7 @@ function call(name, ...)
     end
     if type(r[i]) == "userdata" then processes[#processes %% 4 + 1] = r[i] end
   end
-  print(("#%%d %%s %%s %%s"):format(n, name, tostring(r[1]), same_name(table.concat(parts, " "))))
+  print(("#%%d %%s %%s %%s"):format(n, name, tostring(r[1]), table.concat(parts, " ")))
   return r[1], r[2], r[3]
 end
 function E(line)
