@@ -256,7 +256,6 @@ static inline void mm_store(uint8_t *p, unsigned width, uint64_t v)
 
 /* ---- bugcheck.c: corrupted kernel structures stop the machine ---- */
 /* Bug check codes and the parameter 1 values the memory manager uses. */
-#define BUGCODE_BAD_POOL_HEADER 0x19u
 #define BUGCODE_MEMORY_MANAGEMENT 0x1Au
 #define MM_BUGCHECK_CORRUPT_PTE 0x411u          /* p2: PTE address, p3: contents */
 #define BUGCODE_PFN_LIST_CORRUPT 0x4Eu
