@@ -206,7 +206,8 @@ struct mm {
     struct mm_image_base *image_bases;   /* the base ASLR gave each DLL file this boot (image.c (2)) */
     size_t image_base_count;
     /* Points at bug_check_record, so that readers holding a const mm can
-     * still stop the machine when what they read is corrupt. */
+     * still stop the machine when what they read is corrupt; mm_stopped
+     * reads the record itself (one load on every PFN store). */
     struct mm_bug_check *bug_check;
     struct mm_bug_check bug_check_record;
 };
@@ -271,7 +272,7 @@ void mm_bug_check(const struct mm *mm, uint32_t code, uint64_t p1, uint64_t p2, 
                   uint64_t p4);
 static inline bool mm_stopped(const struct mm *mm)
 {
-    return mm->bug_check->code != 0;
+    return mm->bug_check_record.code != 0;
 }
 /* True if pfn names a frame of RAM; if not, the machine stops with
  * PFN_LIST_CORRUPT (0x99). For PFNs the memory manager read from
