@@ -257,4 +257,13 @@ run -e "print(dbg('!analyze -x'))"
 [ "$rc" -eq 0 ] && out_is "$(printf '!analyze: takes only -v\n\tfalse')"
 check $? "!analyze -x: one line, fails"
 
-[ "$n" -eq 37 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
+# No dump or edit wraps past the last address (WinDbg's "Range error").
+run --arch x64 -e "print(select(2, dbg('db ffffffffffffffff L10')), select(2, dbg('!dq ffffffffffffffff L2')),
+    select(2, dbg('dq fffffffffffffff8 L1')))"
+[ "$rc" -eq 0 ] && out_is "$(printf 'false\tfalse\ttrue')"
+check $? "db/!dq past the top of the address space: Range error; up to it: shown"
+run --arch pae -e "print(select(2, dbg('dd fffffffc L2')), select(2, dbg('ed ffffffff 1')))"
+[ "$rc" -eq 0 ] && out_is "$(printf 'false\tfalse')"
+check $? "PAE: dd and ed past 4 GB of virtual addresses: Range error"
+
+[ "$n" -eq 39 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"

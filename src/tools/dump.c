@@ -14,6 +14,7 @@
  *     be mapped before the first byte is written (physically, through
  *     ntmm_write_physical, as a debugger writes). A stopped machine
  *     takes no edit (its memory is frozen, mm/bugcheck.c).
+ * (3) No range wraps past the last address (WinDbg's "Range error").
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -35,6 +36,15 @@ static unsigned unit_of(const char *name)
 {
     char c = name[strlen(name) - 1];
     return c == 'b' ? 1 : c == 'w' ? 2 : c == 'd' ? 4 : 8;
+}
+
+/* (3) Does [address, address + size) end at or before the last address of
+ * the space (virtual addresses are 32-bit on x86 and PAE)? */
+static bool range_fits(const struct tool_context *context, bool physical, uint64_t address,
+                       uint64_t size)
+{
+    uint64_t last = physical || tool_is_x64(context) ? UINT64_MAX : 0xffffffffu;
+    return address <= last && size - 1 <= last - address;
 }
 
 /* "Address [L Count]": the count is "L4", "L 4" or "L0n10". */
@@ -62,6 +72,9 @@ static NTSTATUS dump_parse(struct tool_context *context, const char *name, const
     if (request->count == 0 || request->count > DUMP_MAX_BYTES / request->unit)
         return tool_fail(out, STATUS_INVALID_PARAMETER,
                          "%s: Range error: a count of 1 to 0x%x bytes", name, DUMP_MAX_BYTES);
+    if (!range_fits(context, request->physical, request->address, request->count * request->unit))
+        return tool_fail(out, STATUS_INVALID_PARAMETER, "%s: Range error: past the end of %s", name,
+                         request->physical ? "physical addresses" : "the address space");
     return STATUS_SUCCESS;
 }
 
@@ -178,6 +191,9 @@ NTSTATUS tool_edit(struct tool_context *context, const char *name, const char *a
                          "%s: the machine has stopped: its memory stays as the bug check found it",
                          name);
     size_t size = (n - 1) * unit;
+    if (!range_fits(context, false, address, size))
+        return tool_fail(out, STATUS_INVALID_PARAMETER,
+                         "%s: Range error: past the end of the address space", name);
     uint64_t physical[64 * 8];
     for (size_t i = 0; i < size; i++)
         if (!tool_translate(context, address + i, &physical[i]))
