@@ -27,6 +27,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #define BIG_IMPORTS 200000u
@@ -37,11 +38,11 @@
 
 static struct ntmm_machine *machine;
 static struct ntmm_process *process;
-static char root[64];
+static char root[512];
 
 static void write_file(const char *name, const uint8_t *data, size_t size)
 {
-    char path[128];
+    char path[600];
     snprintf(path, sizeof path, "%s/%s", root, name);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0 || write(fd, data, size) != (ssize_t)size || close(fd))
@@ -50,7 +51,7 @@ static void write_file(const char *name, const uint8_t *data, size_t size)
 
 static void remove_file(const char *name)
 {
-    char path[128];
+    char path[600];
     snprintf(path, sizeof path, "%s/%s", root, name);
     unlink(path);
 }
@@ -112,7 +113,8 @@ static uint64_t run_load(void *ctx)
 
 int main(void)
 {
-    snprintf(root, sizeof root, "/tmp/ntmm-bench-image-XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    snprintf(root, sizeof root, "%s/ntmm-bench-image-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(root))
         bench_die("mkdtemp failed");
     write_imports("big_imports.dll", BIG_IMPORTS);

@@ -5,7 +5,7 @@
 #   check STATUS TEXT   prints "ok N - TEXT" or "not ok N - TEXT"
 #   run ARGS...         ntmm with stdin from /dev/null: stdout in $dir/out,
 #                       stderr in $dir/err, exit status in $rc; killed after
-#                       20 seconds (rc 124)
+#                       ${limit:-20} seconds (rc 124)
 #   repl TEXT ARGS...   the same, TEXT fed to the REPL through a pipe
 #   out_is, err_is TEXT the whole stdout / stderr is TEXT
 #   clean               no sanitizer report on stderr
@@ -19,13 +19,13 @@ check() {
     if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
 }
 run() {
-    timeout 20 "$NTMM" "$@" >"$dir/out" 2>"$dir/err" </dev/null
+    timeout "${limit:-20}" "$NTMM" "$@" >"$dir/out" 2>"$dir/err" </dev/null
     rc=$?
 }
 repl() {
     text=$1
     shift
-    printf '%s\n' "$text" | timeout 20 "$NTMM" "$@" >"$dir/out" 2>"$dir/err"
+    printf '%s\n' "$text" | timeout "${limit:-20}" "$NTMM" "$@" >"$dir/out" 2>"$dir/err"
     rc=$?
 }
 out_is() { [ "$(cat "$dir/out")" = "$1" ]; }

@@ -82,135 +82,7 @@ static void check_stopped(struct ntmm_machine *m, struct ntmm_process *p, uint32
     assert_int_equal(ntmm_machine_idle(m), 0);
 }
 
-/* ntmm_register_bug_check_callback's routine: counts its calls. */
-struct notified {
-    unsigned calls;
-    struct ntmm_bug_check seen;
-};
-
-static void count_bug_checks(const struct ntmm_bug_check *b, void *context)
-{
-    struct notified *n = context;
-    n->calls++;
-    n->seen = *b;
-}
-
-/* The issue's case: the zeroed list's first frame gets Flink 0x41414141,
- * and the next demand-zero fault unlinks it: PFN_LIST_CORRUPT, 2. */
-static void test_corrupt_flink(void **state)
-{
-    (void)state;
-    for (unsigned a = 0; a < 3; a++) {
-        struct ntmm_process *p;
-        uint64_t va;
-        struct ntmm_machine *m = boot_with_page(arches[a], &p, &va);
-        struct ntmm_list_info list;
-        assert_int_equal(ntmm_list_query(m, NTMM_ZEROED, &list), STATUS_SUCCESS);
-        struct ntmm_pfn_info first;
-        assert_int_equal(ntmm_pfn_query(m, list.flink, &first), STATUS_SUCCESS);
-        uint64_t wild = 0x41414141;
-        assert_int_equal(ntmm_write_virtual(m, first.entry_address, &wild, word(m)),
-                         STATUS_SUCCESS);
-        assert_false(ntmm_machine_bug_check(m, NULL));
-        struct notified n = { 0, { 0, { 0 } } };
-        ntmm_register_bug_check_callback(m, count_bug_checks, &n);
-        struct ntmm_bug_check b = touch_and_stop(m, p, va);
-        assert_int_equal(n.calls, 1);
-        assert_int_equal(n.seen.code, 0x4E);
-        assert_memory_equal(n.seen.parameters, b.parameters, sizeof b.parameters);
-        assert_int_equal(b.code, 0x4E);
-        assert_int_equal(b.parameters[0], 2);
-        assert_int_equal(b.parameters[1], list.flink);
-        struct ntmm_machine_info info;
-        ntmm_machine_info(m, &info);
-        assert_int_equal(b.parameters[2], info.number_of_physical_pages - 1);
-        check_stopped(m, p, 0x4E);
-        assert_int_equal(n.calls, 1); /* once, however many calls meet the stop */
-        shut_down(m);
-    }
-}
-
-/* A list head whose Flink names no frame: PFN_LIST_CORRUPT, 1. */
-static void test_corrupt_head(void **state)
-{
-    (void)state;
-    for (unsigned a = 0; a < 3; a++) {
-        struct ntmm_process *p;
-        uint64_t va;
-        struct ntmm_machine *m = boot_with_page(arches[a], &p, &va);
-        struct ntmm_list_info list;
-        assert_int_equal(ntmm_list_query(m, NTMM_ZEROED, &list), STATUS_SUCCESS);
-        uint64_t wild = 0x7fffff00;
-        unsigned flink = word(m) * 2; /* MMPFNLIST: Total, ListName, Flink */
-        assert_int_equal(ntmm_write_virtual(m, list.address + flink, &wild, word(m)),
-                         STATUS_SUCCESS);
-        struct ntmm_bug_check b = touch_and_stop(m, p, va);
-        assert_int_equal(b.parameters[0], 1);
-        assert_int_equal(b.parameters[1], wild);
-        check_stopped(m, p, 0x4E);
-        shut_down(m);
-    }
-}
-
-/* A resident page's PTE edited to name a frame far beyond RAM: the next
- * fault on it is MEMORY_MANAGEMENT 0x411 with the PTE's address. */
-static void test_pte_beyond_ram(void **state)
-{
-    (void)state;
-    for (unsigned a = 0; a < 3; a++) {
-        struct ntmm_process *p;
-        uint64_t va;
-        struct ntmm_machine *m = boot_with_page(arches[a], &p, &va);
-        uint8_t byte = 7;
-        assert_int_equal(ntmm_write(p, va, &byte, 1), STATUS_SUCCESS);
-        test_verify(m);
-        struct ntmm_walk walk;
-        assert_int_equal(ntmm_pte_walk(m, p, va, &walk), STATUS_SUCCESS);
-        const struct ntmm_walk_level *pte = &walk.level[walk.levels - 1];
-        uint64_t frame = arches[a] == NTMM_ARCH_X86 ? 0xfff00 : 0xfffff00;
-        uint64_t raw = (pte->pte.raw & 0xfff) | (frame << 12);
-        assert_int_equal(ntmm_write_physical(m, pte->entry_physical, &raw, word(m) == 8 ||
-                                                 arches[a] == NTMM_ARCH_X86_PAE ? 8 : 4),
-                         STATUS_SUCCESS);
-        assert_true(VirtualFree(VA(va), 0x1000, MEM_DECOMMIT) == FALSE ||
-                    ntmm_machine_bug_check(m, NULL));
-        struct ntmm_bug_check b;
-        assert_true(ntmm_machine_bug_check(m, &b));
-        assert_int_equal(b.code, 0x1A);
-        assert_int_equal(b.parameters[0], 0x411);
-        assert_int_equal(b.parameters[1], pte->entry_address);
-        check_stopped(m, p, 0x1A);
-        shut_down(m);
-    }
-}
-
-/* PAE: the System's page-directory-pointer entry for 0xC0000000 edited to
- * name a frame beyond RAM; the next process copies the kernel's entries
- * from that directory and stops the machine (PFN_LIST_CORRUPT, 0x99)
- * instead of reading past the host's RAM. */
-static void test_pae_pdpte_beyond_ram(void **state)
-{
-    (void)state;
-    struct ntmm_process *p;
-    uint64_t va;
-    struct ntmm_machine *m = boot_with_page(NTMM_ARCH_X86_PAE, &p, &va);
-    struct ntmm_walk walk;
-    assert_int_equal(ntmm_pte_walk(m, NULL, 0xC0000000, &walk), STATUS_SUCCESS);
-    uint64_t pdpte = (walk.level[0].pte.raw & 0xfff) | (0x3ffff00ull << 12); /* 36-bit PA */
-    assert_int_equal(ntmm_write_physical(m, walk.level[0].entry_physical, &pdpte, 8),
-                     STATUS_SUCCESS);
-    struct ntmm_process *other;
-    ntmm_process_create(m, NULL, &other);
-    struct ntmm_bug_check b;
-    assert_true(ntmm_machine_bug_check(m, &b));
-    assert_int_equal(b.code, 0x4E);
-    assert_int_equal(b.parameters[0], 0x99);
-    assert_int_equal(b.parameters[1], 0x3ffff00);
-    check_stopped(m, p, 0x4E);
-    shut_down(m);
-}
-
-/* The ways a test corrupts a running machine for the verifier. */
+/* The ways the tests corrupt a running machine, as `ed` would. */
 enum corruption {
     CORRUPT_HEAD,        /* the zeroed list head's Flink names no frame */
     CORRUPT_FLINK,       /* the first zeroed frame's Flink is 0x41414141 */
@@ -278,6 +150,125 @@ static void corrupt(struct ntmm_machine *m, struct ntmm_process *p, uint64_t va,
         assert_int_equal(ntmm_write_physical(m, pool.entry_physical, &zero, pte_bytes(m)),
                          STATUS_SUCCESS);
     }
+}
+
+/* ntmm_register_bug_check_callback's routine: counts its calls. */
+struct notified {
+    unsigned calls;
+    struct ntmm_bug_check seen;
+};
+
+static void count_bug_checks(const struct ntmm_bug_check *b, void *context)
+{
+    struct notified *n = context;
+    n->calls++;
+    n->seen = *b;
+}
+
+/* The issue's case: the zeroed list's first frame gets Flink 0x41414141,
+ * and the next demand-zero fault unlinks it: PFN_LIST_CORRUPT, 2. */
+static void test_corrupt_flink(void **state)
+{
+    (void)state;
+    for (unsigned a = 0; a < 3; a++) {
+        struct ntmm_process *p;
+        uint64_t va;
+        struct ntmm_machine *m = boot_with_page(arches[a], &p, &va);
+        struct ntmm_list_info list;
+        assert_int_equal(ntmm_list_query(m, NTMM_ZEROED, &list), STATUS_SUCCESS);
+        corrupt(m, p, va, CORRUPT_FLINK);
+        assert_false(ntmm_machine_bug_check(m, NULL));
+        struct notified n = { 0, { 0, { 0 } } };
+        ntmm_register_bug_check_callback(m, count_bug_checks, &n);
+        struct ntmm_bug_check b = touch_and_stop(m, p, va);
+        assert_int_equal(n.calls, 1);
+        assert_int_equal(n.seen.code, 0x4E);
+        assert_memory_equal(n.seen.parameters, b.parameters, sizeof b.parameters);
+        assert_int_equal(b.code, 0x4E);
+        assert_int_equal(b.parameters[0], 2);
+        assert_int_equal(b.parameters[1], list.flink);
+        struct ntmm_machine_info info;
+        ntmm_machine_info(m, &info);
+        assert_int_equal(b.parameters[2], info.number_of_physical_pages - 1);
+        check_stopped(m, p, 0x4E);
+        assert_int_equal(n.calls, 1); /* once, however many calls meet the stop */
+        shut_down(m);
+    }
+}
+
+/* A list head whose Flink names no frame: PFN_LIST_CORRUPT, 1. */
+static void test_corrupt_head(void **state)
+{
+    (void)state;
+    for (unsigned a = 0; a < 3; a++) {
+        struct ntmm_process *p;
+        uint64_t va;
+        struct ntmm_machine *m = boot_with_page(arches[a], &p, &va);
+        corrupt(m, p, va, CORRUPT_HEAD);
+        struct ntmm_bug_check b = touch_and_stop(m, p, va);
+        assert_int_equal(b.parameters[0], 1);
+        assert_int_equal(b.parameters[1], 0x41414141);
+        check_stopped(m, p, 0x4E);
+        shut_down(m);
+    }
+}
+
+/* A resident page's PTE edited to name a frame far beyond RAM: the next
+ * fault on it is MEMORY_MANAGEMENT 0x411 with the PTE's address. */
+static void test_pte_beyond_ram(void **state)
+{
+    (void)state;
+    for (unsigned a = 0; a < 3; a++) {
+        struct ntmm_process *p;
+        uint64_t va;
+        struct ntmm_machine *m = boot_with_page(arches[a], &p, &va);
+        uint8_t byte = 7;
+        assert_int_equal(ntmm_write(p, va, &byte, 1), STATUS_SUCCESS);
+        test_verify(m);
+        struct ntmm_walk walk;
+        assert_int_equal(ntmm_pte_walk(m, p, va, &walk), STATUS_SUCCESS);
+        const struct ntmm_walk_level *pte = &walk.level[walk.levels - 1];
+        uint64_t frame = arches[a] == NTMM_ARCH_X86 ? 0xfff00 : 0xfffff00;
+        uint64_t raw = (pte->pte.raw & 0xfff) | (frame << 12);
+        assert_int_equal(ntmm_write_physical(m, pte->entry_physical, &raw, word(m) == 8 ||
+                                                 arches[a] == NTMM_ARCH_X86_PAE ? 8 : 4),
+                         STATUS_SUCCESS);
+        assert_true(VirtualFree(VA(va), 0x1000, MEM_DECOMMIT) == FALSE ||
+                    ntmm_machine_bug_check(m, NULL));
+        struct ntmm_bug_check b;
+        assert_true(ntmm_machine_bug_check(m, &b));
+        assert_int_equal(b.code, 0x1A);
+        assert_int_equal(b.parameters[0], 0x411);
+        assert_int_equal(b.parameters[1], pte->entry_address);
+        check_stopped(m, p, 0x1A);
+        shut_down(m);
+    }
+}
+
+/* PAE: the System's page-directory-pointer entry for 0xC0000000 edited to
+ * name a frame beyond RAM; the next process copies the kernel's entries
+ * from that directory and stops the machine (PFN_LIST_CORRUPT, 0x99)
+ * instead of reading past the host's RAM. */
+static void test_pae_pdpte_beyond_ram(void **state)
+{
+    (void)state;
+    struct ntmm_process *p;
+    uint64_t va;
+    struct ntmm_machine *m = boot_with_page(NTMM_ARCH_X86_PAE, &p, &va);
+    struct ntmm_walk walk;
+    assert_int_equal(ntmm_pte_walk(m, NULL, 0xC0000000, &walk), STATUS_SUCCESS);
+    uint64_t pdpte = (walk.level[0].pte.raw & 0xfff) | (0x3ffff00ull << 12); /* 36-bit PA */
+    assert_int_equal(ntmm_write_physical(m, walk.level[0].entry_physical, &pdpte, 8),
+                     STATUS_SUCCESS);
+    struct ntmm_process *other;
+    ntmm_process_create(m, NULL, &other);
+    struct ntmm_bug_check b;
+    assert_true(ntmm_machine_bug_check(m, &b));
+    assert_int_equal(b.code, 0x4E);
+    assert_int_equal(b.parameters[0], 0x99);
+    assert_int_equal(b.parameters[1], 0x3ffff00);
+    check_stopped(m, p, 0x4E);
+    shut_down(m);
 }
 
 /* !verify reports each corruption and stops nothing: the machine runs on. */

@@ -76,6 +76,14 @@ static uint32_t get_dword(uint64_t address)
 #define PTR(x) ((LPVOID)(uintptr_t)(x))
 #define COUNT_AT (buf + 4096 + 4000) /* a simulated DWORD */
 
+/* Makes root/name a directory on the host. */
+static void make_dir(const char *name)
+{
+    char path[512];
+    host_path(path, sizeof path, name);
+    assert_int_equal(mkdir(path, 0700), 0);
+}
+
 static HANDLE create(const char *name, DWORD access, DWORD share, DWORD disposition)
 {
     return CreateFileA(name, access, share, NULL, disposition, FILE_ATTRIBUTE_NORMAL, NULL);
@@ -219,9 +227,8 @@ static void test_paths(void **state)
 {
     (void)state;
     setup();
+    make_dir("dir");
     char path[512];
-    host_path(path, sizeof path, "dir");
-    assert_int_equal(mkdir(path, 0700), 0);
     HANDLE h = create("C:/dir\\f.txt", GENERIC_WRITE, 0, CREATE_NEW);
     assert_true(h != INVALID_HANDLE_VALUE);
     assert_true(CloseHandle(h));
@@ -379,9 +386,7 @@ static void test_windows_names(void **state)
 {
     (void)state;
     setup();
-    char path[512];
-    host_path(path, sizeof path, "dir");
-    assert_int_equal(mkdir(path, 0700), 0);
+    make_dir("dir");
     open_close("t.txt. . ", GENERIC_WRITE, CREATE_NEW);
     assert_true(on_host("t.txt"));
     static const char *const same[] = { "t.txt", "t.txt...", "t.txt ", "C:\\t.txt.", "./t.txt  .." };

@@ -2,14 +2,7 @@
 # `make install PREFIX=DIR` gives C users what they expect: the headers,
 # libntmm.a and ntmm.pc, so that `cc prog.c $(pkg-config --cflags --libs ntmm)`
 # builds a program (the demo) that then runs. Prints TAP for run-tests.sh.
-top=$(cd "$(dirname "$0")/.." && pwd)
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-n=0
-check() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+. "$(dirname "$0")/shell_tap.sh"
 make -s -C "$top" install PREFIX="$dir/prefix" BUILD="$dir/build" >"$dir/log" 2>&1
 check $? "make install PREFIX=DIR"
 for f in include/ntmm/ntmm.h include/ntmm/nt.h include/ntmm/introspect.h lib/libntmm.a lib/pkgconfig/ntmm.pc; do

@@ -9,19 +9,11 @@
 #   make build/check/ntmm && NTMM=$PWD/build/check/ntmm sh tests/test_seeds.sh
 # Regenerate the golden files (then read them: they are the specification):
 #   NTMM=$PWD/build/release/ntmm sh tests/test_seeds.sh --update
-top=$(cd "$(dirname "$0")/.." && pwd)
-NTMM=${NTMM:-$top/build/check/ntmm}
+. "$(dirname "$0")/shell_tap.sh"
 seeds=$top/examples/seeds
 golden=$top/tests/golden
 update=false
 [ "${1:-}" = --update ] && update=true
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-n=0
-check() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
 # same NAME: $dir/out equals tests/golden/NAME (or becomes it with --update).
 same() {
     if $update; then

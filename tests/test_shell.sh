@@ -4,28 +4,7 @@
 # from a pipe, the debugger bridge and determinism. Prints TAP for
 # run-tests.sh. NTMM names the program (make check passes the sanitizer
 # build); by hand: make build/check/ntmm && NTMM=$PWD/build/check/ntmm sh tests/test_shell.sh
-top=$(cd "$(dirname "$0")/.." && pwd)
-NTMM=${NTMM:-$top/build/check/ntmm}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-n=0
-check() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-# run ARGS...: stdout in $dir/out, stderr in $dir/err, exit status in $rc.
-run() {
-    "$NTMM" "$@" >"$dir/out" 2>"$dir/err" </dev/null
-    rc=$?
-}
-# repl TEXT [ARGS...]: feeds TEXT to the REPL through a pipe.
-repl() {
-    text=$1
-    shift
-    printf '%s\n' "$text" | "$NTMM" "$@" >"$dir/out" 2>"$dir/err"
-    rc=$?
-}
-out_is() { [ "$(cat "$dir/out")" = "$1" ]; }
+. "$(dirname "$0")/shell_tap.sh"
 # usage_error: exit status 2 and one line "ntmm: ..." on stderr, nothing on stdout.
 usage_error() {
     [ "$rc" -eq 2 ] && [ "$(wc -l <"$dir/err")" -eq 1 ] && grep -q '^ntmm: ' "$dir/err" &&

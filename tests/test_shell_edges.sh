@@ -5,24 +5,7 @@
 # terminated. Prints TAP for run-tests.sh. NTMM names the program (make check
 # passes the sanitizer build); by hand:
 #   make build/check/ntmm && NTMM=$PWD/build/check/ntmm sh tests/test_review_shell.sh
-top=$(cd "$(dirname "$0")/.." && pwd)
-NTMM=${NTMM:-$top/build/check/ntmm}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-n=0
-check() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-# run ARGS...: stdout in $dir/out, stderr in $dir/err, exit status in $rc;
-# killed after 20 seconds (rc 124).
-run() {
-    timeout "${limit:-20}" "$NTMM" "$@" >"$dir/out" 2>"$dir/err" </dev/null
-    rc=$?
-}
-out_is() { [ "$(cat "$dir/out")" = "$1" ]; }
-# clean: no sanitizer report on stderr.
-clean() { ! grep -Eq 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' "$dir/err"; }
+. "$(dirname "$0")/shell_tap.sh"
 
 # ---- dd/db/dq with 16 words filling the 511-byte argument limit ----
 # dump_parse joins the address words with a space before each one into a
