@@ -10,6 +10,32 @@ void cpu_load_cr3(struct cpu *cpu, uint64_t cr3)
     tlb_flush(&cpu->tlb, true);
 }
 
+static void announce(const struct cpu *cpu, enum cpu_tlb_event event, uint64_t cr3, uint64_t va)
+{
+    if (cpu->follower)
+        cpu->follower(cpu->follower_context, event, cr3, va);
+}
+
+void cpu_invalidate_page(struct cpu *cpu, uint64_t cr3, uint64_t va)
+{
+    if (cr3 == cpu->cr3 || cr3 == CPU_EVERY_SPACE)
+        tlb_invalidate(&cpu->tlb, va);
+    announce(cpu, CPU_TLB_PAGE, cr3, va);
+}
+
+void cpu_invalidate_space(struct cpu *cpu, uint64_t cr3)
+{
+    if (cr3 == cpu->cr3)
+        tlb_flush(&cpu->tlb, true);
+    announce(cpu, CPU_TLB_SPACE, cr3, 0);
+}
+
+void cpu_invalidate_all(struct cpu *cpu)
+{
+    tlb_flush(&cpu->tlb, false);
+    announce(cpu, CPU_TLB_ALL, 0, 0);
+}
+
 static bool in_self_map(const struct pte_format *fmt, uint64_t va)
 {
     return va >= fmt->pte_base && va < pte_self_map_end(fmt);
@@ -71,10 +97,10 @@ static void self_map_written(struct cpu *cpu, uint64_t va, size_t size, bool wer
     for (uint64_t pte = first; pte < va + size; pte += fmt->pte_size) {
         if (pte_is_upper_level_address(fmt, pte)) {
             if (!were_invalid)
-                tlb_flush(&cpu->tlb, false);
+                cpu_invalidate_all(cpu);
             return;
         }
-        tlb_invalidate(&cpu->tlb, pte_mapped_address(fmt, pte));
+        cpu_invalidate_page(cpu, cpu->cr3, pte_mapped_address(fmt, pte));
     }
 }
 
@@ -96,7 +122,7 @@ static bool copy_virtual(struct cpu *cpu, uint64_t va, uint8_t *buffer, size_t s
             if (self_map)
                 self_map_written(cpu, va, chunk, were_invalid);
             else if (writes_paging_structure(cpu, va, pa))
-                tlb_flush(&cpu->tlb, false);
+                cpu_invalidate_all(cpu);
         } else {
             memcpy(buffer, host, chunk);
         }
@@ -137,6 +163,6 @@ bool cpu_write_physical(struct cpu *cpu, uint64_t pa, const void *buffer, size_t
     if (!phys_contains(&cpu->phys, pa, size))
         return false;
     memcpy(phys_address(&cpu->phys, pa), buffer, size);
-    tlb_flush(&cpu->tlb, false);
+    cpu_invalidate_all(cpu);
     return true;
 }

@@ -11,6 +11,12 @@
  *     physical memory, which may hold page tables, flush the TLB.
  * (2) A fault leaves memory, TLB contents and counters other than the miss
  *     count as they were, and says why in struct cpu_fault.
+ * (3) Whoever changes a paging-structure entry without the MMU (the memory
+ *     manager writes PTEs in their table's frame) invalidates explicitly:
+ *     cpu_invalidate_page, cpu_invalidate_space or cpu_invalidate_all. Each
+ *     is announced to the registered follower (another translation cache,
+ *     an emulator's) for every address space, loaded or not; ntmm's own TLB
+ *     holds only the loaded space's translations and acts only for it.
  */
 #ifndef NTMM_CPU_H
 #define NTMM_CPU_H
@@ -23,11 +29,22 @@
 #include "arch/tlb.h"
 #include "arch/walk.h"
 
+/* What a follower of the TLB is told (3). */
+enum cpu_tlb_event {
+    CPU_TLB_PAGE,  /* one page of an address space (cr3, va) */
+    CPU_TLB_SPACE, /* every non-global translation of an address space (cr3) */
+    CPU_TLB_ALL,   /* every translation of every space, global ones too */
+};
+typedef void (*cpu_tlb_follower)(void *context, enum cpu_tlb_event event, uint64_t cr3,
+                                 uint64_t va);
+
 struct cpu {
     const struct pte_format *fmt; /* paging mode */
     struct phys phys;             /* the RAM */
     uint64_t cr3;                 /* physical address of the top-level table (PDPT on PAE) */
     struct tlb tlb;
+    cpu_tlb_follower follower;    /* (3), or NULL */
+    void *follower_context;
 };
 
 /* Why an access failed. */
@@ -40,6 +57,14 @@ struct cpu_fault {
 
 /* Loads CR3: drops every non-global translation. */
 void cpu_load_cr3(struct cpu *cpu, uint64_t cr3);
+
+/* (3) INVLPG in the space whose CR3 is cr3 (CPU_EVERY_SPACE: a global
+ * page, in every space); a whole space's non-global translations;
+ * everything. */
+#define CPU_EVERY_SPACE UINT64_MAX
+void cpu_invalidate_page(struct cpu *cpu, uint64_t cr3, uint64_t va);
+void cpu_invalidate_space(struct cpu *cpu, uint64_t cr3);
+void cpu_invalidate_all(struct cpu *cpu);
 
 /* Translates one page for an access and returns the host address of the
  * byte at va, or NULL with *fault filled in. */

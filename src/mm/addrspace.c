@@ -111,7 +111,7 @@ NTSTATUS mm_create_address_space(struct mm *mm, struct mm_address_space *as)
     const struct pte_format *fmt = mm->cpu->fmt;
     uint64_t tables[PTE_MAX_LEVELS];
     for (unsigned k = 0; k < fmt->self_map_count; k++) {
-        tables[k] = mm_remove_zero_page(mm);
+        tables[k] = mi_take_page(mm, true);
         if (tables[k] == MM_EMPTY_LIST(mm)) {
             free_tables(mm, tables, k);
             return STATUS_INSUFFICIENT_RESOURCES;
@@ -129,18 +129,6 @@ NTSTATUS mm_create_address_space(struct mm *mm, struct mm_address_space *as)
     as->next = mm->spaces;
     mm->spaces = as;
     return STATUS_SUCCESS;
-}
-
-/* Windows: MiDecrementShareCount reaching zero for a deleted PTE */
-void mm_release_frame(struct mm *mm, uint64_t pfn)
-{
-    uint64_t parent = pfn_pte_frame(mm, pfn);
-    if (parent != pfn && pfn_share_count(mm, parent) == 0)
-        mm_bug_check(mm, BUGCODE_PFN_LIST_CORRUPT, MM_BUGCHECK_SHARE_COUNT, parent, 0, 0);
-    if (parent != pfn)
-        pfn_set_share_count(mm, parent, pfn_share_count(mm, parent) - 1);
-    pfn_set_share_count(mm, pfn, 0);
-    mm_insert_page_in_free_list(mm, pfn);
 }
 
 /* Windows: MmDeleteProcessAddressSpace */
@@ -166,7 +154,7 @@ void mm_delete_address_space(struct mm *mm, struct mm_address_space *as)
     }
     unsigned h = holder_index(fmt);
     for (unsigned n = 1; n <= fmt->self_map_count; n++)
-        mm_release_frame(mm, tables[(h + n) % fmt->self_map_count]);
+        mi_release_page(mm, tables[(h + n) % fmt->self_map_count]);
 }
 
 /* Windows: KiSwapProcess — CR3 of the space (NULL: the System's). */

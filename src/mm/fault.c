@@ -1,26 +1,37 @@
 /*
- * fault.c — the page fault handler for user addresses (Windows: MmAccessFault),
- * a thin dispatcher over one resolver per PTE kind. What exists so far:
+ * fault.c — the page fault handler for user addresses (Windows:
+ * MmAccessFault): one fault record, a dispatcher on the PTE's kind, and one
+ * resolver per kind, each returning resolved, retry or raise.
  *
- *   PTE kind            resolver                        result
- *   zero (VAD commits)  resolve_software                a zeroed frame, valid PTE
- *   demand zero         resolve_software                a zeroed frame, valid PTE
- *   guard               one-shot: the guard bit goes    STATUS_GUARD_PAGE_VIOLATION
- *   transition          resolve_transition              the same frame, valid again
- *   valid               resolve_valid: not allowed      STATUS_ACCESS_VIOLATION
- *   no VAD, reserved, decommitted, no access            STATUS_ACCESS_VIOLATION
- *   a view's page (prototype, or a write to a copy-on-write page): view.c
+ *   process PTE         resolver                          counts
+ *   valid               resolve_valid: the TLB was behind, or a protection
+ *                       violation (a write to a copy-on-write view page:
+ *                       mi_resolve_copy_on_write, view.c)  CopyOnWrite
+ *   zero, demand zero   resolve_demand_zero               DemandZero
+ *   transition          resolve_transition                Transition
+ *   prototype           mi_resolve_proto_fault (view.c)   by the prototype PTE's kind
+ *   no VAD, reserved, decommitted, no access: STATUS_ACCESS_VIOLATION
  *
- * (1) A resolved demand-zero fault leaves a valid PTE whose frame came off
- *     the zeroed list (or a free frame zeroed on the way, MiRemoveZeroPage),
- *     Active, ShareCount 1, OriginalPte the software PTE it replaced; the page
- *     and every table created for it are in the working set.
+ * (1) Guard pages are handled here, before any resolver: the guard goes
+ *     (from the software or transition PTE, or from the view's page
+ *     protections) and the access raises STATUS_GUARD_PAGE_VIOLATION.
  * (2) A fault that raises an exception changes nothing but the guard bit.
- * (3) A demand-zero fault that finds no frame (RAM exhausted, or an
- *     injected frame fault) fails with STATUS_INSUFFICIENT_RESOURCES, the
- *     status Windows gives an allocation of a page it cannot wait for; its
- *     PTE is unchanged and only the page tables made for it remain, empty
- *     and accounted (pteio.c (4)), as Windows keeps them.
+ * (3) Each fault that resolves (or takes a guard) counts once in its
+ *     process's PageFaultCount and MmInfoCounters.PageFaultCount, and once
+ *     in each counter its resolvers marked, however often it was dispatched.
+ * (4) A resolved demand-zero fault leaves a valid PTE whose frame came off
+ *     the zeroed list (or a free or standby frame zeroed on the way),
+ *     Active, ShareCount 1, Modified, OriginalPte the software PTE it
+ *     replaced; the page and every table created for it are in the working
+ *     set.
+ * (5) A fault that finds no frame (RAM exhausted, or an injected frame
+ *     fault) fails with STATUS_INSUFFICIENT_RESOURCES, the status Windows
+ *     gives an allocation of a page it cannot wait for; its PTE is unchanged
+ *     and only the page tables made for it remain, empty and accounted
+ *     (pteio.c (4)), as Windows keeps them.
+ * (6) resolve_valid decides with the walk the processor would make (no bits
+ *     set): when it would succeed the TLB entry was stale and is dropped, so
+ *     the retried access cannot fault the same way again.
  */
 #include "mm/section.h"
 
@@ -44,34 +55,69 @@ bool mi_protection_allows(const struct mm *mm, unsigned protection, enum cpu_acc
     return false;
 }
 
-/* Windows: MiResolveDemandZeroFault */
-static NTSTATUS resolve_demand_zero(struct mm *mm, struct mm_address_space *as, uint64_t va,
-                                    unsigned protection)
+uint32_t mi_info_counter(const struct mm *mm, enum mi_info_counter c)
+{
+    return (uint32_t)mm_load(mm_symbol_host(mm, SYM_MmInfoCounters) + 4 * c, 4);
+}
+
+void mi_count_info(struct mm *mm, enum mi_info_counter c, uint32_t n)
+{
+    if (!mm_stopped(mm))
+        mm_store(mm_symbol_host(mm, SYM_MmInfoCounters) + 4 * c, 4, mi_info_counter(mm, c) + n);
+}
+
+enum mi_fault_result mi_fault_raise(struct mi_fault *f, NTSTATUS st)
+{
+    f->status = st;
+    return MI_FAULT_RAISE;
+}
+
+/* (6) */
+static enum mi_fault_result resolve_valid(struct mm *mm, struct mi_fault *f)
+{
+    struct walk w;
+    walk_translate(mm->cpu->fmt, &mm->cpu->phys, f->as->directory_table_base, f->va, f->access,
+                   MODE_USER, false, &w);
+    if (w.status != WALK_OK)
+        return mi_fault_raise(f, STATUS_ACCESS_VIOLATION);
+    cpu_invalidate_page(mm->cpu, f->as->directory_table_base, f->va);
+    return MI_FAULT_RESOLVED;
+}
+
+/* Windows: MiResolveDemandZeroFault — (4), (5). */
+static enum mi_fault_result resolve_demand_zero(struct mm *mm, struct mi_fault *f)
 {
     const struct pte_format *fmt = mm->cpu->fmt;
-    uint64_t pfn = mm_remove_zero_page(mm);
+    NTSTATUS st = mi_make_tables(mm, f->as, f->va);
+    if (!NT_SUCCESS(st))
+        return mi_fault_raise(f, st);
+    uint64_t pfn = mi_take_page(mm, true);
     if (pfn == MM_EMPTY_LIST(mm))
-        return STATUS_INSUFFICIENT_RESOURCES;
-    uint64_t pte_va = pte_address(fmt, va, 0);
-    pfn_initialize_active(mm, pfn, pte_va, mi_holding_table(mm, va, fmt->levels - 1),
+        return mi_fault_raise(f, STATUS_INSUFFICIENT_RESOURCES);
+    unsigned protection = f->page.protection;
+    pfn_initialize_active(mm, pfn, f->page.pte_va,
+                          mi_holding_table(mm, f->as, f->va, fmt->levels - 1),
                           mi_software_pte(mm, protection));
     /* no copy of it exists anywhere: Windows marks a new demand-zero page modified */
     pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
-    mi_write_pte(mm, pte_va, mi_valid_pte(mm, pfn, protection));
-    mi_count_in_working_set(as, 1);
-    as->page_fault_count++;
-    return STATUS_SUCCESS;
+    mi_write_pte(mm, f->as, f->page.pte_va, mi_valid_pte(mm, pfn, protection));
+    mi_count_in_working_set(f->as, 1);
+    mi_fault_counts(f, MI_INFO_DEMAND_ZERO);
+    return MI_FAULT_RESOLVED;
 }
 
-/* A fault on a valid PTE: spurious if the PTE now allows the access (the
- * MMU's TLB was behind), else a protection violation. */
-static NTSTATUS resolve_valid(struct mm *mm, uint64_t raw, enum cpu_access access)
+/* Windows: MiResolveTransitionFault — a private page (or a view's private
+ * copy) whose frame is on the standby or modified list. */
+static enum mi_fault_result resolve_transition(struct mm *mm, struct mi_fault *f,
+                                               unsigned protection)
 {
-    bool allowed = access == ACCESS_READ ||
-                   (access == ACCESS_WRITE && (raw & PTE_HW_WRITE)) ||
-                   (access == ACCESS_EXECUTE &&
-                    !(mm->cpu->fmt->has_nx && (raw & PTE_HW_NO_EXECUTE)));
-    return allowed && (raw & PTE_HW_OWNER) ? STATUS_SUCCESS : STATUS_ACCESS_VIOLATION;
+    uint64_t pfn = f->page.f.page_frame_number;
+    mi_restore_to_active(mm, pfn);
+    pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
+    mi_write_pte(mm, f->as, f->page.pte_va, mi_valid_pte(mm, pfn, protection));
+    mi_count_in_working_set(f->as, 1);
+    mi_fault_counts(f, MI_INFO_TRANSITION);
+    return MI_FAULT_RESOLVED;
 }
 
 static bool is_guard(unsigned protection)
@@ -79,69 +125,80 @@ static bool is_guard(unsigned protection)
     return (protection & MM_NOACCESS) == MM_GUARD_PAGE && (protection & 7);
 }
 
-/* Windows: MiResolveTransitionFault, and the guard-page check before it. */
-static NTSTATUS resolve_transition(struct mm *mm, struct mm_address_space *as,
-                                   const struct mm_page *p, enum cpu_access access)
+/* (1) The guard goes where the page keeps it; a private page without its
+ * page table gets one first (STATUS_INSUFFICIENT_RESOURCES without a frame). */
+static NTSTATUS clear_guard(struct mm *mm, struct mi_fault *f)
 {
-    if (is_guard(p->protection)) {
-        mi_resolve_transition(mm, as, p, p->protection & ~MM_GUARD_PAGE);
-        as->page_fault_count++;
-        return STATUS_GUARD_PAGE_VIOLATION;
+    unsigned protection = f->page.protection & ~MM_GUARD_PAGE;
+    if (f->page.f.kind == PTE_KIND_TRANSITION) { /* private, or a view's private copy */
+        (void)resolve_transition(mm, f, protection);
+    } else if (f->vad->u.PrivateMemory) {
+        NTSTATUS st = mi_make_tables(mm, f->as, f->va);
+        if (!NT_SUCCESS(st))
+            return st;
+        mi_write_pte(mm, f->as, f->page.pte_va, mi_software_pte(mm, protection));
+    } else if (f->vad->PageProtection) {
+        f->vad->PageProtection[(f->va >> PAGE_SHIFT) - f->vad->StartingVpn] = (uint8_t)protection;
     }
-    if (!mi_protection_allows(mm, p->protection, access))
-        return STATUS_ACCESS_VIOLATION;
-    mi_resolve_transition(mm, as, p, p->protection);
-    as->page_fault_count++;
-    return STATUS_SUCCESS;
+    return STATUS_GUARD_PAGE_VIOLATION;
 }
 
-/* A committed page with no frame yet: one-shot guard, or demand zero. */
-static NTSTATUS resolve_software(struct mm *mm, struct mm_address_space *as, uint64_t va,
-                                 const struct mm_page *p, enum cpu_access access)
+/* One dispatch on the PTE's kind. */
+static enum mi_fault_result dispatch(struct mm *mm, struct mi_fault *f)
 {
-    if (is_guard(p->protection)) {
-        mi_write_pte(mm, p->pte_va, mi_software_pte(mm, p->protection & ~MM_GUARD_PAGE));
-        as->page_fault_count++;
-        return STATUS_GUARD_PAGE_VIOLATION;
+    struct mm_page *p = &f->page;
+    mi_read_page(mm, f->as, f->vad, f->va, p);
+    if (!p->committed)
+        return mi_fault_raise(f, STATUS_ACCESS_VIOLATION);
+    if (p->f.kind == PTE_KIND_VALID) {
+        bool copy = p->proto_va && p->f.prototype && p->f.copy_on_write &&
+                    f->access == ACCESS_WRITE;
+        return copy ? mi_resolve_copy_on_write(mm, f) : resolve_valid(mm, f);
     }
-    if (!mi_protection_allows(mm, p->protection, access))
-        return STATUS_ACCESS_VIOLATION;
-    return resolve_demand_zero(mm, as, va, p->protection);
+    if (is_guard(p->protection)) {
+        f->counted = MI_INFO_BIT(MI_INFO_PAGE_FAULT);
+        return mi_fault_raise(f, clear_guard(mm, f));
+    }
+    if (!mi_protection_allows(mm, p->protection, f->access))
+        return mi_fault_raise(f, STATUS_ACCESS_VIOLATION);
+    switch (p->f.kind) {
+    case PTE_KIND_TRANSITION:
+        return resolve_transition(mm, f, p->protection);
+    case PTE_KIND_PROTOTYPE:
+        return mi_resolve_proto_fault(mm, f);
+    case PTE_KIND_ZERO:
+    case PTE_KIND_DEMAND_ZERO:
+        if (f->vad->u.PrivateMemory)
+            return resolve_demand_zero(mm, f);
+        return mi_fault_raise(f, STATUS_ACCESS_VIOLATION);
+    default:
+        return mi_fault_raise(f, STATUS_ACCESS_VIOLATION);
+    }
+}
+
+/* (3) */
+static void count_fault(struct mm *mm, const struct mi_fault *f)
+{
+    if (f->counted & MI_INFO_BIT(MI_INFO_PAGE_FAULT))
+        f->as->page_fault_count++;
+    for (unsigned c = 0; c < MI_INFO_COUNTERS; c++)
+        if (f->counted & MI_INFO_BIT(c))
+            mi_count_info(mm, (enum mi_info_counter)c, 1);
 }
 
 /* Windows: MmAccessFault */
 NTSTATUS mm_access_fault(struct mm *mm, struct mm_address_space *as, uint64_t va,
                          enum cpu_access access)
 {
-    struct vad *vad = va <= as->highest_user_address ? vad_find(&as->vads, va >> PAGE_SHIFT) : NULL;
-    if (!vad)
+    struct mi_fault f = { .as = as, .va = va, .access = access };
+    f.vad = va <= as->highest_user_address ? vad_find(&as->vads, va >> PAGE_SHIFT) : NULL;
+    if (!f.vad)
         return STATUS_ACCESS_VIOLATION;
-    struct mm_page p;
-    mi_read_page(mm, vad, va, &p);
-    if (!p.committed)
-        return STATUS_ACCESS_VIOLATION;
-    if (!vad->u.PrivateMemory && p.f.kind == PTE_KIND_TRANSITION)
-        return resolve_transition(mm, as, &p, access); /* a private copy (view.c (5)) */
-    if (!vad->u.PrivateMemory) {
-        bool copy = p.f.kind == PTE_KIND_VALID && p.f.prototype && p.f.copy_on_write &&
-                    access == ACCESS_WRITE;
-        if (p.f.kind == PTE_KIND_VALID && !copy)
-            return resolve_valid(mm, mi_read_pte(mm, p.pte_va), access);
-        if (p.f.kind != PTE_KIND_VALID && p.f.kind != PTE_KIND_PROTOTYPE)
-            return STATUS_ACCESS_VIOLATION;
-        return mi_resolve_view_fault(mm, as, vad, &p, access);
-    }
-    switch (p.f.kind) {
-    case PTE_KIND_VALID:
-        return resolve_valid(mm, mi_read_pte(mm, p.pte_va), access);
-    case PTE_KIND_TRANSITION:
-        return resolve_transition(mm, as, &p, access);
-    case PTE_KIND_ZERO:
-    case PTE_KIND_DEMAND_ZERO: {
-        NTSTATUS st = mi_make_tables(mm, as, va);
-        return NT_SUCCESS(st) ? resolve_software(mm, as, va, &p, access) : st;
-    }
-    default:
-        return STATUS_ACCESS_VIOLATION;
-    }
+    enum mi_fault_result r;
+    while ((r = dispatch(mm, &f)) == MI_FAULT_RETRY && !mm_stopped(mm))
+        ;
+    if (r == MI_FAULT_RAISE && f.status != STATUS_GUARD_PAGE_VIOLATION)
+        return f.status; /* (2) */
+    count_fault(mm, &f);
+    return r == MI_FAULT_RAISE ? f.status : STATUS_SUCCESS;
 }

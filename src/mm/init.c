@@ -169,7 +169,7 @@ static void boot_symbols(struct mm *mm, enum ntmm_arch arch)
         "MmZeroedPageListHead", "MmFreePageListHead", "MmStandbyPageListHead",
         "MmModifiedPageListHead", "MmModifiedNoWritePageListHead", "MmBadPageListHead",
         "MmRomPageListHead", "MmPageLocationList", "MmTotalCommittedPages",
-        "MmTotalCommitLimit",
+        "MmTotalCommitLimit", "MmInfoCounters",
     };
     const struct pfn_layout *l = mm->pfn_layout;
     bool wide = arch == NTMM_ARCH_X64;
@@ -186,6 +186,10 @@ static void boot_symbols(struct mm *mm, enum ntmm_arch arch)
         if (s == SYM_MmPageLocationList) {
             size = 8 * l->word;
             type = wide ? "[8] Ptr64 _MMPFNLIST" : "[8] Ptr32 _MMPFNLIST";
+        }
+        if (s == SYM_MmInfoCounters) {
+            size = MI_INFO_COUNTERS * 4;
+            type = "_MMINFO_COUNTERS";
         }
         mm->symbols[s] = (struct mm_symbol_info){ names[s], type, va, size };
         va += size;

@@ -77,8 +77,7 @@ NTSTATUS mm_lock(struct mm *mm, struct mm_address_space *as, uint64_t base, uint
     for (uint64_t vpn = first; vpn <= last; vpn++) {
         const struct pte_format *fmt = mm->cpu->fmt;
         uint64_t va = vpn << PAGE_SHIFT;
-        bool valid = mi_pte_exists(mm, va) &&
-                     (mi_read_pte(mm, pte_address(fmt, va, 0)) & PTE_HW_VALID);
+        bool valid = mi_read_pte(mm, as, pte_address(fmt, va, 0)) & PTE_HW_VALID;
         NTSTATUS st = valid ? STATUS_SUCCESS : mm_access_fault(mm, as, va, ACCESS_READ);
         if (!NT_SUCCESS(st))
             return st;

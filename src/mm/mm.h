@@ -98,6 +98,7 @@ enum mm_symbol {
     SYM_MmPageLocationList,
     SYM_MmTotalCommittedPages,
     SYM_MmTotalCommitLimit,
+    SYM_MmInfoCounters,
     SYM_COUNT
 };
 
@@ -192,7 +193,6 @@ struct mm {
     uint64_t shared_user_data_pfn;       /* the KUSER_SHARED_DATA frame */
     struct mm_address_space *spaces;     /* process address spaces, newest first */
     bool pdpt_used[MM_PDPT_SLOTS];       /* PAE: which PDPT slots are taken */
-    const struct mm_address_space *quiet; /* non-NULL: PTE reads walk this space without the MMU (queries) */
     struct mm_fault_injector faults;     /* pending injected faults and allocation counts */
     uint64_t pool_base;                  /* MmPagedPoolStart */
     uint64_t pool_tables[MM_POOL_TABLES]; /* frames of the page tables that map paged pool */
@@ -259,6 +259,7 @@ static inline void mm_store(uint8_t *p, unsigned width, uint64_t v)
 /* Bug check codes and the parameter 1 values the memory manager uses. */
 #define BUGCODE_MEMORY_MANAGEMENT 0x1Au
 #define MM_BUGCHECK_CORRUPT_PTE 0x411u          /* p2: PTE address, p3: contents */
+#define MM_BUGCHECK_PFN_STATE 0x403u            /* p2: PFN, p3: its PageLocation, p4: ShareCount */
 #define BUGCODE_PFN_LIST_CORRUPT 0x4Eu
 #define MM_BUGCHECK_LIST_HEAD 0x1u              /* p2: the head's link, p3: MmAvailablePages */
 #define MM_BUGCHECK_LIST_ENTRY 0x2u             /* p2: the entry, p3: highest page, p4: its ReferenceCount */
@@ -397,11 +398,6 @@ static inline enum mm_list pfn_location(const struct mm *mm, uint64_t pfn)
     return (enum mm_list)pfn_e1(mm, pfn, PFN_E1_PAGE_LOCATION, 3);
 }
 
-/* Windows: MiInitializePfn — makes a frame just taken off a list Active,
- * mapped by the PTE at pte_address in page table page pte_frame, and counts
- * it in that page table's ShareCount. */
-void pfn_initialize_active(struct mm *mm, uint64_t pfn, uint64_t pte_address,
-                           uint64_t pte_frame, uint64_t original_pte);
 
 /* ---- pagelist.c: the page lists ---- */
 /* Kernel variables, read and written in simulated memory (init.c); once
@@ -446,13 +442,43 @@ void pagelist_unlink(struct mm *mm, uint64_t pfn);
 uint64_t pagelist_remove_head(struct mm *mm, enum mm_list list);
 uint64_t mm_available_pages(const struct mm *mm);
 
-/* Windows: MiRemoveZeroPage — a zero-filled frame for a demand-zero fault,
- * unlinked; MM_EMPTY_LIST when none is left. */
+/* Windows: MiRemoveZeroPage — a zero-filled frame off the zeroed list (or
+ * a free one, zeroed), unlinked; MM_EMPTY_LIST when both are empty. Only
+ * mi_take_page calls it after boot. */
 uint64_t mm_remove_zero_page(struct mm *mm);
-/* Windows: MiRemoveAnyPage — a frame whose contents will be overwritten. */
+/* Windows: MiRemoveAnyPage — a frame off the free (or zeroed) list. */
 uint64_t mm_remove_any_page(struct mm *mm);
 /* Windows: MiInsertPageInFreeList — a frame no one uses any more. */
 void mm_insert_page_in_free_list(struct mm *mm, uint64_t pfn);
+
+/* ---- pagestate.c: a frame's state changes, one primitive each ---- */
+/* Windows: MiInitializePfn — makes a frame just taken off a list Active,
+ * mapped by the PTE at pte_address in page table page pte_frame, and counts
+ * it in that page table's ShareCount. */
+void pfn_initialize_active(struct mm *mm, uint64_t pfn, uint64_t pte_address,
+                           uint64_t pte_frame, uint64_t original_pte);
+/* The one way a frame is taken after boot (pagestate.c (4)): zero-filled
+ * (zeroed) or with any contents; MM_EMPTY_LIST when memory is exhausted. */
+uint64_t mi_take_page(struct mm *mm, bool zeroed);
+/* Windows: MiDecrementShareCount — an Active frame loses a mapping (dirty:
+ * the mapping wrote it). At 0 it enters transition: a prototype PTE becomes
+ * a transition PTE here (a process PTE's owner writes its own first), and
+ * the frame goes to the modified list if Modified, else to standby. */
+void mi_decrement_share_count(struct mm *mm, uint64_t pfn, bool dirty);
+/* The transition PTE of frame pfn, with the protection of its OriginalPte. */
+uint64_t mi_transition_pte(const struct mm *mm, uint64_t pfn, bool write, bool owner);
+/* Windows: MiResolveTransitionFault, the frame's part — a Standby or
+ * Modified frame becomes Active with one mapping; its owner writes the
+ * valid PTE. */
+void mi_restore_to_active(struct mm *mm, uint64_t pfn);
+/* The frame's data is safe elsewhere (written out, or MEM_RESET said it is
+ * not needed): Modified clears; a Modified-list frame moves to standby. */
+void mi_modified_to_standby(struct mm *mm, uint64_t pfn);
+/* Windows: MiDecrementShareCount to zero for a PTE being deleted — the frame
+ * leaves its page table's ShareCount and goes to the free list. */
+void mi_release_page(struct mm *mm, uint64_t pfn);
+/* A transition frame whose PTE is being deleted goes to the free list. */
+void mi_delete_transition_page(struct mm *mm, uint64_t pfn);
 
 /* ---- inject.c: injected faults and host memory ---- */
 /* The nth next allocation of kind fails (1: the very next); 0 cancels. */
@@ -544,23 +570,26 @@ NTSTATUS mm_create_address_space(struct mm *mm, struct mm_address_space *as);
 void mm_delete_address_space(struct mm *mm, struct mm_address_space *as);
 /* Windows: KiSwapProcess / KeStackAttachProcess: load the space's CR3 (NULL: System). */
 void mm_attach(struct mm *mm, const struct mm_address_space *as);
-/* Windows: MiDecrementShareCount down to zero for a page whose PTE is being
- * deleted: the frame leaves its page table's ShareCount and goes to the free list. */
-void mm_release_frame(struct mm *mm, uint64_t pfn);
 
-/* ---- pteio.c: PTEs of the attached address space, through the self-map ---- */
-uint64_t mi_read_pte(struct mm *mm, uint64_t pte_va);
-void mi_write_pte(struct mm *mm, uint64_t pte_va, uint64_t value);
+/* ---- pteio.c: PTEs of any address space, in their table pages ---- */
+/* The entry at self-map address pte_va (a PTE, PDE, PPE or PXE) of space as
+ * (NULL: the System's), read without the MMU: 0 if its tables are absent. */
+uint64_t mi_read_pte(const struct mm *mm, const struct mm_address_space *as, uint64_t pte_va);
+/* Writes it; the TLB forgets what it mapped (pteio.c (2)). Its tables must exist. */
+void mi_write_pte(struct mm *mm, const struct mm_address_space *as, uint64_t pte_va,
+                  uint64_t value);
+/* The raw PTE of f; a PTE the format cannot hold stops the machine (0x411). */
+uint64_t mi_encode_pte(const struct mm *mm, const struct pte_fields *f);
 /* Decodes a PTE (or prototype PTE) read at pte_va; a valid or transition one
  * naming a frame beyond RAM stops the machine with MEMORY_MANAGEMENT 0x411. */
-void mi_decode_pte(struct mm *mm, uint64_t pte_va, uint64_t raw, enum pte_context context,
+void mi_decode_pte(const struct mm *mm, uint64_t pte_va, uint64_t raw, enum pte_context context,
                    struct pte_fields *f);
-/* True if every table above va's PTE exists in the attached space. */
-bool mi_pte_exists(struct mm *mm, uint64_t va);
+/* True if every table above va's PTE exists in space as. */
+bool mi_pte_exists(const struct mm *mm, const struct mm_address_space *as, uint64_t va);
 /* Where the span of va with no page table ends (the first address a present
  * upper entry could cover), or va itself if va's PTE exists: loops over
  * pages skip whole absent tables, 2 MB, 1 GB or 512 GB at a time. */
-uint64_t mi_absent_span_end(struct mm *mm, uint64_t va);
+uint64_t mi_absent_span_end(const struct mm *mm, const struct mm_address_space *as, uint64_t va);
 /* Windows: MiMakePdeExistAndMakeValid — creates the missing tables above
  * va's PTE (counted in as's working set); STATUS_INSUFFICIENT_RESOURCES if no
  * frame is left. */
@@ -574,7 +603,8 @@ NTSTATUS mi_make_tables_for_range(struct mm *mm, struct mm_address_space *as, ui
 void mi_free_empty_tables(struct mm *mm, struct mm_address_space *as, uint64_t start,
                           uint64_t end);
 /* The frame of the table holding va's entry at level l (levels - 1: its PTE). */
-uint64_t mi_holding_table(struct mm *mm, uint64_t va, unsigned l);
+uint64_t mi_holding_table(const struct mm *mm, const struct mm_address_space *as, uint64_t va,
+                          unsigned l);
 /* Adds pages (negative: removes) to the working set, tracking its peak. */
 void mi_count_in_working_set(struct mm_address_space *as, int64_t pages);
 /* A software PTE (demand zero) carrying protection; 0 for MM_ZERO_ACCESS. */
@@ -610,7 +640,8 @@ struct mm_page {
     uint64_t proto_va;    /* a view page: its prototype PTE (section.h) */
     struct pte_fields proto; /* that prototype PTE */
 };
-void mi_read_page(struct mm *mm, const struct vad *vad, uint64_t va, struct mm_page *p);
+void mi_read_page(const struct mm *mm, const struct mm_address_space *as, const struct vad *vad,
+                  uint64_t va, struct mm_page *p);
 /* Windows: MiDeletePte — a valid or transition page's frame goes to the free
  * list; the PTE becomes replacement. */
 void mi_delete_page(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
@@ -620,10 +651,6 @@ void mi_delete_page(struct mm *mm, struct mm_address_space *as, const struct mm_
  * it needed. */
 NTSTATUS mi_set_page_protection(struct mm *mm, struct mm_address_space *as,
                                 const struct mm_page *p, unsigned protection);
-/* Windows: MiResolveTransitionFault — the frame of a transition PTE becomes
- * valid again with protection (no guard bit) (protect.c). */
-void mi_resolve_transition(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
-                           unsigned protection);
 
 /* Windows: MiAllocateVirtualMemory, reserving: *base 0 picks the lowest
  * (highest with top_down) free 64 KB-aligned range ending at or below
@@ -686,15 +713,62 @@ void mi_unlock_range(struct mm_address_space *as, uint64_t base, uint64_t size);
 bool mi_unlock_page(struct mm_address_space *as, uint64_t va);
 void mi_free_locks(struct mm_address_space *as);
 
-/* ---- fault.c ---- */
-/* Windows: MmAccessFault — resolves a fault of the attached space's user
- * address va: STATUS_SUCCESS (retry the access), or the exception Windows
- * raises (STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION), or
- * STATUS_INSUFFICIENT_RESOURCES when no frame is left. */
+/* ---- fault.c: MmAccessFault, one resolver per PTE kind ---- */
+/* What a resolver says: the access may be retried by the processor, the
+ * fault must be dispatched again (the PTE changed kind: a prototype made
+ * valid for a write that copies), or the access raises f->status. */
+enum mi_fault_result { MI_FAULT_RESOLVED, MI_FAULT_RETRY, MI_FAULT_RAISE };
+
+/* MmInfoCounters (_MMINFO_COUNTERS, ULONGs in Windows' order), in the kernel
+ * data page; a fault's resolvers mark which ones it counts. */
+enum mi_info_counter {
+    MI_INFO_PAGE_FAULT,            /* PageFaultCount */
+    MI_INFO_COPY_ON_WRITE,         /* CopyOnWriteCount */
+    MI_INFO_TRANSITION,            /* TransitionCount */
+    MI_INFO_CACHE_TRANSITION,      /* CacheTransitionCount */
+    MI_INFO_DEMAND_ZERO,           /* DemandZeroCount */
+    MI_INFO_PAGE_READ,             /* PageReadCount: pages read */
+    MI_INFO_PAGE_READ_IO,          /* PageReadIoCount: read operations */
+    MI_INFO_CACHE_READ,            /* CacheReadCount */
+    MI_INFO_CACHE_IO,              /* CacheIoCount */
+    MI_INFO_DIRTY_PAGES_WRITE,     /* DirtyPagesWriteCount: pagefile pages written */
+    MI_INFO_DIRTY_WRITE_IO,        /* DirtyWriteIoCount */
+    MI_INFO_MAPPED_PAGES_WRITE,    /* MappedPagesWriteCount: file pages written */
+    MI_INFO_MAPPED_WRITE_IO,       /* MappedWriteIoCount */
+    MI_INFO_COUNTERS
+};
+#define MI_INFO_BIT(c) (1u << (c))
+uint32_t mi_info_counter(const struct mm *mm, enum mi_info_counter c);
+void mi_count_info(struct mm *mm, enum mi_info_counter c, uint32_t n);
+
+/* One page fault, as the resolvers see it. */
+struct mi_fault {
+    struct mm_address_space *as;
+    struct vad *vad;             /* the VAD holding va */
+    uint64_t va;                 /* the faulting address */
+    enum cpu_access access;
+    struct mm_page page;         /* its PTE (and a view's prototype PTE), read afresh each dispatch */
+    NTSTATUS status;             /* MI_FAULT_RAISE: the exception */
+    unsigned counted;            /* MI_INFO_BIT()s of the counters this fault adds to */
+};
+
+/* A resolver's success: the fault counts in PageFaultCount and in c. */
+static inline void mi_fault_counts(struct mi_fault *f, enum mi_info_counter c)
+{
+    f->counted |= MI_INFO_BIT(MI_INFO_PAGE_FAULT) | MI_INFO_BIT(c);
+}
+
+/* Windows: MmAccessFault — resolves a fault of space as at user address va:
+ * STATUS_SUCCESS (retry the access), or the exception Windows raises
+ * (STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION,
+ * STATUS_IN_PAGE_ERROR), or STATUS_INSUFFICIENT_RESOURCES when no frame is
+ * left. */
 NTSTATUS mm_access_fault(struct mm *mm, struct mm_address_space *as, uint64_t va,
                          enum cpu_access access);
 /* What a protection lets the page do (Windows: the MmReadWrite table). */
 bool mi_protection_allows(const struct mm *mm, unsigned protection, enum cpu_access access);
+/* A resolver's failure: the access raises st. */
+enum mi_fault_result mi_fault_raise(struct mi_fault *f, NTSTATUS st);
 
 /* ---- verify.c ---- */
 NTSTATUS mm_verify(struct mm *mm, char *message, size_t size);

@@ -6,14 +6,6 @@
  * kernel memory; the frames are chained through their PFN entries, Flink in
  * u1 and Blink in u2, MM_EMPTY_LIST at both ends.
  *
- *            mm_insert_page_in_free_list          mm_zero_page_thread
- *   Active ------------------------------> Free ----------------------> Zeroed
- *     ^                                     |                            |
- *     |    mm_remove_any_page (Free first)  |                            |
- *     +-------------------------------------+                            |
- *     |    mm_remove_zero_page (Zeroed first; a Free frame is zeroed)    |
- *     +------------------------------------------------------------------+
- *
  * (1) A frame is on at most one list, the one its PageLocation names, and
  *     the list's Total equals the frames reachable from its Flink.
  * (2) Insertion at the tail and removal at the head or from the middle are
@@ -21,10 +13,9 @@
  *     that change links.
  * (3) MmAvailablePages == Total(Zeroed) + Total(Free) + Total(Standby).
  * (4) Every frame on the zeroed list holds only zero bytes.
- * (5) mm_remove_zero_page and mm_remove_any_page are the only ways a frame
- *     is taken after boot; each counts as one frame allocation for the fault
- *     injector (inject.c), and an injected fault makes it return
- *     MM_EMPTY_LIST with every list unchanged, as if RAM were exhausted.
+ * (5) After boot only mi_take_page (pagestate.c) takes frames, through
+ *     mm_remove_zero_page and mm_remove_any_page; pagestate.c draws every
+ *     state a frame passes through.
  * (6) Links are checked before they are followed or changed: a head whose
  *     Flink or Blink is not a frame at the end of its list, or an entry
  *     whose neighbours do not point back at it, stops the machine with
@@ -145,17 +136,9 @@ uint64_t pagelist_remove_head(struct mm *mm, enum mm_list list)
     return mm_stopped(mm) ? mm->pfn_layout->empty : pfn;
 }
 
-/* (5) An injected frame fault: RAM looks exhausted for this one call. */
-static bool frame_fault(struct mm *mm)
-{
-    return mm_fault_fires(mm, NTMM_FAULT_FRAME);
-}
-
 /* Windows: MiRemoveZeroPage */
 uint64_t mm_remove_zero_page(struct mm *mm)
 {
-    if (frame_fault(mm))
-        return MM_EMPTY_LIST(mm);
     uint64_t pfn = pagelist_remove_head(mm, ZeroedPageList);
     if (pfn != mm->pfn_layout->empty) {
         phys_commit(&mm->cpu->phys, pfn);
@@ -170,8 +153,6 @@ uint64_t mm_remove_zero_page(struct mm *mm)
 /* Windows: MiRemoveAnyPage */
 uint64_t mm_remove_any_page(struct mm *mm)
 {
-    if (frame_fault(mm))
-        return MM_EMPTY_LIST(mm);
     uint64_t pfn = pagelist_remove_head(mm, FreePageList);
     if (pfn == mm->pfn_layout->empty)
         pfn = pagelist_remove_head(mm, ZeroedPageList);

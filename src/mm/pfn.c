@@ -59,19 +59,3 @@ const struct pfn_layout *pfn_layout_for(enum ntmm_arch arch)
     }
     return NULL;
 }
-
-/* Windows: MiInitializePfn */
-void pfn_initialize_active(struct mm *mm, uint64_t pfn, uint64_t pte_address,
-                           uint64_t pte_frame, uint64_t original_pte)
-{
-    pfn_set_flink(mm, pfn, 0);
-    pfn_set_share_count(mm, pfn, 1);
-    pfn_set_reference_count(mm, pfn, 1);
-    pfn_set_e1(mm, pfn, PFN_E1_PAGE_LOCATION, 3, ActiveAndValid);
-    pfn_set_e1(mm, pfn, PFN_E1_PROTOTYPE_PTE, 1, 0); /* a section's page says so itself */
-    pfn_set_pte_address(mm, pfn, pte_address);
-    pfn_set_original_pte(mm, pfn, original_pte);
-    pfn_set_pte_frame(mm, pfn, pte_frame);
-    if (pte_frame != pfn)
-        pfn_set_share_count(mm, pte_frame, pfn_share_count(mm, pte_frame) + 1);
-}

@@ -51,8 +51,8 @@ static void free_pages(struct mm *mm, uint64_t first, uint64_t count)
         uint8_t *pte = pool_pte_host(mm, i);
         uint64_t pfn = (mm_load(pte, fmt->pte_size) & fmt->pfn_mask) >> PAGE_SHIFT;
         mm_store(pte, fmt->pte_size, 0);
-        tlb_invalidate(&mm->cpu->tlb, mm->pool_base + i * PAGE_SIZE);
-        mm_release_frame(mm, pfn);
+        cpu_invalidate_page(mm->cpu, CPU_EVERY_SPACE, mm->pool_base + i * PAGE_SIZE);
+        mi_release_page(mm, pfn);
         mm->pool_used[i] = 0;
     }
 }
@@ -69,7 +69,7 @@ NTSTATUS mi_pool_alloc(struct mm *mm, uint64_t pages, uint64_t *va)
     if (!pages || run < pages)
         return STATUS_INSUFFICIENT_RESOURCES;
     for (uint64_t i = first; i < first + pages; i++) {
-        uint64_t pfn = mm_remove_zero_page(mm);
+        uint64_t pfn = mi_take_page(mm, true);
         if (pfn == MM_EMPTY_LIST(mm)) {
             free_pages(mm, first, i - first);
             return STATUS_INSUFFICIENT_RESOURCES;
@@ -80,7 +80,6 @@ NTSTATUS mi_pool_alloc(struct mm *mm, uint64_t pages, uint64_t *va)
         mm_store(pool_pte_host(mm, i), fmt->pte_size,
                  (pfn << PAGE_SHIFT) | PTE_HW_VALID | PTE_HW_WRITE | PTE_HW_ACCESSED |
                      PTE_HW_DIRTY | PTE_HW_GLOBAL);
-        tlb_invalidate(&mm->cpu->tlb, page_va);
         mm->pool_used[i] = 1;
     }
     *va = mm->pool_base + first * PAGE_SIZE;

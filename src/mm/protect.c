@@ -5,7 +5,7 @@
  * no-access page, which a valid PTE cannot express.
  *
  *   valid --(guard, no access)--> transition (frame on the modified or standby list)
- *   transition --(fault or new readable protection: mi_resolve_transition)--> valid
+ *   transition --(a fault: fault.c's resolve_transition)--> valid
  *
  * (1) A valid page's protection lives in its PFN's OriginalPte (a software
  *     PTE carrying it), and its PTE's hardware bits follow it.
@@ -81,40 +81,16 @@ static bool expressible_as_valid(unsigned protection)
     return (protection & 7) && high != MM_GUARD_PAGE;
 }
 
-/* Windows: MiResolveTransitionFault */
-void mi_resolve_transition(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
-                           unsigned protection)
-{
-    uint64_t pfn = p->f.page_frame_number;
-    pagelist_unlink(mm, pfn);
-    pfn_set_share_count(mm, pfn, 1);
-    pfn_set_reference_count(mm, pfn, 1);
-    pfn_set_e1(mm, pfn, PFN_E1_PAGE_LOCATION, 3, ActiveAndValid);
-    pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
-    mi_write_pte(mm, p->pte_va, mi_valid_pte(mm, pfn, protection));
-    mi_count_in_working_set(as, 1);
-}
-
-/* A valid page leaves the working set for the modified list, its PTE a
- * transition PTE carrying the new protection. */
+/* A valid page leaves the working set for the modified list (the standby
+ * list if MEM_RESET cleaned it), its PTE a transition PTE carrying the new
+ * protection. */
 static void make_transition(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
                             unsigned protection)
 {
-    const struct pte_format *fmt = mm->cpu->fmt;
     uint64_t pfn = p->f.page_frame_number;
-    struct pte_fields t = { .kind = PTE_KIND_TRANSITION, .write = p->f.write, .owner = true,
-                            .protection = protection, .page_frame_number = pfn };
-    uint64_t raw = 0;
-    fmt->encode(&t, &raw);
-    mi_write_pte(mm, p->pte_va, raw);
-    /* a page written since it was last clean goes to the modified list (it
-     * would have to be written out before reuse), a clean one (MEM_RESET
-     * cleaned it) to the standby list */
-    bool modified = p->f.dirty || pfn_e1(mm, pfn, PFN_E1_MODIFIED, 1);
     pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
-    pfn_set_reference_count(mm, pfn, 0);
-    pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, modified);
-    pagelist_insert_tail(mm, modified ? ModifiedPageList : StandbyPageList, pfn);
+    mi_write_pte(mm, as, p->pte_va, mi_transition_pte(mm, pfn, p->f.write, true));
+    mi_decrement_share_count(mm, pfn, p->f.dirty);
     mi_count_in_working_set(as, -1);
 }
 
@@ -132,22 +108,20 @@ NTSTATUS mi_set_page_protection(struct mm *mm, struct mm_address_space *as,
                                                                            : STATUS_SUCCESS;
         }
         pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
-        mi_write_pte(mm, p->pte_va, mi_valid_pte(mm, pfn, protection) |
-                                        (p->f.dirty ? PTE_HW_DIRTY : 0));
+        mi_write_pte(mm, as, p->pte_va, mi_valid_pte(mm, pfn, protection) |
+                                            (p->f.dirty ? PTE_HW_DIRTY : 0));
         return STATUS_SUCCESS;
     case PTE_KIND_TRANSITION: {
         struct pte_fields t = p->f;
-        uint64_t raw = 0;
         t.protection = protection;
-        fmt->encode(&t, &raw);
-        mi_write_pte(mm, p->pte_va, raw);
+        mi_write_pte(mm, as, p->pte_va, mi_encode_pte(mm, &t));
         pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
         return STATUS_SUCCESS;
     }
     default: {
         NTSTATUS st = mi_make_tables(mm, as, pte_mapped_address(fmt, p->pte_va));
         if (NT_SUCCESS(st))
-            mi_write_pte(mm, p->pte_va, mi_software_pte(mm, protection));
+            mi_write_pte(mm, as, p->pte_va, mi_software_pte(mm, protection));
         return st;
     }
     }
@@ -167,7 +141,7 @@ NTSTATUS mm_protect(struct mm *mm, struct mm_address_space *as, uint64_t base, u
         return mi_protect_view(mm, as, vad, base, size, protection, old);
     struct mm_page p;
     for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
-        mi_read_page(mm, vad, va, &p);
+        mi_read_page(mm, as, vad, va, &p);
         if (!p.committed)
             return STATUS_NOT_COMMITTED;
         if (va == base)
@@ -178,7 +152,7 @@ NTSTATUS mm_protect(struct mm *mm, struct mm_address_space *as, uint64_t base, u
     if (!NT_SUCCESS(result))
         return result;
     for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
-        mi_read_page(mm, vad, va, &p);
+        mi_read_page(mm, as, vad, va, &p);
         if (mi_set_page_protection(mm, as, &p, protection) == STATUS_WAS_UNLOCKED)
             result = STATUS_WAS_UNLOCKED;
     }

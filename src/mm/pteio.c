@@ -1,60 +1,122 @@
 /*
- * pteio.c — the memory manager's access to the PTEs of the attached address
- * space: reading and writing them through the PTE self-map (as Windows does,
- * with MiGetPteAddress), creating the page tables an address needs
- * (MiMakePdeExistAndMakeValid) and freeing those that became empty, and
- * building valid and software PTEs from a protection.
+ * pteio.c — the memory manager's access to the PTEs of any address space:
+ * each entry is read and written in its table page's frame, found by a
+ * descent of the space's tables from its CR3 (Windows reaches another
+ * process's PTEs through hyperspace; the bytes are the same), with the TLB
+ * invalidated explicitly; creating the page tables an address needs
+ * (MiMakePdeExistAndMakeValid) and freeing those that became empty; building
+ * valid and software PTEs from a protection.
  *
- * (1) Every PTE write goes through the MMU at the entry's self-map address,
- *     so the TLB forgets what the entry mapped (cpu.h (1)).
- * (2) A user page table is Active, mapped by its PDE (PteAddress), counted
+ * Entries are named as Windows names them, by their self-map address
+ * (MiGetPteAddress: a PTE, PDE, PPE or PXE); which space is explicit.
+ *
+ * (1) Reading a PTE never faults and changes nothing: no Accessed bit, no
+ *     TLB entry, in whichever space is loaded. A PTE whose tables are absent
+ *     reads as zero.
+ * (2) Writing a PTE that was valid invalidates what it mapped in that space
+ *     (cpu.h (3)): one page for a PTE, the whole space for an upper entry.
+ *     An entry that was not valid cannot be cached, so its write
+ *     invalidates nothing.
+ * (3) A user page table is Active, mapped by its PDE (PteAddress), counted
  *     in its parent table's ShareCount and in the working set; it is freed
  *     only when all its entries are zero.
- * (3) While mm->quiet is set (a query), PTEs are read by a walk of that
- *     space that changes nothing, and nothing may write one.
  * (4) Running out of frames (or an injected frame fault) in mi_make_tables
  *     may leave the upper tables it created, empty but fully accounted
  *     (Active, ShareCount 1 for their PDE, in the working set), as Windows
  *     keeps them; a later release or decommit of the range frees them.
  *     mi_make_tables_for_range, which operations that must change nothing
  *     on failure call before changing any PTE, frees them at once.
- * (5) A PTE the self-map cannot reach (an upper table edited away) is the
+ * (5) An upper entry naming a frame beyond RAM (edited by a script) is the
  *     kernel faulting on its own page tables: PAGE_FAULT_IN_NONPAGED_AREA.
  *     Once the machine has stopped, nothing writes a PTE (bugcheck.c (2)).
+ * (6) Every PTE the memory manager builds is encoded by mi_encode_pte,
+ *     which checks that the format can hold it.
  */
 #include "mm/mm.h"
 
-/* (3) A query reads without the MMU: a walk that sets no Accessed bit and
- * fills no TLB entry, in the space being queried. */
-static uint64_t read_pte_quietly(struct mm *mm, uint64_t pte_va)
+static uint64_t space_cr3(const struct mm *mm, const struct mm_address_space *as)
 {
-    struct walk w;
-    walk_translate(mm->cpu->fmt, &mm->cpu->phys, mm->quiet->directory_table_base, pte_va, ACCESS_READ, MODE_KERNEL,
-                   false, &w);
-    return w.status == WALK_OK ? mm_load(phys_address(&mm->cpu->phys, w.pa), mm->cpu->fmt->pte_size)
-                               : 0;
+    return as ? as->directory_table_base : mm->system_cr3;
 }
 
-uint64_t mi_read_pte(struct mm *mm, uint64_t pte_va)
+/* pte_va is pte_address(va, k): the entry k levels above va's page. */
+static unsigned entry_level(const struct pte_format *fmt, uint64_t pte_va, uint64_t *va)
 {
-    if (mm->quiet)
-        return read_pte_quietly(mm, pte_va);
-    struct cpu_fault fault;
-    uint64_t v = 0;
-    if (!cpu_read(mm->cpu, pte_va, &v, mm->cpu->fmt->pte_size, MODE_KERNEL, &fault))
-        mm_bug_check(mm, BUGCODE_PAGE_FAULT_IN_NONPAGED_AREA, pte_va, 0, 0, 0);
-    return v;
+    unsigned k = 0, highest = fmt->levels - 1 - fmt->self_map_level;
+    uint64_t x = pte_mapped_address(fmt, pte_va);
+    while (k < highest && x >= fmt->pte_base && x < pte_self_map_end(fmt)) {
+        x = pte_mapped_address(fmt, x);
+        k++;
+    }
+    *va = x;
+    return k;
 }
 
-void mi_write_pte(struct mm *mm, uint64_t pte_va, uint64_t value)
+/* (1), (5): the host address of the entry at pte_va in the space whose CR3
+ * is cr3, or NULL if a table above it is absent. */
+static uint8_t *entry_host(const struct mm *mm, uint64_t cr3, uint64_t pte_va, bool write,
+                           uint64_t *va, unsigned *k)
 {
-    struct cpu_fault fault;
-    if (!mm_stopped(mm) && /* bugcheck.c (2) */
-        !cpu_write(mm->cpu, pte_va, &value, mm->cpu->fmt->pte_size, MODE_KERNEL, &fault))
+    const struct pte_format *fmt = mm->cpu->fmt;
+    *k = entry_level(fmt, pte_va, va);
+    unsigned depth = fmt->levels - 1 - *k;
+    uint8_t *table = phys_address(&mm->cpu->phys, cr3 & fmt->top_table_mask);
+    for (unsigned d = 0;; d++) {
+        uint8_t *entry = table + (uint64_t)pte_index(fmt, *va, d) * fmt->pte_size;
+        if (d == depth)
+            return entry;
+        uint64_t e = mm_load(entry, fmt->pte_size);
+        if (!(e & PTE_HW_VALID) ||
+            ((fmt->large_page_levels & (1u << d)) && (e & PTE_HW_LARGE_PAGE)))
+            return NULL;
+        uint64_t pfn = (e & fmt->pfn_mask) >> PAGE_SHIFT;
+        if (pfn >= mm->frames) {
+            mm_bug_check(mm, BUGCODE_PAGE_FAULT_IN_NONPAGED_AREA, pte_va, write, 0, 0);
+            return NULL;
+        }
+        table = phys_frame(&mm->cpu->phys, pfn);
+    }
+}
+
+uint64_t mi_read_pte(const struct mm *mm, const struct mm_address_space *as, uint64_t pte_va)
+{
+    uint64_t va;
+    unsigned k;
+    const uint8_t *e = entry_host(mm, space_cr3(mm, as), pte_va, false, &va, &k);
+    return e ? mm_load(e, mm->cpu->fmt->pte_size) : 0;
+}
+
+void mi_write_pte(struct mm *mm, const struct mm_address_space *as, uint64_t pte_va,
+                  uint64_t value)
+{
+    uint64_t va, cr3 = space_cr3(mm, as);
+    unsigned k;
+    uint8_t *e = entry_host(mm, cr3, pte_va, true, &va, &k);
+    if (!e) {
         mm_bug_check(mm, BUGCODE_PAGE_FAULT_IN_NONPAGED_AREA, pte_va, 1, 0, 0);
+        return;
+    }
+    if (mm_stopped(mm)) /* bugcheck.c (2) */
+        return;
+    unsigned size = mm->cpu->fmt->pte_size;
+    bool was_valid = mm_load(e, size) & PTE_HW_VALID;
+    mm_store(e, size, value);
+    if (was_valid && k == 0)
+        cpu_invalidate_page(mm->cpu, cr3, va);
+    else if (was_valid)
+        cpu_invalidate_space(mm->cpu, cr3);
 }
 
-void mi_decode_pte(struct mm *mm, uint64_t pte_va, uint64_t raw, enum pte_context context,
+uint64_t mi_encode_pte(const struct mm *mm, const struct pte_fields *f)
+{
+    uint64_t raw = 0;
+    if (!mm->cpu->fmt->encode(f, &raw))
+        mm_bug_check(mm, BUGCODE_MEMORY_MANAGEMENT, MM_BUGCHECK_CORRUPT_PTE, 0, f->kind,
+                     f->page_frame_number);
+    return raw;
+}
+
+void mi_decode_pte(const struct mm *mm, uint64_t pte_va, uint64_t raw, enum pte_context context,
                    struct pte_fields *f)
 {
     mm->cpu->fmt->decode(raw, context, f);
@@ -69,20 +131,19 @@ static unsigned first_checked_level(const struct pte_format *fmt)
     return fmt->self_map_level;
 }
 
-bool mi_pte_exists(struct mm *mm, uint64_t va)
+bool mi_pte_exists(const struct mm *mm, const struct mm_address_space *as, uint64_t va)
 {
-    const struct pte_format *fmt = mm->cpu->fmt;
-    for (unsigned l = first_checked_level(fmt); l + 1 < fmt->levels; l++)
-        if (!(mi_read_pte(mm, pte_address(fmt, va, fmt->levels - 1 - l)) & PTE_HW_VALID))
-            return false;
-    return true;
+    uint64_t mapped;
+    unsigned k;
+    return entry_host(mm, space_cr3(mm, as), pte_address(mm->cpu->fmt, va, 0), false, &mapped,
+                      &k) != NULL;
 }
 
-uint64_t mi_absent_span_end(struct mm *mm, uint64_t va)
+uint64_t mi_absent_span_end(const struct mm *mm, const struct mm_address_space *as, uint64_t va)
 {
     const struct pte_format *fmt = mm->cpu->fmt;
     for (unsigned l = first_checked_level(fmt); l + 1 < fmt->levels; l++) {
-        if (mi_read_pte(mm, pte_address(fmt, va, fmt->levels - 1 - l)) & PTE_HW_VALID)
+        if (mi_read_pte(mm, as, pte_address(fmt, va, fmt->levels - 1 - l)) & PTE_HW_VALID)
             continue;
         uint64_t end = (va | ((1ull << fmt->level_shift[l]) - 1)) + 1;
         return end < va ? UINT64_MAX : end; /* the top of the address space */
@@ -91,12 +152,13 @@ uint64_t mi_absent_span_end(struct mm *mm, uint64_t va)
 }
 
 /* The frame of the table holding the entry of va at level l. */
-uint64_t mi_holding_table(struct mm *mm, uint64_t va, unsigned l)
+uint64_t mi_holding_table(const struct mm *mm, const struct mm_address_space *as, uint64_t va,
+                          unsigned l)
 {
     const struct pte_format *fmt = mm->cpu->fmt;
     if (l == 0)
-        return mm->cpu->cr3 >> PAGE_SHIFT;
-    uint64_t parent = mi_read_pte(mm, pte_address(fmt, va, fmt->levels - l));
+        return space_cr3(mm, as) >> PAGE_SHIFT;
+    uint64_t parent = mi_read_pte(mm, as, pte_address(fmt, va, fmt->levels - l));
     return (parent & fmt->pfn_mask) >> PAGE_SHIFT;
 }
 
@@ -113,13 +175,13 @@ NTSTATUS mi_make_tables(struct mm *mm, struct mm_address_space *as, uint64_t va)
     const struct pte_format *fmt = mm->cpu->fmt;
     for (unsigned l = first_checked_level(fmt); l + 1 < fmt->levels; l++) {
         uint64_t entry_va = pte_address(fmt, va, fmt->levels - 1 - l);
-        if (mi_read_pte(mm, entry_va) & PTE_HW_VALID)
+        if (mi_read_pte(mm, as, entry_va) & PTE_HW_VALID)
             continue;
-        uint64_t pfn = mm_remove_zero_page(mm);
+        uint64_t pfn = mi_take_page(mm, true);
         if (pfn == MM_EMPTY_LIST(mm))
             return STATUS_INSUFFICIENT_RESOURCES;
-        pfn_initialize_active(mm, pfn, entry_va, mi_holding_table(mm, va, l), 0);
-        mi_write_pte(mm, entry_va, (pfn << PAGE_SHIFT) | PTE_HW_VALID | PTE_HW_WRITE |
+        pfn_initialize_active(mm, pfn, entry_va, mi_holding_table(mm, as, va, l), 0);
+        mi_write_pte(mm, as, entry_va, (pfn << PAGE_SHIFT) | PTE_HW_VALID | PTE_HW_WRITE |
                                        PTE_HW_OWNER | PTE_HW_ACCESSED | PTE_HW_DIRTY);
         mi_count_in_working_set(as, 1);
     }
@@ -176,8 +238,8 @@ static void free_below(struct range *r, uint64_t pfn, unsigned l, uint64_t base)
             free_below(r, child, l + 1, va);
         if (!table_is_empty(r->mm, child))
             continue;
-        mi_write_pte(r->mm, pte_address(fmt, va, fmt->levels - 1 - l), 0);
-        mm_release_frame(r->mm, child);
+        mi_write_pte(r->mm, r->as, pte_address(fmt, va, fmt->levels - 1 - l), 0);
+        mi_release_page(r->mm, child);
         mi_count_in_working_set(r->as, -1);
     }
 }
@@ -189,10 +251,10 @@ void mi_free_empty_tables(struct mm *mm, struct mm_address_space *as, uint64_t s
     struct range r = { mm, as, start, end };
     unsigned l = first_checked_level(fmt);
     if (l == 0) {
-        free_below(&r, mm->cpu->cr3 >> PAGE_SHIFT, 0, 0);
+        free_below(&r, as->directory_table_base >> PAGE_SHIFT, 0, 0);
         return;
     }
-    const uint8_t *pdpt = phys_address(&mm->cpu->phys, mm->cpu->cr3 & fmt->top_table_mask);
+    const uint8_t *pdpt = phys_address(&mm->cpu->phys, as->directory_table_base & fmt->top_table_mask);
     uint64_t span = 1ull << fmt->level_shift[0];
     for (uint64_t k = start / span; k <= end / span && k < (1ull << fmt->level_bits[0]); k++) {
         uint64_t e = mm_load(pdpt + k * fmt->pte_size, fmt->pte_size);
@@ -223,16 +285,11 @@ uint64_t mi_valid_pte(const struct mm *mm, uint64_t pfn, unsigned protection)
         .no_execute = fmt->has_nx && !execute,
         .page_frame_number = pfn,
     };
-    uint64_t raw = 0;
-    fmt->encode(&f, &raw);
-    return raw;
+    return mi_encode_pte(mm, &f);
 }
 
 uint64_t mi_software_pte(const struct mm *mm, unsigned protection)
 {
     struct pte_fields f = { .kind = PTE_KIND_DEMAND_ZERO, .protection = protection };
-    uint64_t raw = 0;
-    if (protection)
-        mm->cpu->fmt->encode(&f, &raw);
-    return raw;
+    return protection ? mi_encode_pte(mm, &f) : 0;
 }

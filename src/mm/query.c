@@ -7,7 +7,7 @@
  * two VADs (or up to the end of user space) for free memory.
  *
  * (1) Queries change nothing: no page table is created, no page touched, no
- *     Accessed bit set and no TLB entry filled (pteio.c (3)).
+ *     Accessed bit set and no TLB entry filled (pteio.c (1)).
  */
 #include "mm/mm.h"
 
@@ -33,28 +33,25 @@ NTSTATUS mm_query(struct mm *mm, struct mm_address_space *as, uint64_t va,
 {
     if (va > as->highest_user_address)
         return STATUS_INVALID_PARAMETER;
-    mm->quiet = as;
     struct vad *vad = vad_find(&as->vads, va >> PAGE_SHIFT);
     if (!vad) {
         free_region(as, va, region);
-        mm->quiet = NULL;
         return STATUS_SUCCESS;
     }
     uint64_t end = (vad->EndingVpn + 1) << PAGE_SHIFT;
     struct mm_page first, p;
     uint64_t at = va & ~(PAGE_SIZE - 1);
-    mi_read_page(mm, vad, at, &first);
+    mi_read_page(mm, as, vad, at, &first);
     *region = (struct mm_region){ .base = at, .vad = vad, .protection = first.protection,
                                   .state = first.committed ? MM_STATE_COMMIT : MM_STATE_RESERVE };
     while (at < end) {
-        bool absent = !mi_pte_exists(mm, at);
-        mi_read_page(mm, vad, at, &p);
+        bool absent = !mi_pte_exists(mm, as, at);
+        mi_read_page(mm, as, vad, at, &p);
         if (p.committed != first.committed || (p.committed && p.protection != first.protection))
             break;
         at = absent ? absent_table_end(mm, at) : at + PAGE_SIZE;
     }
     region->size = (at < end ? at : end) - region->base;
-    mm->quiet = NULL;
     return STATUS_SUCCESS;
 }
 

@@ -153,11 +153,7 @@ NTSTATUS mi_write_page(struct mm_control_area *ca, uint64_t page, uint64_t pfn)
     st = io_page_write(ca->file, offset, mi_frame(mm, pfn), bytes);
     if (!NT_SUCCESS(st))
         return st;
-    pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 0);
-    if (pfn_location(mm, pfn) == ModifiedPageList) {
-        pagelist_unlink(mm, pfn);
-        pagelist_insert_tail(mm, StandbyPageList, pfn);
-    }
+    mi_modified_to_standby(mm, pfn);
     return STATUS_SUCCESS;
 }
 
@@ -176,8 +172,7 @@ static void delete_control_area(struct mm_control_area *ca)
             uint64_t pfn = f.page_frame_number;
             if (ca->file && !ca->image && pfn_e1(mm, pfn, PFN_E1_MODIFIED, 1))
                 (void)mi_write_page(ca, s->first_page + k, pfn); /* (3); a failure loses the page, as a failed write does */
-            pagelist_unlink(mm, pfn);
-            mm_release_frame(mm, pfn);
+            mi_delete_transition_page(mm, pfn);
         }
     }
     for (unsigned i = 0; i < ca->subsection_count; i++)

@@ -158,11 +158,13 @@ NTSTATUS mm_flush_view(struct mm *mm, struct mm_address_space *as, uint64_t *bas
 
 /* ---- for virtual.c, fault.c, query.c, verify.c ---- */
 /* A view page: mi_read_page for a Mapped VAD. */
-void mi_read_view_page(struct mm *mm, const struct vad *vad, uint64_t va, struct mm_page *p);
-/* Windows: MiResolveProtoPteFault and MiCopyOnWrite — a fault on a view
- * page whose page tables exist. */
-NTSTATUS mi_resolve_view_fault(struct mm *mm, struct mm_address_space *as, const struct vad *vad,
-                               const struct mm_page *p, enum cpu_access access);
+void mi_read_view_page(const struct mm *mm, const struct mm_address_space *as,
+                       const struct vad *vad, uint64_t va, struct mm_page *p);
+/* Windows: MiResolveProtoPteFault — a fault on a process PTE pointing at its
+ * prototype PTE (fault.c's dispatcher). */
+enum mi_fault_result mi_resolve_proto_fault(struct mm *mm, struct mi_fault *f);
+/* Windows: MiCopyOnWrite — a write to a valid shared page that copies on write. */
+enum mi_fault_result mi_resolve_copy_on_write(struct mm *mm, struct mi_fault *f);
 /* Pages of commit a view's VAD charges, (5): as NULL for a view being
  * mapped (its protections as the VAD and subsections give them), else read
  * from the view's pages in as without the MMU. */
@@ -181,8 +183,11 @@ NTSTATUS mi_read_image_page(const struct mm_control_area *ca, uint64_t page, uin
                             uint8_t *frame);
 /* Reads segment page `page` of a file-backed control area into frame. */
 NTSTATUS mi_read_section_page(struct mm_control_area *ca, uint64_t page, uint8_t *frame);
-/* A view page's PTE is deleted (unmap, process exit). */
-void mi_delete_view_page(struct mm *mm, struct mm_address_space *as, const struct mm_page *p);
+/* A view page's process PTE takes replacement (0 when it is deleted, a
+ * prototype PTE pointer when it becomes no-access or guard); a valid one's
+ * shared frame loses the mapping (section.h (2)) and the working set the page. */
+void mi_unmap_view_page(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
+                        uint64_t replacement);
 /* The view is gone: its control area loses a view, (4). */
 void mi_view_deleted(struct mm *mm, struct vad *vad);
 /* Windows: MiCommitSectionPages — commits the prototype PTEs behind

@@ -277,14 +277,13 @@ static uint64_t committed_pages(struct checker *c, struct mm_address_space *as,
 
 /* Check 10 for a view: a process PTE that points at a prototype PTE points
  * at the one its page of the segment has (section.h, view.c (1)). Reads the
- * space's PTEs without the MMU, as queries do. */
+ * space's PTEs without the MMU (pteio.c (1)). */
 static void check_view_ptes(struct checker *c, struct mm_address_space *as, const struct vad *v)
 {
     struct mm *mm = c->mm;
     struct mm_page p;
-    mm->quiet = as;
     for (uint64_t vpn = v->StartingVpn; vpn <= v->EndingVpn && !c->failed; vpn++) {
-        mi_read_view_page(mm, v, vpn << PAGE_SHIFT, &p);
+        mi_read_view_page(mm, as, v, vpn << PAGE_SHIFT, &p);
         if (p.f.kind == PTE_KIND_PROTOTYPE && p.f.proto_address != p.proto_va)
             fail(c, "PTE of %llx points at prototype PTE %llx, its page's is %llx",
                  (unsigned long long)(vpn << PAGE_SHIFT), (unsigned long long)p.f.proto_address,
@@ -294,7 +293,6 @@ static void check_view_ptes(struct checker *c, struct mm_address_space *as, cons
             fail(c, "PTE of view page %llx has kind %d", (unsigned long long)(vpn << PAGE_SHIFT),
                  p.f.kind);
     }
-    mm->quiet = NULL;
 }
 
 static void check_space_counters(struct checker *c, struct mm_address_space *as)

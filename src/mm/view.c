@@ -106,13 +106,10 @@ uint64_t mi_view_commit_charge(struct mm *mm, struct mm_address_space *as, const
     uint64_t pages = vad->EndingVpn + 1 - vad->StartingVpn, charge = 0;
     if (as) {
         struct mm_page p;
-        const struct mm_address_space *quiet = mm->quiet;
-        mm->quiet = as;
         for (uint64_t i = 0; i < pages; i++) {
-            mi_read_view_page(mm, vad, (vad->StartingVpn + i) << PAGE_SHIFT, &p);
+            mi_read_view_page(mm, as, vad, (vad->StartingVpn + i) << PAGE_SHIFT, &p);
             charge += page_charged(vad, &p);
         }
-        mm->quiet = quiet;
         return charge;
     }
     if (!vad->u.ImageMap)
@@ -126,13 +123,12 @@ uint64_t mi_view_commit_charge(struct mm *mm, struct mm_address_space *as, const
     return charge;
 }
 
-void mi_read_view_page(struct mm *mm, const struct vad *vad, uint64_t va, struct mm_page *p)
+void mi_read_view_page(const struct mm *mm, const struct mm_address_space *as,
+                       const struct vad *vad, uint64_t va, struct mm_page *p)
 {
     const struct pte_format *fmt = format(mm);
     p->pte_va = pte_address(fmt, va, 0);
-    p->f = (struct pte_fields){ .kind = PTE_KIND_ZERO };
-    if (mi_pte_exists(mm, va))
-        mi_decode_pte(mm, p->pte_va, mi_read_pte(mm, p->pte_va), PTE_IN_PAGE_TABLE, &p->f);
+    mi_decode_pte(mm, p->pte_va, mi_read_pte(mm, as, p->pte_va), PTE_IN_PAGE_TABLE, &p->f);
     uint64_t page = vad->FirstPage + ((va >> PAGE_SHIFT) - vad->StartingVpn);
     p->proto_va = mi_proto_address(vad->ControlArea, page);
     mi_decode_pte(mm, p->proto_va, mi_read_proto(mm, p->proto_va), PTE_IN_PROTOTYPE, &p->proto);
@@ -154,7 +150,7 @@ void mi_read_view_page(struct mm *mm, const struct vad *vad, uint64_t va, struct
 /* A prototype PTE's frame gains a mapping, (1) of section.h: it is made
  * valid first if it is not. */
 static NTSTATUS make_proto_valid(struct mm *mm, const struct vad *vad, const struct mm_page *p,
-                                 uint64_t *pfn_out)
+                                 uint64_t *pfn_out, struct mi_fault *f)
 {
     struct mm_control_area *ca = vad->ControlArea;
     uint64_t raw = mi_read_proto(mm, p->proto_va), pfn;
@@ -167,21 +163,20 @@ static NTSTATUS make_proto_valid(struct mm *mm, const struct vad *vad, const str
         return STATUS_SUCCESS;
     case PTE_KIND_TRANSITION: /* Windows: MiResolveTransitionFault on a prototype PTE */
         pfn = p->proto.page_frame_number;
-        pagelist_unlink(mm, pfn);
-        pfn_set_share_count(mm, pfn, 1);
-        pfn_set_reference_count(mm, pfn, 1);
-        pfn_set_e1(mm, pfn, PFN_E1_PAGE_LOCATION, 3, ActiveAndValid);
+        mi_restore_to_active(mm, pfn);
+        mi_fault_counts(f, MI_INFO_TRANSITION);
         break;
     case PTE_KIND_DEMAND_ZERO:
-        pfn = mm_remove_zero_page(mm);
+        pfn = mi_take_page(mm, true);
         if (pfn == MM_EMPTY_LIST(mm))
             return STATUS_INSUFFICIENT_RESOURCES;
         pfn_initialize_active(mm, pfn, p->proto_va, mi_pool_frame(mm, p->proto_va), raw);
         pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1); /* no copy anywhere else */
         pfn_set_e1(mm, pfn, PFN_E1_PROTOTYPE_PTE, 1, 1);
+        mi_fault_counts(f, MI_INFO_DEMAND_ZERO);
         break;
     case PTE_KIND_SUBSECTION: { /* Windows: MiResolveMappedFileFault, then the page read */
-        pfn = mm_remove_any_page(mm);
+        pfn = mi_take_page(mm, false);
         if (pfn == MM_EMPTY_LIST(mm))
             return STATUS_INSUFFICIENT_RESOURCES;
         NTSTATUS st = mi_read_section_page(ca, mi_proto_page(ca, p->proto_va),
@@ -192,6 +187,8 @@ static NTSTATUS make_proto_valid(struct mm *mm, const struct vad *vad, const str
         }
         pfn_initialize_active(mm, pfn, p->proto_va, mi_pool_frame(mm, p->proto_va), raw);
         pfn_set_e1(mm, pfn, PFN_E1_PROTOTYPE_PTE, 1, 1);
+        mi_fault_counts(f, MI_INFO_PAGE_READ);
+        mi_fault_counts(f, MI_INFO_PAGE_READ_IO);
         break;
     }
     default:
@@ -206,38 +203,17 @@ static NTSTATUS make_proto_valid(struct mm *mm, const struct vad *vad, const str
 static uint64_t shared_pte(const struct mm *mm, uint64_t pfn, unsigned protection)
 {
     struct pte_fields f;
-    uint64_t raw = mi_valid_pte(mm, pfn, protection);
-    format(mm)->decode(raw, PTE_IN_PAGE_TABLE, &f);
+    format(mm)->decode(mi_valid_pte(mm, pfn, protection), PTE_IN_PAGE_TABLE, &f);
     f.prototype = true;
-    format(mm)->encode(&f, &raw);
-    return raw;
+    return mi_encode_pte(mm, &f);
 }
 
 /* A shared frame loses one mapping; with dirty, the mapping wrote it. The
  * last one sends it to the modified or standby list (section.h (2)). */
-static void unmap_shared_frame(struct mm *mm, uint64_t pfn, bool dirty)
+static void add_to_table(struct mm *mm, const struct mm_address_space *as, uint64_t pte_va,
+                         int64_t delta)
 {
-    if (dirty)
-        pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
-    uint64_t share = pfn_share_count(mm, pfn) - 1;
-    pfn_set_share_count(mm, pfn, share);
-    if (share)
-        return;
-    struct pte_fields original, t;
-    format(mm)->decode(pfn_original_pte(mm, pfn), PTE_IN_PROTOTYPE, &original);
-    t = (struct pte_fields){ .kind = PTE_KIND_TRANSITION, .protection = original.protection,
-                             .page_frame_number = pfn };
-    uint64_t raw = 0;
-    format(mm)->encode(&t, &raw);
-    mi_write_proto(mm, pfn_pte_address(mm, pfn), raw);
-    pfn_set_reference_count(mm, pfn, 0);
-    pagelist_insert_tail(mm, pfn_e1(mm, pfn, PFN_E1_MODIFIED, 1) ? ModifiedPageList
-                                                                   : StandbyPageList, pfn);
-}
-
-static void add_to_table(struct mm *mm, uint64_t pte_va, int64_t delta)
-{
-    uint64_t table = mi_holding_table(mm, pte_mapped_address(format(mm), pte_va),
+    uint64_t table = mi_holding_table(mm, as, pte_mapped_address(format(mm), pte_va),
                                       format(mm)->levels - 1);
     pfn_set_share_count(mm, table, pfn_share_count(mm, table) + (uint64_t)delta);
 }
@@ -252,93 +228,80 @@ static unsigned swap_copy(unsigned protection, bool to_copy)
 }
 
 /* Windows: MiCopyOnWrite — the writer gets a private copy, (2). */
-static NTSTATUS copy_on_write(struct mm *mm, const struct mm_page *p, unsigned protection)
+enum mi_fault_result mi_resolve_copy_on_write(struct mm *mm, struct mi_fault *f)
 {
-    uint64_t shared = p->f.page_frame_number, pfn = mm_remove_any_page(mm);
+    const struct mm_page *p = &f->page;
+    uint64_t shared = p->f.page_frame_number, pfn = mi_take_page(mm, false);
     if (pfn == MM_EMPTY_LIST(mm))
-        return STATUS_INSUFFICIENT_RESOURCES;
+        return mi_fault_raise(f, STATUS_INSUFFICIENT_RESOURCES);
     memcpy(mi_frame_for_write(mm, pfn), mi_frame(mm, shared), PAGE_SIZE);
-    unsigned writable = swap_copy(protection, false);
-    uint64_t table = mi_holding_table(mm, pte_mapped_address(format(mm), p->pte_va),
-                                      format(mm)->levels - 1);
+    unsigned writable = swap_copy(p->protection, false);
+    uint64_t table = mi_holding_table(mm, f->as, f->va, format(mm)->levels - 1);
     pfn_initialize_active(mm, pfn, p->pte_va, table, mi_software_pte(mm, writable));
     pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
-    mi_write_pte(mm, p->pte_va, mi_valid_pte(mm, pfn, writable));
-    add_to_table(mm, p->pte_va, -1);
+    mi_write_pte(mm, f->as, p->pte_va, mi_valid_pte(mm, pfn, writable));
+    add_to_table(mm, f->as, p->pte_va, -1);
     /* written before a protection change made it copy-on-write (5) */
-    unmap_shared_frame(mm, shared, p->f.dirty);
-    return STATUS_SUCCESS;
+    mi_decrement_share_count(mm, shared, p->f.dirty);
+    mi_fault_counts(f, MI_INFO_COPY_ON_WRITE);
+    return MI_FAULT_RESOLVED;
 }
 
 /* image.c (3): a private page relocated for this view's base. */
-static NTSTATUS private_image_page(struct mm *mm, struct mm_address_space *as,
-                                   const struct vad *vad, const struct mm_page *p)
+static enum mi_fault_result private_image_page(struct mm *mm, struct mi_fault *f)
 {
-    uint64_t pfn = mm_remove_any_page(mm);
+    const struct vad *vad = f->vad;
+    const struct mm_page *p = &f->page;
+    uint64_t pfn = mi_take_page(mm, false);
     if (pfn == MM_EMPTY_LIST(mm))
-        return STATUS_INSUFFICIENT_RESOURCES;
-    uint64_t va = pte_mapped_address(format(mm), p->pte_va);
-    uint64_t page = vad->FirstPage + ((va >> PAGE_SHIFT) - vad->StartingVpn);
+        return mi_fault_raise(f, STATUS_INSUFFICIENT_RESOURCES);
+    uint64_t page = vad->FirstPage + ((f->va >> PAGE_SHIFT) - vad->StartingVpn);
     if (!NT_SUCCESS(mi_read_image_page(vad->ControlArea, page, vad->StartingVpn << PAGE_SHIFT,
                                        mi_frame_for_write(mm, pfn)))) {
         mm_insert_page_in_free_list(mm, pfn);
-        return STATUS_IN_PAGE_ERROR;
+        return mi_fault_raise(f, STATUS_IN_PAGE_ERROR);
     }
     unsigned protection = swap_copy(p->protection, false);
-    pfn_initialize_active(mm, pfn, p->pte_va, mi_holding_table(mm, va, format(mm)->levels - 1),
+    pfn_initialize_active(mm, pfn, p->pte_va,
+                          mi_holding_table(mm, f->as, f->va, format(mm)->levels - 1),
                           mi_software_pte(mm, protection));
     pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
-    mi_write_pte(mm, p->pte_va, mi_valid_pte(mm, pfn, protection));
-    mi_count_in_working_set(as, 1);
-    as->page_fault_count++;
-    return STATUS_SUCCESS;
+    mi_write_pte(mm, f->as, p->pte_va, mi_valid_pte(mm, pfn, protection));
+    mi_count_in_working_set(f->as, 1);
+    mi_fault_counts(f, MI_INFO_PAGE_READ);
+    mi_fault_counts(f, MI_INFO_PAGE_READ_IO);
+    return MI_FAULT_RESOLVED;
 }
 
-NTSTATUS mi_resolve_view_fault(struct mm *mm, struct mm_address_space *as, const struct vad *vad,
-                               const struct mm_page *p, enum cpu_access access)
+/* Windows: MiResolveProtoPteFault — the process PTE points at the prototype
+ * PTE; a write that copies is dispatched again to mi_resolve_copy_on_write. */
+enum mi_fault_result mi_resolve_proto_fault(struct mm *mm, struct mi_fault *f)
 {
-    if (p->committed && vad->PageProtection && (p->protection & MM_NOACCESS) == MM_GUARD_PAGE &&
-        (p->protection & 7)) {
-        /* a one-shot guard page: the guard goes, the fault is reported */
-        vad->PageProtection[pte_mapped_address(format(mm), p->pte_va) / PAGE_SIZE -
-                            vad->StartingVpn] = (uint8_t)(p->protection & ~MM_GUARD_PAGE);
-        as->page_fault_count++;
-        return STATUS_GUARD_PAGE_VIOLATION;
-    }
-    if (!p->committed || !mi_protection_allows(mm, p->protection, access))
-        return STATUS_ACCESS_VIOLATION;
-    if (p->f.kind == PTE_KIND_VALID) { /* only a write to a copy-on-write page gets here */
-        NTSTATUS st = copy_on_write(mm, p, p->protection);
-        if (NT_SUCCESS(st))
-            as->page_fault_count++;
-        return st;
-    }
-    if (relocated_view(vad))
-        return private_image_page(mm, as, vad, p);
+    const struct mm_page *p = &f->page;
+    if (relocated_view(f->vad))
+        return private_image_page(mm, f);
     uint64_t pfn;
-    NTSTATUS st = make_proto_valid(mm, vad, p, &pfn);
+    NTSTATUS st = make_proto_valid(mm, f->vad, p, &pfn, f);
     if (!NT_SUCCESS(st))
-        return st;
-    mi_write_pte(mm, p->pte_va, shared_pte(mm, pfn, p->protection));
-    add_to_table(mm, p->pte_va, 1);
-    mi_count_in_working_set(as, 1);
-    as->page_fault_count++;
-    if (access != ACCESS_WRITE || !is_copy_on_write(p->protection))
-        return STATUS_SUCCESS;
-    struct mm_page now = *p;
-    format(mm)->decode(mi_read_pte(mm, p->pte_va), PTE_IN_PAGE_TABLE, &now.f);
-    return copy_on_write(mm, &now, p->protection);
+        return mi_fault_raise(f, st);
+    mi_write_pte(mm, f->as, p->pte_va, shared_pte(mm, pfn, p->protection));
+    add_to_table(mm, f->as, p->pte_va, 1);
+    mi_count_in_working_set(f->as, 1);
+    f->counted |= MI_INFO_BIT(MI_INFO_PAGE_FAULT);
+    return f->access == ACCESS_WRITE && is_copy_on_write(p->protection) ? MI_FAULT_RETRY
+                                                                         : MI_FAULT_RESOLVED;
 }
 
-void mi_delete_view_page(struct mm *mm, struct mm_address_space *as, const struct mm_page *p)
+void mi_unmap_view_page(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
+                        uint64_t replacement)
 {
-    if (p->f.kind == PTE_KIND_VALID) {
-        add_to_table(mm, p->pte_va, -1);
-        unmap_shared_frame(mm, p->f.page_frame_number, p->f.dirty);
-        mi_count_in_working_set(as, -1);
-    }
-    if (p->f.kind != PTE_KIND_ZERO)
-        mi_write_pte(mm, p->pte_va, 0);
+    if (p->f.kind != PTE_KIND_ZERO || replacement)
+        mi_write_pte(mm, as, p->pte_va, replacement);
+    if (p->f.kind != PTE_KIND_VALID)
+        return;
+    add_to_table(mm, as, p->pte_va, -1);
+    mi_decrement_share_count(mm, p->f.page_frame_number, p->f.dirty);
+    mi_count_in_working_set(as, -1);
 }
 
 void mi_view_deleted(struct mm *mm, struct vad *vad)
@@ -410,9 +373,7 @@ NTSTATUS mm_map_view(struct mm *mm, struct mm_address_space *as, struct mm_secti
     for (uint64_t i = 0; i < bytes >> PAGE_SHIFT; i++) {
         struct pte_fields f = { .kind = PTE_KIND_PROTOTYPE,
                                 .proto_address = mi_proto_address(ca, vad->FirstPage + i) };
-        uint64_t raw = 0;
-        format(mm)->encode(&f, &raw);
-        mi_write_pte(mm, pte_address(format(mm), at + i * PAGE_SIZE, 0), raw);
+        mi_write_pte(mm, as, pte_address(format(mm), at + i * PAGE_SIZE, 0), mi_encode_pte(mm, &f));
     }
     *base = at;
     *size = bytes;
@@ -428,7 +389,8 @@ static struct vad *view_at(struct mm_address_space *as, uint64_t va)
 /* Windows: MiFlushDirtyBitsToPfn, then MiFlushSectionInternal: the pages of
  * [start, end) this view wrote become modified, then every modified file
  * page there is written (section.h (3)). */
-static NTSTATUS flush_range(struct mm *mm, const struct vad *vad, uint64_t start, uint64_t end)
+static NTSTATUS flush_range(struct mm *mm, const struct mm_address_space *as,
+                            const struct vad *vad, uint64_t start, uint64_t end)
 {
     struct mm_control_area *ca = vad->ControlArea;
     if (!ca->file || ca->image)
@@ -436,10 +398,10 @@ static NTSTATUS flush_range(struct mm *mm, const struct vad *vad, uint64_t start
     NTSTATUS result = STATUS_SUCCESS;
     struct mm_page p;
     for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-        mi_read_view_page(mm, vad, va, &p);
+        mi_read_view_page(mm, as, vad, va, &p);
         if (p.f.kind == PTE_KIND_VALID && p.f.prototype && p.f.dirty) {
             pfn_set_e1(mm, p.f.page_frame_number, PFN_E1_MODIFIED, 1, 1);
-            mi_write_pte(mm, p.pte_va, mi_read_pte(mm, p.pte_va) & ~PTE_HW_DIRTY);
+            mi_write_pte(mm, as, p.pte_va, mi_read_pte(mm, as, p.pte_va) & ~PTE_HW_DIRTY);
         }
         bool resident = p.proto.kind == PTE_KIND_VALID || p.proto.kind == PTE_KIND_TRANSITION;
         uint64_t pfn = p.proto.page_frame_number;
@@ -458,7 +420,7 @@ NTSTATUS mm_unmap_view(struct mm *mm, struct mm_address_space *as, uint64_t va)
     if (!vad)
         return STATUS_NOT_MAPPED_VIEW;
     mm_attach(mm, as);
-    (void)flush_range(mm, vad, vad->StartingVpn << PAGE_SHIFT, (vad->EndingVpn + 1) << PAGE_SHIFT);
+    (void)flush_range(mm, as, vad, vad->StartingVpn << PAGE_SHIFT, (vad->EndingVpn + 1) << PAGE_SHIFT);
     mi_delete_vad(mm, as, vad);
     return STATUS_SUCCESS;
 }
@@ -475,7 +437,7 @@ NTSTATUS mm_flush_view(struct mm *mm, struct mm_address_space *as, uint64_t *bas
     mm_attach(mm, as);
     *base = start;
     *size = end - start;
-    return flush_range(mm, vad, start, end);
+    return flush_range(mm, as, vad, start, end);
 }
 
 NTSTATUS mi_commit_view(struct mm *mm, struct mm_address_space *as, struct vad *vad,
@@ -492,7 +454,7 @@ NTSTATUS mi_commit_view(struct mm *mm, struct mm_address_space *as, struct vad *
     uint64_t missing = 0;
     mm_attach(mm, as);
     for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
-        mi_read_view_page(mm, vad, va, &p);
+        mi_read_view_page(mm, as, vad, va, &p);
         missing += !p.committed;
     }
     NTSTATUS st = mi_charge_commit(mm, NULL, missing);
@@ -501,7 +463,7 @@ NTSTATUS mi_commit_view(struct mm *mm, struct mm_address_space *as, struct vad *
     ca->commit += missing;
     mm->section_commit += missing;
     for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
-        mi_read_view_page(mm, vad, va, &p);
+        mi_read_view_page(mm, as, vad, va, &p);
         if (!p.committed)
             mi_write_proto(mm, p.proto_va, mi_software_pte(mm, ca->protection));
     }
@@ -522,17 +484,12 @@ static NTSTATUS protect_view_page(struct mm *mm, struct mm_address_space *as,
     if (p->f.kind != PTE_KIND_VALID)
         return STATUS_SUCCESS;
     if ((protection & 7) && (protection & MM_NOACCESS) != MM_GUARD_PAGE) {
-        mi_write_pte(mm, p->pte_va, shared_pte(mm, p->f.page_frame_number, protection) |
-                                        (p->f.dirty ? PTE_HW_DIRTY : 0));
+        mi_write_pte(mm, as, p->pte_va, shared_pte(mm, p->f.page_frame_number, protection) |
+                                            (p->f.dirty ? PTE_HW_DIRTY : 0));
         return STATUS_SUCCESS;
     }
     struct pte_fields f = { .kind = PTE_KIND_PROTOTYPE, .proto_address = p->proto_va };
-    uint64_t raw = 0;
-    format(mm)->encode(&f, &raw);
-    mi_write_pte(mm, p->pte_va, raw);
-    add_to_table(mm, p->pte_va, -1);
-    unmap_shared_frame(mm, p->f.page_frame_number, p->f.dirty);
-    mi_count_in_working_set(as, -1);
+    mi_unmap_view_page(mm, as, p, mi_encode_pte(mm, &f));
     return mi_unlock_page(as, va) ? STATUS_WAS_UNLOCKED : STATUS_SUCCESS;
 }
 
@@ -550,7 +507,7 @@ NTSTATUS mi_protect_view(struct mm *mm, struct mm_address_space *as, struct vad 
     struct mm_page p;
     int64_t delta = 0;
     for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
-        mi_read_view_page(mm, vad, va, &p);
+        mi_read_view_page(mm, as, vad, va, &p);
         if (!p.committed)
             return STATUS_NOT_COMMITTED;
         if (va == base)
@@ -573,7 +530,7 @@ NTSTATUS mi_protect_view(struct mm *mm, struct mm_address_space *as, struct vad 
     }
     NTSTATUS result = STATUS_SUCCESS;
     for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
-        mi_read_view_page(mm, vad, va, &p);
+        mi_read_view_page(mm, as, vad, va, &p);
         if (protect_view_page(mm, as, vad, &p, protection) == STATUS_WAS_UNLOCKED)
             result = STATUS_WAS_UNLOCKED;
     }

@@ -31,18 +31,17 @@
 
 #include "mm/section.h"
 
-void mi_read_page(struct mm *mm, const struct vad *vad, uint64_t va, struct mm_page *p)
+void mi_read_page(const struct mm *mm, const struct mm_address_space *as, const struct vad *vad,
+                  uint64_t va, struct mm_page *p)
 {
     const struct pte_format *fmt = mm->cpu->fmt;
     if (!vad->u.PrivateMemory) {
-        mi_read_view_page(mm, vad, va, p);
+        mi_read_view_page(mm, as, vad, va, p);
         return;
     }
     p->proto_va = 0;
     p->pte_va = pte_address(fmt, va, 0);
-    p->f = (struct pte_fields){ .kind = PTE_KIND_ZERO };
-    if (mi_pte_exists(mm, va))
-        mi_decode_pte(mm, p->pte_va, mi_read_pte(mm, p->pte_va), PTE_IN_PAGE_TABLE, &p->f);
+    mi_decode_pte(mm, p->pte_va, mi_read_pte(mm, as, p->pte_va), PTE_IN_PAGE_TABLE, &p->f);
     p->committed = true;
     p->protection = p->f.protection;
     switch (p->f.kind) {
@@ -72,19 +71,18 @@ void mi_delete_page(struct mm *mm, struct mm_address_space *as, const struct mm_
 {
     uint64_t pfn = p->f.page_frame_number;
     if (p->proto_va && !mi_view_page_private(p)) {
-        mi_delete_view_page(mm, as, p);
+        mi_unmap_view_page(mm, as, p, replacement);
         return;
     }
     if (p->f.kind == PTE_KIND_TRANSITION) {
-        pagelist_unlink(mm, pfn);
-        mm_release_frame(mm, pfn);
+        mi_delete_transition_page(mm, pfn);
     } else if (p->f.kind == PTE_KIND_VALID && pfn != mm->shared_user_data_pfn) {
         /* (the shared user data page is the kernel's: only this view of it goes) */
-        mm_release_frame(mm, pfn);
+        mi_release_page(mm, pfn);
         mi_count_in_working_set(as, -1);
     }
     if (p->f.kind != PTE_KIND_ZERO || replacement)
-        mi_write_pte(mm, p->pte_va, replacement);
+        mi_write_pte(mm, as, p->pte_va, replacement);
 }
 
 /* The VAD holding all of [base, base + size), or NULL. */
@@ -153,14 +151,14 @@ NTSTATUS mm_commit(struct mm *mm, struct mm_address_space *as, uint64_t base, ui
     uint64_t missing = 0, end = base + size;
     struct mm_page p;
     for (uint64_t va = base; va < end;) {
-        uint64_t skip = mi_absent_span_end(mm, va);
+        uint64_t skip = mi_absent_span_end(mm, as, va);
         if (skip > va) { /* no tables: committed only if the VAD says so */
             uint64_t stop = skip < end ? skip : end;
             missing += vad->u.MemCommit ? 0 : (stop - va) >> PAGE_SHIFT;
             va = stop;
             continue;
         }
-        mi_read_page(mm, vad, va, &p);
+        mi_read_page(mm, as, vad, va, &p);
         missing += !p.committed;
         va += PAGE_SIZE;
     }
@@ -173,13 +171,13 @@ NTSTATUS mm_commit(struct mm *mm, struct mm_address_space *as, uint64_t base, ui
         return st;
     }
     for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
-        mi_read_page(mm, vad, va, &p);
+        mi_read_page(mm, as, vad, va, &p);
         if (p.committed) {
             /* cannot fail: its page table exists */
             (void)mi_set_page_protection(mm, as, &p, protection);
             continue;
         }
-        mi_write_pte(mm, p.pte_va, mi_software_pte(mm, protection));
+        mi_write_pte(mm, as, p.pte_va, mi_software_pte(mm, protection));
         vad->u.CommitCharge++;
     }
     return STATUS_SUCCESS;
@@ -207,12 +205,12 @@ NTSTATUS mm_decommit(struct mm *mm, struct mm_address_space *as, uint64_t base, 
     uint64_t released = 0, end = base + size;
     struct mm_page p;
     for (uint64_t va = base; va < end; va += PAGE_SIZE) {
-        uint64_t skip = mi_absent_span_end(mm, va);
+        uint64_t skip = mi_absent_span_end(mm, as, va);
         if (skip > va) { /* only reserved pages (a MemCommit VAD has its tables by now) */
             va = (skip < end ? skip : end) - PAGE_SIZE;
             continue;
         }
-        mi_read_page(mm, vad, va, &p);
+        mi_read_page(mm, as, vad, va, &p);
         if (!p.committed)
             continue;
         mi_delete_page(mm, as, &p, vad->u.MemCommit ? mi_software_pte(mm, MM_DECOMMIT) : 0);
@@ -239,21 +237,17 @@ NTSTATUS mm_reset(struct mm *mm, struct mm_address_space *as, uint64_t base, uin
         return STATUS_SUCCESS; /* a view's pages belong to its section */
     struct mm_page p;
     for (uint64_t va = base; !undo && va < base + size; va += PAGE_SIZE) {
-        uint64_t skip = mi_absent_span_end(mm, va);
+        uint64_t skip = mi_absent_span_end(mm, as, va);
         if (skip > va) { /* no tables: no resident page to reset */
             va = (skip < base + size ? skip : base + size) - PAGE_SIZE;
             continue;
         }
-        mi_read_page(mm, vad, va, &p);
+        mi_read_page(mm, as, vad, va, &p);
         uint64_t pfn = p.f.page_frame_number;
-        if (p.f.kind == PTE_KIND_VALID) {
-            mi_write_pte(mm, p.pte_va, mi_read_pte(mm, p.pte_va) & ~PTE_HW_DIRTY);
-            pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 0);
-        } else if (p.f.kind == PTE_KIND_TRANSITION && pfn_location(mm, pfn) == ModifiedPageList) {
-            pagelist_unlink(mm, pfn);
-            pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 0);
-            pagelist_insert_tail(mm, StandbyPageList, pfn);
-        }
+        if (p.f.kind == PTE_KIND_VALID)
+            mi_write_pte(mm, as, p.pte_va, mi_read_pte(mm, as, p.pte_va) & ~PTE_HW_DIRTY);
+        if (p.f.kind == PTE_KIND_VALID || p.f.kind == PTE_KIND_TRANSITION)
+            mi_modified_to_standby(mm, pfn);
     }
     return STATUS_SUCCESS;
 }
@@ -263,12 +257,12 @@ void mi_delete_vad(struct mm *mm, struct mm_address_space *as, struct vad *vad)
     uint64_t start = vad->StartingVpn << PAGE_SHIFT, end = (vad->EndingVpn << PAGE_SHIFT) | 0xfff;
     struct mm_page p;
     for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-        if (!mi_pte_exists(mm, va)) {
+        if (!mi_pte_exists(mm, as, va)) {
             va |= (1ull << mm->cpu->fmt->level_shift[mm->cpu->fmt->levels - 2]) - 1;
             va -= PAGE_SIZE - 1;
             continue;
         }
-        mi_read_page(mm, vad, va, &p);
+        mi_read_page(mm, as, vad, va, &p);
         mi_delete_page(mm, as, &p, 0);
     }
     mi_free_empty_tables(mm, as, start, end);
@@ -316,7 +310,7 @@ NTSTATUS mm_map_shared_user_data(struct mm *mm, struct mm_address_space *as)
         mi_delete_vad(mm, as, vad); /* (4): its tables and the VAD go again */
         return st;
     }
-    mi_write_pte(mm, pte_address(mm->cpu->fmt, base, 0),
+    mi_write_pte(mm, as, pte_address(mm->cpu->fmt, base, 0),
                  mi_valid_pte(mm, mm->shared_user_data_pfn, MM_READONLY));
     return STATUS_SUCCESS;
 }

@@ -4,9 +4,10 @@
  * Windows would raise reported to the caller (Windows: KiTrap0E ->
  * MmAccessFault -> KiDispatchException).
  *
- * (1) A fault the memory manager resolves is retried; any other ends the
- *     access with its exception code, recorded with the faulting address and
- *     the access kind as EXCEPTION_RECORD carries them.
+ * (1) A fault the memory manager resolves is retried (it resolves a fault
+ *     only once the retried access can pass that page: fault.c (6)); any
+ *     other ends the access with its exception code, recorded with the
+ *     faulting address and the access kind as EXCEPTION_RECORD carries them.
  */
 #include "ps/process.h"
 
@@ -26,22 +27,14 @@ static NTSTATUS access(struct ntmm_process *process, uint64_t va, void *buffer, 
         return running;
     struct mm *mm = &process->machine->mm;
     mm_attach(mm, &process->as);
-    uint64_t last_fault = ~0ull;
-    for (unsigned retries = 0;; retries++) {
+    for (;;) {
         struct cpu_fault fault;
         bool done = kind == ACCESS_READ    ? cpu_read(mm->cpu, va, buffer, size, MODE_USER, &fault)
                     : kind == ACCESS_WRITE ? cpu_write(mm->cpu, va, buffer, size, MODE_USER, &fault)
                                            : cpu_fetch(mm->cpu, va, MODE_USER, &fault);
         if (done)
             return STATUS_SUCCESS;
-        /* a fault the handler calls resolved that recurs at the same place
-         * again and again is a protection the PTE cannot grant: an access
-         * violation (a new place starts the count afresh) */
-        if (fault.va != last_fault)
-            retries = 0;
-        bool again = retries > 2;
-        last_fault = fault.va;
-        NTSTATUS st = fault.walk.status == WALK_NON_CANONICAL || again
+        NTSTATUS st = fault.walk.status == WALK_NON_CANONICAL
                           ? STATUS_ACCESS_VIOLATION
                           : mm_access_fault(mm, &process->as, fault.va, kind);
         if (mm_stopped(mm)) /* the fault found a corrupted structure */
