@@ -90,6 +90,22 @@ typedef void ntmm_bug_check_callback(const struct ntmm_bug_check *bug_check, voi
 void ntmm_register_bug_check_callback(struct ntmm_machine *machine,
                                       ntmm_bug_check_callback *routine, void *context);
 
+/* ---- translation caches that follow ntmm's TLB ----
+ * Something that caches ntmm's translations (an emulator's TLB) registers a
+ * routine that is told of every invalidation the memory manager makes, in
+ * every address space, loaded or not: one page of the space whose
+ * directory table base (CR3) is given (NTMM_TLB_PAGE; a global kernel page
+ * in every space when the base is NTMM_TLB_EVERY_SPACE), every non-global
+ * translation of a space (NTMM_TLB_ADDRESS_SPACE), or every translation
+ * (NTMM_TLB_ALL; base and address 0). It may read the machine, not change
+ * it. NULL removes it. */
+enum ntmm_tlb_event { NTMM_TLB_PAGE, NTMM_TLB_ADDRESS_SPACE, NTMM_TLB_ALL };
+#define NTMM_TLB_EVERY_SPACE UINT64_MAX
+typedef void ntmm_tlb_callback(enum ntmm_tlb_event event, uint64_t directory_table_base,
+                               uint64_t address, void *context);
+void ntmm_register_tlb_callback(struct ntmm_machine *machine, ntmm_tlb_callback *routine,
+                                void *context);
+
 /* ---- fault injection (tests) ----
  * SQLite-style fault simulation: make the nth next allocation of one kind
  * fail, run a scenario, and check that every call returned a status Windows

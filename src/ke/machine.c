@@ -176,6 +176,24 @@ void ntmm_register_bug_check_callback(struct ntmm_machine *machine,
     machine->mm.bug_check->notify_context = machine;
 }
 
+static void tlb_follower(void *context, enum cpu_tlb_event event, uint64_t cr3, uint64_t va)
+{
+    const struct ntmm_machine *machine = context;
+    static const enum ntmm_tlb_event events[] = { [CPU_TLB_PAGE] = NTMM_TLB_PAGE,
+                                                  [CPU_TLB_SPACE] = NTMM_TLB_ADDRESS_SPACE,
+                                                  [CPU_TLB_ALL] = NTMM_TLB_ALL };
+    machine->tlb_routine(events[event], cr3, va, machine->tlb_context);
+}
+
+void ntmm_register_tlb_callback(struct ntmm_machine *machine, ntmm_tlb_callback *routine,
+                                void *context)
+{
+    machine->tlb_routine = routine;
+    machine->tlb_context = context;
+    machine->cpu.follower = routine ? tlb_follower : NULL;
+    machine->cpu.follower_context = machine;
+}
+
 NTSTATUS ntmm_read_physical(struct ntmm_machine *machine, uint64_t address, void *buffer,
                             size_t size)
 {

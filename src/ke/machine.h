@@ -33,6 +33,8 @@ struct ntmm_machine {
     struct io_file *files;           /* every open File object, for share checks */
     ntmm_bug_check_callback *bug_check_routine; /* ntmm_register_bug_check_callback */
     void *bug_check_context;
+    ntmm_tlb_callback *tlb_routine;  /* ntmm_register_tlb_callback */
+    void *tlb_context;
 };
 
 /* Every service a stopped machine is asked for (bugcheck.c (2)): the

@@ -156,8 +156,9 @@ static enum mi_fault_result dispatch(struct mm *mm, struct mi_fault *f)
         return copy ? mi_resolve_copy_on_write(mm, f) : resolve_valid(mm, f);
     }
     if (is_guard(p->protection)) {
+        NTSTATUS st = clear_guard(mm, f);
         f->counted = MI_INFO_BIT(MI_INFO_PAGE_FAULT);
-        return mi_fault_raise(f, clear_guard(mm, f));
+        return mi_fault_raise(f, st);
     }
     if (!mi_protection_allows(mm, p->protection, f->access))
         return mi_fault_raise(f, STATUS_ACCESS_VIOLATION);
