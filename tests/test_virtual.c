@@ -987,11 +987,12 @@ static void test_lock_reserved_fails(void **state)
     expect_error(ERROR_NOT_LOCKED);
 }
 
-/* The quota: the minimum working set less the lock overhead, 42 pages. */
+/* The quota: the minimum working set less the lock overhead, 42 pages on
+ * a machine of 64 MB (a minimum of 50 pages). */
 static void test_lock_up_to_quota_succeeds(void **state)
 {
     (void)state;
-    setup();
+    boot(NTMM_ARCH_X86_PAE, 64ull << 20, NULL);
     uint64_t base = U(VirtualAlloc(NULL, 0x40000, MEM_COMMIT, PAGE_READWRITE));
     assert_true(VirtualLock(VA(base), 42 * 0x1000));
     test_verify(m);
@@ -1003,7 +1004,7 @@ static void test_lock_up_to_quota_succeeds(void **state)
 static void test_lock_beyond_quota_fails(void **state)
 {
     (void)state;
-    setup();
+    boot(NTMM_ARCH_X86_PAE, 64ull << 20, NULL);
     uint64_t base = U(VirtualAlloc(NULL, 0x40000, MEM_COMMIT, PAGE_READWRITE));
     SetLastError(0xdeadbeef);
     assert_false(VirtualLock(VA(base), 43 * 0x1000));
@@ -1014,6 +1015,26 @@ static void test_lock_beyond_quota_fails(void **state)
     assert_false(VirtualLock(VA(base + 40 * 0x1000), 3 * 0x1000));
     expect_error(ERROR_WORKING_SET_QUOTA);
     test_verify(m);
+}
+
+/* Smaller machines give smaller minimums, as Windows does: 30 pages below
+ * 64 MB (22 lockable), 20 below 19 MB (12 lockable). */
+static void test_lock_quota_follows_machine_size(void **state)
+{
+    (void)state;
+    static const struct {
+        uint64_t ram;
+        unsigned lockable;
+    } machines[] = { { 16ull << 20, 12 }, { 32ull << 20, 22 } };
+    for (unsigned i = 0; i < 2; i++) {
+        boot(NTMM_ARCH_X86, machines[i].ram, NULL);
+        uint64_t base = U(VirtualAlloc(NULL, 0x40000, MEM_COMMIT, PAGE_READWRITE));
+        assert_false(VirtualLock(VA(base), (machines[i].lockable + 1) * 0x1000));
+        expect_error(ERROR_WORKING_SET_QUOTA);
+        assert_true(VirtualLock(VA(base), machines[i].lockable * 0x1000));
+        test_verify(m);
+        teardown(NULL);
+    }
 }
 
 /* Making a locked, resident page PAGE_NOACCESS takes it out of memory and
@@ -1245,6 +1266,7 @@ int main(void)
         T(test_lock_reserved_fails),
         T(test_lock_up_to_quota_succeeds),
         T(test_lock_beyond_quota_fails),
+        T(test_lock_quota_follows_machine_size),
         T(test_protect_noaccess_unlocks_locked_page),
         T(test_decommit_forgets_lock),
         T(test_commit_limit_refuses_commit),

@@ -16,8 +16,11 @@
  *     those page tables once.
  * (3) A space is on mm->spaces from creation to deletion; it is deleted only
  *     once its VADs and user page tables are gone.
- * (4) A creation that fails (no frame for a top-level table, no PAE PDPT
- *     slot) returns every frame it took to the free list and joins nothing.
+ * (4) A creation that fails (no frame for a top-level table or the
+ *     working-set list, no PAE PDPT slot) returns every frame it took to the
+ *     free list and joins nothing.
+ * (5) Every space has its working-set list (wsl.c) from creation to
+ *     deletion, with the limits the machine gives a new process.
  */
 #include "mm/mm.h"
 
@@ -128,7 +131,12 @@ NTSTATUS mm_create_address_space(struct mm *mm, struct mm_address_space *as)
     account_tables(mm, tables);
     as->next = mm->spaces;
     mm->spaces = as;
-    return STATUS_SUCCESS;
+    as->minimum_working_set = mm->default_minimum_working_set;
+    as->maximum_working_set = mm->default_maximum_working_set;
+    NTSTATUS st = mi_create_working_set(mm, as);
+    if (!NT_SUCCESS(st))
+        mm_delete_address_space(mm, as); /* (4) */
+    return st;
 }
 
 /* Windows: MmDeleteProcessAddressSpace */
@@ -141,6 +149,7 @@ void mm_delete_address_space(struct mm *mm, struct mm_address_space *as)
     *link = as->next;
     if (mm->cpu->cr3 == as->directory_table_base)
         mm_attach(mm, NULL);
+    mi_delete_working_set(mm, as);
     uint64_t tables[PTE_MAX_LEVELS];
     uint8_t *top = phys_address(&mm->cpu->phys, as->directory_table_base & fmt->top_table_mask);
     if (fmt->self_map_level == 0) {

@@ -32,6 +32,11 @@
  * (6) resolve_valid decides with the walk the processor would make (no bits
  *     set): when it would succeed the TLB entry was stale and is dropped, so
  *     the retried access cannot fault the same way again.
+ * (7) A fault that adds a page to the working set first makes room in it
+ *     (wsl.c's mi_ws_reserve: the list grows, or a page is replaced when the
+ *     process is at its maximum, wsmanager.c), then reads the PTE again: a
+ *     changed page is dispatched afresh.
+ * (8) Every resolved fault ticks the working-set manager (wsmanager.c).
  */
 #include "mm/section.h"
 
@@ -101,7 +106,7 @@ static enum mi_fault_result resolve_demand_zero(struct mm *mm, struct mi_fault *
     /* no copy of it exists anywhere: Windows marks a new demand-zero page modified */
     pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
     mi_write_pte(mm, f->as, f->page.pte_va, mi_valid_pte(mm, pfn, protection));
-    mi_count_in_working_set(f->as, 1);
+    mi_ws_insert(mm, f->as, f->va, pfn);
     mi_fault_counts(f, MI_INFO_DEMAND_ZERO);
     return MI_FAULT_RESOLVED;
 }
@@ -115,7 +120,7 @@ static enum mi_fault_result resolve_transition(struct mm *mm, struct mi_fault *f
     mi_restore_to_active(mm, pfn);
     pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
     mi_write_pte(mm, f->as, f->page.pte_va, mi_valid_pte(mm, pfn, protection));
-    mi_count_in_working_set(f->as, 1);
+    mi_ws_insert(mm, f->as, f->va, pfn);
     mi_fault_counts(f, MI_INFO_TRANSITION);
     return MI_FAULT_RESOLVED;
 }
@@ -162,6 +167,15 @@ static enum mi_fault_result dispatch(struct mm *mm, struct mi_fault *f)
     }
     if (!mi_protection_allows(mm, p->protection, f->access))
         return mi_fault_raise(f, STATUS_ACCESS_VIOLATION);
+    /* (7) room in the working set first; what that trims or reuses may be this page */
+    struct pte_fields before = p->f, proto = p->proto;
+    NTSTATUS st = mi_ws_reserve(mm, f->as);
+    if (!NT_SUCCESS(st))
+        return mi_fault_raise(f, st);
+    mi_read_page(mm, f->as, f->vad, f->va, p);
+    if (p->f.kind != before.kind || p->f.page_frame_number != before.page_frame_number ||
+        p->proto.kind != proto.kind || p->proto.page_frame_number != proto.page_frame_number)
+        return MI_FAULT_RETRY;
     switch (p->f.kind) {
     case PTE_KIND_TRANSITION:
         return resolve_transition(mm, f, p->protection);
@@ -201,5 +215,7 @@ NTSTATUS mm_access_fault(struct mm *mm, struct mm_address_space *as, uint64_t va
     if (r == MI_FAULT_RAISE && f.status != STATUS_GUARD_PAGE_VIOLATION)
         return f.status; /* (2) */
     count_fault(mm, &f);
+    if (r == MI_FAULT_RESOLVED)
+        mi_working_set_tick(mm); /* (8) */
     return r == MI_FAULT_RAISE ? f.status : STATUS_SUCCESS;
 }

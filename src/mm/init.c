@@ -29,16 +29,23 @@
  * machines to 16 GB of RAM. */
 void mm_system_layout_for(const struct ntmm_config *config, struct mm_system_layout *layout)
 {
+    bool pae = config->arch == NTMM_ARCH_X86_PAE;
+    /* hyperspace: 0xC0400000 (x86), 0xC0800000 (PAE), 0xFFFFF70000000000 (x64) */
+    uint64_t hyper = pae ? 0xc0800000ull : 0xc0400000ull;
+    uint64_t wsl = pae ? 0xc0883000ull : 0xc0503000ull, wsl_end = pae ? 0xc0bfffffull : 0xc07fffffull;
     if (config->arch == NTMM_ARCH_X64) {
         *layout = (struct mm_system_layout){ 0xfffff80002800000ull, 0xfffffa8000000000ull,
-                                             0xffff080000000000ull, 0xfffff78000000000ull };
+                                             0xffff080000000000ull, 0xfffff78000000000ull,
+                                             0xfffff70000000000ull, 0xfffff70001080000ull,
+                                             0xfffff77fffffffffull };
     } else if (config->increase_user_va > 2048) {
-        *layout = (struct mm_system_layout){ 0xc0800000ull, 0xc1000000ull,
+        /* the kernel above the self-map and hyperspace */
+        *layout = (struct mm_system_layout){ pae ? 0xc0c00000ull : 0xc0800000ull, 0xc1000000ull,
                                              (uint64_t)config->increase_user_va << 20,
-                                             0xffdf0000ull };
+                                             0xffdf0000ull, hyper, wsl, wsl_end };
     } else {
         *layout = (struct mm_system_layout){ 0x80400000ull, 0x81000000ull, 0x80000000ull,
-                                             0xffdf0000ull };
+                                             0xffdf0000ull, hyper, wsl, wsl_end };
     }
 }
 
@@ -301,6 +308,10 @@ NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, const struct ntmm_config *confi
     mm->data_va = mm->layout.kernel_base + MM_KERNEL_DATA_PAGE * PAGE_SIZE;
     mm->boot_frames = b.next_pfn;
     mm->system_range_start = mm->layout.system_range_start;
+    /* Windows' default working-set limits for the machine's size */
+    bool small = config->ram_bytes < (19ull << 20), medium = config->ram_bytes < (64ull << 20);
+    mm->default_minimum_working_set = small ? 20 : medium ? 30 : 50;
+    mm->default_maximum_working_set = small ? 45 : medium ? 145 : 345;
     mm->pdpt_used[0] = true;
     st = boot_account(mm, 0, b.next_pfn);
     if (!NT_SUCCESS(st))

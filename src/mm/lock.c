@@ -1,124 +1,112 @@
 /*
  * lock.c — locking pages in the working set (Windows: NtLockVirtualMemory
- * with MAP_PROCESS, MiLockVirtualMemory, MiUnlockVirtualMemory). Windows
- * marks a locked page's working-set entry (LockedInWs); until working-set
- * lists are modelled, each space keeps the locked VPNs in a sorted array.
+ * with MAP_PROCESS, MiLockVirtualMemory, MiUnlockVirtualMemory): a locked
+ * page's working-set entry has LockedInWs (wsl.c).
  *
- * (1) A locked page is valid: locking faults it in, and nothing removes a
- *     locked page from the working set.
- * (2) locked holds each VPN at most once, ascending; at most
- *     MM_MINIMUM_WORKING_SET - MM_LOCK_OVERHEAD of them.
- * (3) Decommitting or releasing a page forgets its lock.
- * (4) A failed mm_lock locks nothing: the array grows (the only host
- *     allocation, STATUS_NO_MEMORY when it fails) before any page is
- *     faulted in, and a fault that finds no frame
- *     (STATUS_INSUFFICIENT_RESOURCES) leaves the pages faulted in before it
- *     valid but unlocked, as an ordinary touch would.
+ * (1) A locked page is valid and in the working set: locking faults it in,
+ *     and the working-set manager never trims a locked entry.
+ * (2) At most the minimum working set less MM_LOCK_OVERHEAD pages of a
+ *     process are locked (Vm.locked_pages).
+ * (3) A page that leaves the working set (decommit, release, a no-access or
+ *     guard protection) leaves its lock with its entry.
+ * (4) A failed mm_lock locks nothing: a fault that finds no frame
+ *     (STATUS_INSUFFICIENT_RESOURCES) or raises leaves the pages faulted in
+ *     before it valid but unlocked, as an ordinary touch would; the host
+ *     bitmap of the pages locked before the call (the only host
+ *     allocation, STATUS_NO_MEMORY) comes first.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "mm/mm.h"
 
-/* Index of vpn in the array, or where it would go. */
-static uint64_t position(const struct mm_address_space *as, uint64_t vpn)
+/* The entry of the resident page at va, or MI_WSLE_NULL_INDEX. */
+static uint64_t entry_of(const struct mm *mm, const struct mm_address_space *as, uint64_t va)
 {
-    uint64_t lo = 0, hi = as->locked_count;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (as->locked[mid] < vpn)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    const struct pte_format *fmt = mm->cpu->fmt;
+    uint64_t pte = mi_read_pte(mm, as, pte_address(fmt, va, 0));
+    if (!(pte & PTE_HW_VALID))
+        return MI_WSLE_NULL_INDEX;
+    return mi_ws_find(mm, as, va, (pte & fmt->pfn_mask) >> PAGE_SHIFT);
 }
 
-static bool is_locked(const struct mm_address_space *as, uint64_t vpn)
+static bool is_locked(const struct mm *mm, const struct mm_address_space *as, uint64_t va)
 {
-    uint64_t i = position(as, vpn);
-    return i < as->locked_count && as->locked[i] == vpn;
+    uint64_t index = entry_of(mm, as, va);
+    return index != MI_WSLE_NULL_INDEX && (mi_wsle(mm, as, index) & MI_WSLE_LOCKED_IN_WS);
 }
 
-static uint64_t count_unlocked(const struct mm_address_space *as, uint64_t first, uint64_t last)
+static uint64_t count_unlocked(const struct mm *mm, const struct mm_address_space *as,
+                               uint64_t first, uint64_t last)
 {
     uint64_t n = 0;
     for (uint64_t vpn = first; vpn <= last; vpn++)
-        n += !is_locked(as, vpn);
+        n += !is_locked(mm, as, vpn << PAGE_SHIFT);
     return n;
 }
 
-static void insert(struct mm_address_space *as, uint64_t vpn)
+static void set_locks(struct mm *mm, struct mm_address_space *as, uint64_t first, uint64_t last,
+                      bool locked)
 {
-    uint64_t i = position(as, vpn);
-    if (i < as->locked_count && as->locked[i] == vpn)
-        return;
-    memmove(&as->locked[i + 1], &as->locked[i], (as->locked_count - i) * sizeof *as->locked);
-    as->locked[i] = vpn;
-    as->locked_count++;
+    for (uint64_t vpn = first; vpn <= last; vpn++) {
+        uint64_t index = entry_of(mm, as, vpn << PAGE_SHIFT);
+        if (index != MI_WSLE_NULL_INDEX)
+            mi_ws_set_locked(mm, as, index, locked);
+    }
+}
+
+/* The page at va is resident, faulted in if it was not. */
+static NTSTATUS make_resident(struct mm *mm, struct mm_address_space *as, uint64_t va)
+{
+    return entry_of(mm, as, va) != MI_WSLE_NULL_INDEX ? STATUS_SUCCESS
+                                                      : mm_access_fault(mm, as, va, ACCESS_READ);
 }
 
 /* Windows: MiLockVirtualMemory */
 NTSTATUS mm_lock(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size)
 {
-    mm_attach(mm, as);
     uint64_t first = base >> PAGE_SHIFT, last = (base + size - 1) >> PAGE_SHIFT;
-    uint64_t limit = MM_MINIMUM_WORKING_SET - MM_LOCK_OVERHEAD;
-    uint64_t added = count_unlocked(as, first, last);
-    if (added > limit - as->locked_count)
+    uint64_t limit = as->minimum_working_set > MM_LOCK_OVERHEAD
+                         ? as->minimum_working_set - MM_LOCK_OVERHEAD
+                         : 0;
+    uint64_t added = count_unlocked(mm, as, first, last);
+    if (as->locked_pages > limit || added > limit - as->locked_pages)
         return STATUS_WORKING_SET_QUOTA;
-    if (as->locked_count + added > as->locked_capacity) { /* (4) before any fault */
-        uint64_t *grown = mm_host_realloc(mm, as->locked, limit * sizeof *grown);
-        if (!grown)
-            return STATUS_NO_MEMORY;
-        as->locked = grown;
-        as->locked_capacity = limit;
+    uint8_t *before = mm_host_alloc(mm, (size_t)((last - first) / 8 + 1)); /* (4) */
+    if (!before)
+        return STATUS_NO_MEMORY;
+    mm_attach(mm, as);
+    NTSTATUS st = STATUS_SUCCESS;
+    for (uint64_t vpn = first; vpn <= last && NT_SUCCESS(st); vpn++)
+        st = make_resident(mm, as, vpn << PAGE_SHIFT);
+    /* lock each page as soon as it is resident: a locked page is never
+     * replaced, one faulted in again may be */
+    uint64_t vpn = first;
+    for (; vpn <= last && NT_SUCCESS(st); vpn++) {
+        uint64_t va = vpn << PAGE_SHIFT, k = vpn - first;
+        if (is_locked(mm, as, va)) {
+            before[k / 8] |= (uint8_t)(1u << (k % 8));
+            continue;
+        }
+        st = make_resident(mm, as, va);
+        if (NT_SUCCESS(st))
+            set_locks(mm, as, vpn, vpn, true);
     }
-    for (uint64_t vpn = first; vpn <= last; vpn++) {
-        const struct pte_format *fmt = mm->cpu->fmt;
-        uint64_t va = vpn << PAGE_SHIFT;
-        bool valid = mi_read_pte(mm, as, pte_address(fmt, va, 0)) & PTE_HW_VALID;
-        NTSTATUS st = valid ? STATUS_SUCCESS : mm_access_fault(mm, as, va, ACCESS_READ);
-        if (!NT_SUCCESS(st))
-            return st;
-    }
-    for (uint64_t vpn = first; vpn <= last; vpn++)
-        insert(as, vpn);
+    if (!NT_SUCCESS(st))
+        for (uint64_t undo = first; undo + 1 < vpn; undo++)
+            if (!(before[(undo - first) / 8] & (1u << ((undo - first) % 8))))
+                set_locks(mm, as, undo, undo, false);
+    free(before);
+    if (!NT_SUCCESS(st))
+        return st;
     return added == last + 1 - first ? STATUS_SUCCESS : STATUS_WAS_LOCKED;
 }
 
 /* Windows: MiUnlockVirtualMemory */
 NTSTATUS mm_unlock(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size)
 {
-    (void)mm;
     uint64_t first = base >> PAGE_SHIFT, last = (base + size - 1) >> PAGE_SHIFT;
-    if (count_unlocked(as, first, last))
+    if (count_unlocked(mm, as, first, last))
         return STATUS_NOT_LOCKED;
-    mi_unlock_range(as, base, size);
+    set_locks(mm, as, first, last, false);
     return STATUS_SUCCESS;
-}
-
-void mi_unlock_range(struct mm_address_space *as, uint64_t base, uint64_t size)
-{
-    if (!as->locked_count)
-        return;
-    uint64_t first = position(as, base >> PAGE_SHIFT);
-    uint64_t end = position(as, (base + size - 1) / PAGE_SIZE + 1);
-    memmove(&as->locked[first], &as->locked[end], (as->locked_count - end) * sizeof *as->locked);
-    as->locked_count -= end - first;
-}
-
-bool mi_unlock_page(struct mm_address_space *as, uint64_t va)
-{
-    bool locked = is_locked(as, va >> PAGE_SHIFT);
-    if (locked)
-        mi_unlock_range(as, va, PAGE_SIZE);
-    return locked;
-}
-
-void mi_free_locks(struct mm_address_space *as)
-{
-    free(as->locked);
-    as->locked = NULL;
-    as->locked_count = as->locked_capacity = 0;
 }

@@ -115,6 +115,9 @@ struct mm_system_layout {
     uint64_t pfn_database;   /* MmPfnDatabase */
     uint64_t system_range_start; /* MmSystemRangeStart: 2 GB, or the increaseuserva value */
     uint64_t shared_user_data;   /* KI_USER_SHARED_DATA: the kernel's view of KUSER_SHARED_DATA */
+    uint64_t hyperspace;         /* each process's own kernel range (MmHyperSpace) */
+    uint64_t working_set_list;   /* MmWorkingSetList: each process's _MMWSL, in its hyperspace */
+    uint64_t working_set_list_end; /* the last byte of hyperspace the list may grow to */
 };
 
 /* MM_SHARED_USER_DATA_VA: where every process sees KUSER_SHARED_DATA,
@@ -135,21 +138,23 @@ struct mm_address_space {
     uint64_t highest_user_address;   /* last usable byte (MM_HIGHEST_USER_ADDRESS) */
     uint64_t commit_charge;          /* pages of private commit (CommitCharge) */
     uint64_t peak_commit_charge;     /* its peak (PeakPagefileUsage) */
-    uint64_t working_set_pages;      /* valid user pages and page tables (Vm.WorkingSetSize) */
+    /* Vm (_MMSUPPORT; with EPROCESS, in host memory for now) */
+    uint64_t working_set_pages;      /* Vm.WorkingSetSize: the valid WSLEs (wsl.c (1)) */
     uint64_t peak_working_set_pages; /* Vm.PeakWorkingSetSize */
+    uint64_t minimum_working_set;    /* Vm.MinimumWorkingSetSize, pages */
+    uint64_t maximum_working_set;    /* Vm.MaximumWorkingSetSize, pages */
+    bool hard_minimum, hard_maximum; /* QUOTA_LIMITS_HARDWS_MIN_ENABLE, _MAX_ENABLE */
+    bool working_set_list;           /* its _MMWSL exists (wsl.c) */
+    uint64_t locked_pages;           /* user pages LockedInWs (wsl.c (3)) */
     uint64_t page_fault_count;       /* Vm.PageFaultCount */
     uint64_t virtual_bytes;          /* reserved address space (VirtualSize) */
     uint64_t peak_virtual_bytes;     /* PeakVirtualSize */
     uint64_t next_vad_serial;        /* the serial the next VAD gets */
-    uint64_t *locked;                /* VPNs locked in the working set, ascending (WSLE LockedInWs) */
-    uint64_t locked_count;           /* entries used in locked */
-    uint64_t locked_capacity;        /* entries allocated */
     struct mm_address_space *next;   /* the machine's list of process address spaces */
 };
 
-/* Pages a process may lock: its minimum working set (50 pages, Windows'
- * default) less the pages Windows keeps for its own use of it. */
-#define MM_MINIMUM_WORKING_SET 50u
+/* Pages a process may lock: its minimum working set less the pages Windows
+ * keeps for its own use of it. */
 #define MM_LOCK_OVERHEAD 8u
 
 #define MM_PDPT_SLOTS 1024u    /* PAE PDPTs the kernel's PDPT pages hold (slot 0: System) */
@@ -197,6 +202,9 @@ struct mm {
     uint64_t pool_base;                  /* MmPagedPoolStart */
     uint64_t pool_tables[MM_POOL_TABLES]; /* frames of the page tables that map paged pool */
     uint8_t pool_used[MM_POOL_PAGES];    /* pool pages in use (pool.c (1)) */
+    uint64_t faults_since_tick;          /* resolved faults since the last manager pass */
+    uint64_t default_minimum_working_set; /* a new process's limits, pages (init.c) */
+    uint64_t default_maximum_working_set;
     struct mm_control_area *control_areas; /* every control area, newest first (section.c) */
     uint64_t next_control_area_serial;   /* for their pseudo addresses */
     uint64_t section_commit;             /* pages of commit segments hold (MmSharedCommit) */
@@ -260,6 +268,7 @@ static inline void mm_store(uint8_t *p, unsigned width, uint64_t v)
 #define BUGCODE_MEMORY_MANAGEMENT 0x1Au
 #define MM_BUGCHECK_CORRUPT_PTE 0x411u          /* p2: PTE address, p3: contents */
 #define MM_BUGCHECK_PFN_STATE 0x403u            /* p2: PFN, p3: its PageLocation, p4: ShareCount */
+#define MM_BUGCHECK_WORKING_SET 0x41284u        /* p2: the address, p3: the PTE or PFN */
 #define BUGCODE_PFN_LIST_CORRUPT 0x4Eu
 #define MM_BUGCHECK_LIST_HEAD 0x1u              /* p2: the head's link, p3: MmAvailablePages */
 #define MM_BUGCHECK_LIST_ENTRY 0x2u             /* p2: the entry, p3: highest page, p4: its ReferenceCount */
@@ -605,8 +614,6 @@ void mi_free_empty_tables(struct mm *mm, struct mm_address_space *as, uint64_t s
 /* The frame of the table holding va's entry at level l (levels - 1: its PTE). */
 uint64_t mi_holding_table(const struct mm *mm, const struct mm_address_space *as, uint64_t va,
                           unsigned l);
-/* Adds pages (negative: removes) to the working set, tracking its peak. */
-void mi_count_in_working_set(struct mm_address_space *as, int64_t pages);
 /* A software PTE (demand zero) carrying protection; 0 for MM_ZERO_ACCESS. */
 uint64_t mi_software_pte(const struct mm *mm, unsigned protection);
 /* The valid user PTE for frame pfn with protection (Windows: MI_MAKE_VALID_PTE). */
@@ -650,6 +657,12 @@ void mi_delete_page(struct mm *mm, struct mm_address_space *as, const struct mm_
  * when a locked page had to leave memory for it, the failure of a page table
  * it needed. */
 NTSTATUS mi_set_page_protection(struct mm *mm, struct mm_address_space *as,
+                                const struct mm_page *p, unsigned protection);
+
+/* A valid private page (or a view's private copy) leaves the working set
+ * (protect.c): its PTE becomes a transition PTE carrying protection, its
+ * frame goes to the modified or standby list; true if it was locked. */
+bool mi_make_private_transition(struct mm *mm, struct mm_address_space *as,
                                 const struct mm_page *p, unsigned protection);
 
 /* Windows: MiAllocateVirtualMemory, reserving: *base 0 picks the lowest
@@ -698,6 +711,67 @@ bool mi_make_protection_mask(ULONG protect, unsigned *protection);
 /* The PAGE_* value of an MM_* protection. */
 ULONG mi_page_protection(unsigned protection);
 
+/* ---- wsl.c: working-set lists (_MMWSL, _MMWSLE) ---- */
+#define MI_WSLE_VALID 0x1u
+#define MI_WSLE_LOCKED_IN_WS 0x2u
+#define MI_WSLE_LOCKED_IN_MEMORY 0x4u
+#define MI_WSLE_PROTECTION_SHIFT 3u  /* 5 bits */
+#define MI_WSLE_HASHED 0x100u
+#define MI_WSLE_DIRECT 0x200u
+#define MI_WSLE_AGE_SHIFT 10u
+#define MI_WSLE_AGE_MASK 0xc00u
+#define MI_FREE_WSLE_SHIFT 4u        /* a free entry: the next free index << 4 */
+#define MI_WSLE_NULL_INDEX 0x0fffffffull
+enum mi_wsl_field {
+    MI_WSL_FIRST_FREE, MI_WSL_FIRST_DYNAMIC, MI_WSL_LAST_ENTRY, MI_WSL_NEXT_SLOT, MI_WSL_WSLE,
+    MI_WSL_LAST_INITIALIZED, MI_WSL_NON_DIRECT, MI_WSL_HASH_TABLE, MI_WSL_HASH_TABLE_SIZE,
+};
+uint64_t mi_wsl_field(const struct mm *mm, const struct mm_address_space *as, enum mi_wsl_field f);
+/* The raw _MMWSLE at index. */
+uint64_t mi_wsle(const struct mm *mm, const struct mm_address_space *as, uint64_t index);
+/* Builds the space's list with its first page and its locked entries. */
+NTSTATUS mi_create_working_set(struct mm *mm, struct mm_address_space *as);
+void mi_delete_working_set(struct mm *mm, struct mm_address_space *as);
+/* Windows: MiAddWorkingSetPage when the list is full — makes sure the next
+ * mi_ws_insert has a free entry: the list grows, or (no frame) an entry is
+ * replaced; STATUS_INSUFFICIENT_RESOURCES if neither can be done. */
+NTSTATUS mi_ws_reserve(struct mm *mm, struct mm_address_space *as);
+/* Windows: MiInsertWsle — the page at va (frame pfn) joins the working set. */
+void mi_ws_insert(struct mm *mm, struct mm_address_space *as, uint64_t va, uint64_t pfn);
+/* Windows: MiLocateWsle — the index of va's entry, MI_WSLE_NULL_INDEX if none. */
+uint64_t mi_ws_find(const struct mm *mm, const struct mm_address_space *as, uint64_t va,
+                    uint64_t pfn);
+/* Windows: MiRemoveWsle — the page leaves the working set; true if it was locked. */
+bool mi_ws_remove(struct mm *mm, struct mm_address_space *as, uint64_t va, uint64_t pfn);
+bool mi_ws_remove_index(struct mm *mm, struct mm_address_space *as, uint64_t index);
+void mi_ws_set_locked(struct mm *mm, struct mm_address_space *as, uint64_t index, bool locked);
+void mi_ws_set_age(struct mm *mm, struct mm_address_space *as, uint64_t index, unsigned age);
+
+void mi_set_next_slot(struct mm *mm, struct mm_address_space *as, uint64_t index);
+
+/* ---- wsmanager.c: the working-set manager (balance set manager) ---- */
+#define MM_WS_TICK_FAULTS 64u /* resolved faults between two passes (mi_working_set_tick) */
+/* Windows: MiReplaceWorkingSetEntry — trims one entry of as (the clock hand
+ * from NextSlot, second chance for accessed pages); false if nothing can be
+ * trimmed. */
+bool mi_replace_ws_entry(struct mm *mm, struct mm_address_space *as);
+/* True if a fault of as at its maximum must replace a page, not add one. */
+bool mi_ws_must_replace(const struct mm *mm, const struct mm_address_space *as);
+/* Windows: MmWorkingSetManager — ages every working set, trims if memory is
+ * short; returns the pages trimmed. */
+uint64_t mi_working_set_manager(struct mm *mm);
+/* Counts a resolved fault; every MM_WS_TICK_FAULTS of them, a manager pass. */
+void mi_working_set_tick(struct mm *mm);
+/* No frame is left: trims and writes modified pages; true if frames became
+ * available. */
+bool mi_obtain_free_pages(struct mm *mm);
+
+/* ---- modwriter.c: the modified and mapped page writers ---- */
+#define MM_MODIFIED_WRITE_CLUSTER 16u /* pages a writer pass takes when memory is short */
+/* Windows: MiModifiedPageWriter / MiMappedPageWriter — writes up to budget
+ * modified pages to their files, which move to standby; returns how many. */
+uint64_t mi_modified_page_writer(struct mm *mm, uint64_t budget);
+
 /* ---- lock.c: pages locked in the working set ---- */
 /* Windows: MiLockVirtualMemory — faults each page in and locks it;
  * STATUS_WAS_LOCKED (a success) if a page was locked already;
@@ -707,11 +781,6 @@ NTSTATUS mm_lock(struct mm *mm, struct mm_address_space *as, uint64_t base, uint
 /* Windows: MiUnlockVirtualMemory — STATUS_NOT_LOCKED, and nothing unlocked,
  * if any page is not locked. */
 NTSTATUS mm_unlock(struct mm *mm, struct mm_address_space *as, uint64_t base, uint64_t size);
-/* Forgets the locks of [base, base + size): the pages are being decommitted. */
-void mi_unlock_range(struct mm_address_space *as, uint64_t base, uint64_t size);
-/* Forgets the lock of the page at va; true if it was locked. */
-bool mi_unlock_page(struct mm_address_space *as, uint64_t va);
-void mi_free_locks(struct mm_address_space *as);
 
 /* ---- fault.c: MmAccessFault, one resolver per PTE kind ---- */
 /* What a resolver says: the access may be retried by the processor, the

@@ -43,7 +43,9 @@
  * (4) mi_take_page is the only way a frame is taken after boot. It counts
  *     one frame allocation for the fault injector (inject.c): an injected
  *     fault makes it return MM_EMPTY_LIST with nothing changed, as if RAM
- *     were exhausted.
+ *     were exhausted. When the zeroed, free and standby lists are empty it
+ *     asks the working-set manager for memory once (wsmanager.c), then
+ *     gives up.
  */
 #include <string.h>
 
@@ -197,5 +199,8 @@ uint64_t mi_take_page(struct mm *mm, bool zeroed)
 {
     if (mm_fault_fires(mm, NTMM_FAULT_FRAME))
         return MM_EMPTY_LIST(mm);
-    return remove_page(mm, zeroed);
+    uint64_t pfn = remove_page(mm, zeroed);
+    if (pfn == MM_EMPTY_LIST(mm) && !mm_stopped(mm) && mi_obtain_free_pages(mm))
+        pfn = remove_page(mm, zeroed);
+    return pfn;
 }

@@ -81,17 +81,15 @@ static bool expressible_as_valid(unsigned protection)
     return (protection & 7) && high != MM_GUARD_PAGE;
 }
 
-/* A valid page leaves the working set for the modified list (the standby
- * list if MEM_RESET cleaned it), its PTE a transition PTE carrying the new
- * protection. */
-static void make_transition(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
-                            unsigned protection)
+bool mi_make_private_transition(struct mm *mm, struct mm_address_space *as,
+                                const struct mm_page *p, unsigned protection)
 {
     uint64_t pfn = p->f.page_frame_number;
     pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
     mi_write_pte(mm, as, p->pte_va, mi_transition_pte(mm, pfn, p->f.write, true));
+    bool locked = mi_ws_remove(mm, as, pte_mapped_address(mm->cpu->fmt, p->pte_va), pfn);
     mi_decrement_share_count(mm, pfn, p->f.dirty);
-    mi_count_in_working_set(as, -1);
+    return locked;
 }
 
 /* Returns STATUS_WAS_UNLOCKED when a locked page had to leave memory. */
@@ -102,11 +100,9 @@ NTSTATUS mi_set_page_protection(struct mm *mm, struct mm_address_space *as,
     uint64_t pfn = p->f.page_frame_number;
     switch (p->f.kind) {
     case PTE_KIND_VALID:
-        if (!expressible_as_valid(protection)) {
-            make_transition(mm, as, p, protection);
-            return mi_unlock_page(as, pte_mapped_address(fmt, p->pte_va)) ? STATUS_WAS_UNLOCKED
-                                                                           : STATUS_SUCCESS;
-        }
+        if (!expressible_as_valid(protection))
+            return mi_make_private_transition(mm, as, p, protection) ? STATUS_WAS_UNLOCKED
+                                                                     : STATUS_SUCCESS;
         pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
         mi_write_pte(mm, as, p->pte_va, mi_valid_pte(mm, pfn, protection) |
                                             (p->f.dirty ? PTE_HW_DIRTY : 0));

@@ -162,28 +162,27 @@ uint64_t mi_holding_table(const struct mm *mm, const struct mm_address_space *as
     return (parent & fmt->pfn_mask) >> PAGE_SHIFT;
 }
 
-void mi_count_in_working_set(struct mm_address_space *as, int64_t pages)
-{
-    as->working_set_pages += (uint64_t)pages;
-    if (as->working_set_pages > as->peak_working_set_pages)
-        as->peak_working_set_pages = as->working_set_pages;
-}
-
 /* Windows: MiMakePdeExistAndMakeValid */
 NTSTATUS mi_make_tables(struct mm *mm, struct mm_address_space *as, uint64_t va)
 {
     const struct pte_format *fmt = mm->cpu->fmt;
+    bool user = va < mm->system_range_start;
     for (unsigned l = first_checked_level(fmt); l + 1 < fmt->levels; l++) {
         uint64_t entry_va = pte_address(fmt, va, fmt->levels - 1 - l);
         if (mi_read_pte(mm, as, entry_va) & PTE_HW_VALID)
             continue;
+        NTSTATUS st = user ? mi_ws_reserve(mm, as) : STATUS_SUCCESS;
+        if (!NT_SUCCESS(st))
+            return st;
         uint64_t pfn = mi_take_page(mm, true);
         if (pfn == MM_EMPTY_LIST(mm))
             return STATUS_INSUFFICIENT_RESOURCES;
         pfn_initialize_active(mm, pfn, entry_va, mi_holding_table(mm, as, va, l), 0);
         mi_write_pte(mm, as, entry_va, (pfn << PAGE_SHIFT) | PTE_HW_VALID | PTE_HW_WRITE |
-                                       PTE_HW_OWNER | PTE_HW_ACCESSED | PTE_HW_DIRTY);
-        mi_count_in_working_set(as, 1);
+                                           (user ? PTE_HW_OWNER : 0) | PTE_HW_ACCESSED |
+                                           PTE_HW_DIRTY);
+        if (user) /* (3); hyperspace tables are the working-set list's (wsl.c) */
+            mi_ws_insert(mm, as, pte_mapped_address(fmt, entry_va), pfn);
     }
     return STATUS_SUCCESS;
 }
@@ -234,13 +233,16 @@ static void free_below(struct range *r, uint64_t pfn, unsigned l, uint64_t base)
         if (!(e & PTE_HW_VALID))
             continue;
         uint64_t va = base + i * span, child = (e & fmt->pfn_mask) >> PAGE_SHIFT;
+        uint64_t address = pte_canonical(fmt, va);
         if (l + 2 < fmt->levels)
             free_below(r, child, l + 1, va);
         if (!table_is_empty(r->mm, child))
             continue;
-        mi_write_pte(r->mm, r->as, pte_address(fmt, va, fmt->levels - 1 - l), 0);
+        uint64_t entry_va = pte_address(fmt, va, fmt->levels - 1 - l);
+        mi_write_pte(r->mm, r->as, entry_va, 0);
+        if (address < r->mm->system_range_start)
+            (void)mi_ws_remove(r->mm, r->as, pte_mapped_address(fmt, entry_va), child);
         mi_release_page(r->mm, child);
-        mi_count_in_working_set(r->as, -1);
     }
 }
 
@@ -248,7 +250,8 @@ void mi_free_empty_tables(struct mm *mm, struct mm_address_space *as, uint64_t s
                           uint64_t end)
 {
     const struct pte_format *fmt = mm->cpu->fmt;
-    struct range r = { mm, as, start, end };
+    uint64_t mask = fmt->va_bits == 64 ? ~0ull : (1ull << fmt->va_bits) - 1;
+    struct range r = { mm, as, start & mask, end & mask }; /* table indexes, not canonical */
     unsigned l = first_checked_level(fmt);
     if (l == 0) {
         free_below(&r, as->directory_table_base >> PAGE_SHIFT, 0, 0);

@@ -185,9 +185,12 @@ NTSTATUS mi_read_image_page(const struct mm_control_area *ca, uint64_t page, uin
 NTSTATUS mi_read_section_page(struct mm_control_area *ca, uint64_t page, uint8_t *frame);
 /* A view page's process PTE takes replacement (0 when it is deleted, a
  * prototype PTE pointer when it becomes no-access or guard); a valid one's
- * shared frame loses the mapping (section.h (2)) and the working set the page. */
-void mi_unmap_view_page(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
+ * shared frame loses the mapping (section.h (2)) and the working set the page;
+ * true if the page was locked there. */
+bool mi_unmap_view_page(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
                         uint64_t replacement);
+/* The process PTE that points at the prototype PTE at proto_va. */
+uint64_t mi_proto_pointer_pte(const struct mm *mm, uint64_t proto_va);
 /* The view is gone: its control area loses a view, (4). */
 void mi_view_deleted(struct mm *mm, struct vad *vad);
 /* Windows: MiCommitSectionPages — commits the prototype PTEs behind

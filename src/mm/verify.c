@@ -19,9 +19,11 @@
  *  6. a standby or modified frame's PTE is a transition PTE naming it
  *     (protect.c (2));
  *  7. each process's VAD tree keeps vad.h's invariants;
- *  8. every page locked in a working set is resident (lock.c (1));
- *  9. a space's working set counts its valid user pages and page tables;
- *     each VAD's CommitCharge is the number of its committed pages
+ *  8. a space's working-set list has one valid entry for each of its valid
+ *     user pages, user page tables, hyperspace pages and top-level tables,
+ *     and its counts, free list and Direct entries agree (wsl.c (1)-(4));
+ *     a locked page is resident (lock.c (1));
+ *  9. each VAD's CommitCharge is the number of its committed pages
  *     (virtual.c (1)), a view's the pages it may copy (section.h (5)), the
  *     space's commit charge their sum, MmTotalCommittedPages the sum over
  *     spaces and segments (commit.c (1), (2));
@@ -226,8 +228,9 @@ static enum pt_next check_mapping(struct mm *mm, const struct pt_visit *v, void 
     struct checker *c = context;
     if (!v->counted)
         return PT_CONTINUE;
-    if (c->process && v->va >= mm->system_range_start && !v->self_map)
-        return PT_SKIP;
+    if (c->process && v->va >= mm->system_range_start && !v->self_map &&
+        (v->va < mm->layout.hyperspace || v->va > mm->layout.working_set_list_end))
+        return PT_SKIP; /* the kernel's, counted in the System's tables; hyperspace is the process's */
     if (c->process && v->pages == 1 && v->target_pfn == mm->shared_user_data_pfn)
         return PT_CONTINUE; /* a copy of the kernel's PTE, counted in no ShareCount */
     if (c->process && !v->self_map)
@@ -244,17 +247,82 @@ static enum pt_next check_mapping(struct mm *mm, const struct pt_visit *v, void 
     return PT_CONTINUE;
 }
 
-/* Check 8: a page locked in the working set is resident (lock.c (1)). */
-static void check_locked_pages(struct checker *c, const struct mm_address_space *as)
+static int compare_u64(const void *a, const void *b)
 {
-    for (uint64_t i = 0; i < as->locked_count && !c->failed; i++) {
-        struct walk w;
-        uint64_t va = as->locked[i] << PAGE_SHIFT;
-        walk_translate(c->mm->cpu->fmt, &c->mm->cpu->phys, as->directory_table_base, va,
-                       ACCESS_READ, MODE_USER, false, &w);
-        if (w.status != WALK_OK && w.status != WALK_USER_DENIED)
-            fail(c, "locked page %llx is not resident", (unsigned long long)va);
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Check 8: the working-set list (wsl.c (1)-(4)): its valid entries name
+ * valid pages, once each, Direct exactly for frames that are not a
+ * section's (WsIndex pointing back), as many as the walk found resident
+ * (with the top-level tables, which it does not count); the free list and
+ * the counts agree. */
+static void check_working_set(struct checker *c, const struct mm_address_space *as,
+                              unsigned top_tables)
+{
+    struct mm *mm = c->mm;
+    const struct pte_format *fmt = mm->cpu->fmt;
+    uint64_t initialized = mi_wsl_field(mm, as, MI_WSL_LAST_INITIALIZED) + 1;
+    uint64_t last = mi_wsl_field(mm, as, MI_WSL_LAST_ENTRY);
+    uint64_t *vas = calloc(initialized, sizeof *vas);
+    if (!vas) {
+        fail(c, "the host is out of memory");
+        return;
     }
+    uint64_t valid = 0, non_direct = 0, locked = 0, highest = 0;
+    for (uint64_t i = 0; i < initialized && !c->failed; i++) {
+        uint64_t e = mi_wsle(mm, as, i), va = e & ~(uint64_t)(PAGE_SIZE - 1);
+        if (!(e & MI_WSLE_VALID))
+            continue;
+        uint64_t pte = mi_read_pte(mm, as, pte_address(fmt, va, 0));
+        uint64_t pfn = (pte & fmt->pfn_mask) >> PAGE_SHIFT;
+        bool shared = pfn < mm->frames && pfn_e1(mm, pfn, PFN_E1_PROTOTYPE_PTE, 1);
+        if (!(pte & PTE_HW_VALID) || pfn >= mm->frames)
+            fail(c, "WSLE %llx of the space at %llx names %llx, whose PTE %llx is not valid",
+                 (unsigned long long)i, (unsigned long long)as->directory_table_base,
+                 (unsigned long long)va, (unsigned long long)pte);
+        else if (!!(e & MI_WSLE_DIRECT) == shared ||
+                 ((e & MI_WSLE_DIRECT) && pfn_flink(mm, pfn) != i))
+            fail(c, "WSLE %llx (%llx) of pfn %llx: Direct %d, WsIndex %llx", (unsigned long long)i,
+                 (unsigned long long)va, (unsigned long long)pfn, !!(e & MI_WSLE_DIRECT),
+                 (unsigned long long)pfn_flink(mm, pfn));
+        vas[valid++] = va;
+        non_direct += !(e & MI_WSLE_DIRECT);
+        locked += (e & MI_WSLE_LOCKED_IN_WS) && va <= as->highest_user_address;
+        highest = i;
+    }
+    qsort(vas, valid, sizeof *vas, compare_u64);
+    for (uint64_t i = 1; i < valid && !c->failed; i++)
+        if (vas[i] == vas[i - 1])
+            fail(c, "%llx is in the working set twice", (unsigned long long)vas[i]);
+    free(vas);
+    uint64_t free_entries = 0;
+    for (uint64_t i = mi_wsl_field(mm, as, MI_WSL_FIRST_FREE);
+         i != MI_WSLE_NULL_INDEX && !c->failed; free_entries++) {
+        if (i >= initialized || free_entries >= initialized || (mi_wsle(mm, as, i) & MI_WSLE_VALID))
+            fail(c, "the free WSLE list of the space at %llx is broken at %llx",
+                 (unsigned long long)as->directory_table_base, (unsigned long long)i);
+        else
+            i = (mi_wsle(mm, as, i) >> MI_FREE_WSLE_SHIFT) & MI_WSLE_NULL_INDEX;
+    }
+    if (c->failed)
+        return;
+    if (valid != as->working_set_pages || valid != c->resident + top_tables)
+        fail(c, "space at %llx: working set %llu pages, %llu WSLEs, %llu resident",
+             (unsigned long long)as->directory_table_base,
+             (unsigned long long)as->working_set_pages, (unsigned long long)valid,
+             (unsigned long long)(c->resident + top_tables));
+    else if (valid + free_entries != initialized || last != highest ||
+             non_direct != mi_wsl_field(mm, as, MI_WSL_NON_DIRECT) || locked != as->locked_pages)
+        fail(c, "space at %llx: WSL counts disagree (valid %llu free %llu initialized %llu, "
+                "LastEntry %llx highest %llx, NonDirect %llu/%llu, locked %llu/%llu)",
+             (unsigned long long)as->directory_table_base, (unsigned long long)valid,
+             (unsigned long long)free_entries, (unsigned long long)initialized,
+             (unsigned long long)last, (unsigned long long)highest,
+             (unsigned long long)non_direct,
+             (unsigned long long)mi_wsl_field(mm, as, MI_WSL_NON_DIRECT),
+             (unsigned long long)locked, (unsigned long long)as->locked_pages);
 }
 
 /* Check 9: a space's working set and commit charge are what its tables and
@@ -316,10 +384,6 @@ static void check_space_counters(struct checker *c, struct mm_address_space *as)
         fail(c, "space at %llx: commit charge %llu, its VADs hold %llu",
              (unsigned long long)as->directory_table_base, (unsigned long long)as->commit_charge,
              (unsigned long long)commit);
-    if (!c->failed && c->resident != as->working_set_pages)
-        fail(c, "space at %llx: working set %llu pages, %llu resident",
-             (unsigned long long)as->directory_table_base,
-             (unsigned long long)as->working_set_pages, (unsigned long long)c->resident);
 }
 
 /* Check 11: every pool page in use is mapped by a valid system PTE naming
@@ -459,7 +523,8 @@ NTSTATUS mm_verify(struct mm *mm, char *message, size_t size)
         c.resident = 0;
         check_address_space(&c, as->directory_table_base);
         check_space_counters(&c, as);
-        check_locked_pages(&c, as);
+        if (!c.failed)
+            check_working_set(&c, as, mm->cpu->fmt->self_map_count);
         char vad_message[200];
         if (!c.failed && !vad_check(&as->vads, vad_message, sizeof vad_message))
             fail(&c, "VAD tree of the space at %llx: %s",

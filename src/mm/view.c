@@ -241,6 +241,11 @@ enum mi_fault_result mi_resolve_copy_on_write(struct mm *mm, struct mi_fault *f)
     pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
     mi_write_pte(mm, f->as, p->pte_va, mi_valid_pte(mm, pfn, writable));
     add_to_table(mm, f->as, p->pte_va, -1);
+    /* the entry stays; it now names a private frame (wsl.c (2)) */
+    bool locked = mi_ws_remove(mm, f->as, f->va, shared);
+    mi_ws_insert(mm, f->as, f->va, pfn);
+    if (locked)
+        mi_ws_set_locked(mm, f->as, mi_ws_find(mm, f->as, f->va, pfn), true);
     /* written before a protection change made it copy-on-write (5) */
     mi_decrement_share_count(mm, shared, p->f.dirty);
     mi_fault_counts(f, MI_INFO_COPY_ON_WRITE);
@@ -267,7 +272,7 @@ static enum mi_fault_result private_image_page(struct mm *mm, struct mi_fault *f
                           mi_software_pte(mm, protection));
     pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
     mi_write_pte(mm, f->as, p->pte_va, mi_valid_pte(mm, pfn, protection));
-    mi_count_in_working_set(f->as, 1);
+    mi_ws_insert(mm, f->as, f->va, pfn);
     mi_fault_counts(f, MI_INFO_PAGE_READ);
     mi_fault_counts(f, MI_INFO_PAGE_READ_IO);
     return MI_FAULT_RESOLVED;
@@ -286,22 +291,30 @@ enum mi_fault_result mi_resolve_proto_fault(struct mm *mm, struct mi_fault *f)
         return mi_fault_raise(f, st);
     mi_write_pte(mm, f->as, p->pte_va, shared_pte(mm, pfn, p->protection));
     add_to_table(mm, f->as, p->pte_va, 1);
-    mi_count_in_working_set(f->as, 1);
+    mi_ws_insert(mm, f->as, f->va, pfn);
     f->counted |= MI_INFO_BIT(MI_INFO_PAGE_FAULT);
     return f->access == ACCESS_WRITE && is_copy_on_write(p->protection) ? MI_FAULT_RETRY
                                                                          : MI_FAULT_RESOLVED;
 }
 
-void mi_unmap_view_page(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
+bool mi_unmap_view_page(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
                         uint64_t replacement)
 {
     if (p->f.kind != PTE_KIND_ZERO || replacement)
         mi_write_pte(mm, as, p->pte_va, replacement);
     if (p->f.kind != PTE_KIND_VALID)
-        return;
+        return false;
     add_to_table(mm, as, p->pte_va, -1);
+    bool locked = mi_ws_remove(mm, as, pte_mapped_address(format(mm), p->pte_va),
+                               p->f.page_frame_number);
     mi_decrement_share_count(mm, p->f.page_frame_number, p->f.dirty);
-    mi_count_in_working_set(as, -1);
+    return locked;
+}
+
+uint64_t mi_proto_pointer_pte(const struct mm *mm, uint64_t proto_va)
+{
+    struct pte_fields f = { .kind = PTE_KIND_PROTOTYPE, .proto_address = proto_va };
+    return mi_encode_pte(mm, &f);
 }
 
 void mi_view_deleted(struct mm *mm, struct vad *vad)
@@ -370,11 +383,9 @@ NTSTATUS mm_map_view(struct mm *mm, struct mm_address_space *as, struct mm_secti
     vad->ControlArea = ca;
     vad->FirstPage = view.FirstPage;
     ca->mapped_views++;
-    for (uint64_t i = 0; i < bytes >> PAGE_SHIFT; i++) {
-        struct pte_fields f = { .kind = PTE_KIND_PROTOTYPE,
-                                .proto_address = mi_proto_address(ca, vad->FirstPage + i) };
-        mi_write_pte(mm, as, pte_address(format(mm), at + i * PAGE_SIZE, 0), mi_encode_pte(mm, &f));
-    }
+    for (uint64_t i = 0; i < bytes >> PAGE_SHIFT; i++)
+        mi_write_pte(mm, as, pte_address(format(mm), at + i * PAGE_SIZE, 0),
+                     mi_proto_pointer_pte(mm, mi_proto_address(ca, vad->FirstPage + i)));
     *base = at;
     *size = bytes;
     return ca->image && at != ca->image_info->base ? STATUS_IMAGE_NOT_AT_BASE : moved;
@@ -488,9 +499,9 @@ static NTSTATUS protect_view_page(struct mm *mm, struct mm_address_space *as,
                                             (p->f.dirty ? PTE_HW_DIRTY : 0));
         return STATUS_SUCCESS;
     }
-    struct pte_fields f = { .kind = PTE_KIND_PROTOTYPE, .proto_address = p->proto_va };
-    mi_unmap_view_page(mm, as, p, mi_encode_pte(mm, &f));
-    return mi_unlock_page(as, va) ? STATUS_WAS_UNLOCKED : STATUS_SUCCESS;
+    return mi_unmap_view_page(mm, as, p, mi_proto_pointer_pte(mm, p->proto_va))
+               ? STATUS_WAS_UNLOCKED
+               : STATUS_SUCCESS;
 }
 
 NTSTATUS mi_protect_view(struct mm *mm, struct mm_address_space *as, struct vad *vad,

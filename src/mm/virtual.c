@@ -78,8 +78,8 @@ void mi_delete_page(struct mm *mm, struct mm_address_space *as, const struct mm_
         mi_delete_transition_page(mm, pfn);
     } else if (p->f.kind == PTE_KIND_VALID && pfn != mm->shared_user_data_pfn) {
         /* (the shared user data page is the kernel's: only this view of it goes) */
+        (void)mi_ws_remove(mm, as, pte_mapped_address(mm->cpu->fmt, p->pte_va), pfn);
         mi_release_page(mm, pfn);
-        mi_count_in_working_set(as, -1);
     }
     if (p->f.kind != PTE_KIND_ZERO || replacement)
         mi_write_pte(mm, as, p->pte_va, replacement);
@@ -218,7 +218,6 @@ NTSTATUS mm_decommit(struct mm *mm, struct mm_address_space *as, uint64_t base, 
     }
     vad->u.CommitCharge -= released;
     mi_return_commit(mm, as, released);
-    mi_unlock_range(as, base, size);
     mi_free_empty_tables(mm, as, base, base + size - 1);
     return STATUS_SUCCESS;
 }
@@ -266,7 +265,6 @@ void mi_delete_vad(struct mm *mm, struct mm_address_space *as, struct vad *vad)
         mi_delete_page(mm, as, &p, 0);
     }
     mi_free_empty_tables(mm, as, start, end);
-    mi_unlock_range(as, start, end + 1 - start);
     mi_return_commit(mm, as, vad->u.CommitCharge);
     add_virtual(as, -(int64_t)(end + 1 - start));
     vad_remove(&as->vads, vad);
@@ -320,6 +318,5 @@ void mm_delete_virtual_memory(struct mm *mm, struct mm_address_space *as)
     mm_attach(mm, as);
     while (as->vads.root)
         mi_delete_vad(mm, as, as->vads.root);
-    mi_free_locks(as);
     mm_attach(mm, NULL);
 }
