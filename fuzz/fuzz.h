@@ -48,7 +48,8 @@ static inline void fuzz_fail(const char *rule, const char *detail)
     abort();
 }
 
-/* A machine with a fresh C: drive (removed with the machine). */
+/* A machine with a fresh C: drive (removed with the machine) and one
+ * pagefile of pagefile_bytes that cannot grow, or none for 0. */
 static inline void fuzz_boot(struct fuzz_run *run, enum ntmm_arch arch, uint64_t ram_bytes,
                              uint64_t pagefile_bytes)
 {
@@ -56,7 +57,8 @@ static inline void fuzz_boot(struct fuzz_run *run, enum ntmm_arch arch, uint64_t
     ntmm_config_init(&config);
     config.arch = arch;
     config.ram_bytes = ram_bytes;
-    config.pagefile_bytes = pagefile_bytes;
+    config.pagefile_count = pagefile_bytes ? 1 : 0;
+    config.pagefiles[0] = (struct ntmm_pagefile_config){ pagefile_bytes, pagefile_bytes };
     NTSTATUS st = ntmm_machine_create(&config, &run->machine);
     if (!NT_SUCCESS(st))
         fuzz_fail("boot", ntmm_status_name(st));

@@ -75,7 +75,8 @@ end
 local lists = { "MmZeroedPageListHead", "MmFreePageListHead", "MmStandbyPageListHead",
   "MmModifiedPageListHead", "MmModifiedNoWritePageListHead", "MmBadPageListHead" }
 local variables = { "MmAvailablePages", "MmTotalCommittedPages", "MmTotalCommitLimit",
-  "MmNumberOfPhysicalPages", "MmHighestPhysicalPage", "MmPfnDatabase" }
+  "MmTotalCommitLimitMaximum", "MmNumberOfPhysicalPages", "MmHighestPhysicalPage",
+  "MmPfnDatabase" }
 local values = { "0", "1", "41414141", "7fffff00", "ffffffff", "ffffffffffffffff", "fff00",
   "80000000", "fffffff" }
 local edits = { "eb", "ew", "ed", "eq" }

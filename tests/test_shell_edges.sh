@@ -202,6 +202,45 @@ check $? "--seed -5: exit 2"
 run --pagefile 1 -e 1
 [ "$rc" -eq 2 ] && grep -q 'whole number of 4 KB pages' "$dir/err"
 check $? "--pagefile 1: exit 2"
+
+# ---- pagefiles (mm/pagefile.c): --pagefile SIZE[:MAX], repeatable ----
+mkdir "$dir/c"
+run --root "$dir/c" --ram 16M --pagefile 64M:128M --pagefile 2M -e '
+print(dbg("!vm"))
+print(CreateFile("C:\\pagefile2.sys", GENERIC_READ, 0, nil, OPEN_EXISTING, 0, nil) == INVALID_HANDLE_VALUE, GetLastError())
+print(DeleteFile("C:\\pagefile.sys"), GetLastError())'
+[ "$rc" -eq 0 ] && [ "$(grep -c 'Page File:' "$dir/out")" -eq 2 ] &&
+    grep -q '^	Page File: \\??\\C:\\pagefile.sys$' "$dir/out" &&
+    grep -q '^	  Current:      65536 Kb  Free Space:      65532 Kb$' "$dir/out" &&
+    grep -q '^	  Minimum:      65536 Kb  Maximum:        131072 Kb$' "$dir/out" &&
+    grep -q '^	Page File: \\??\\C:\\pagefile2.sys$' "$dir/out" &&
+    grep -q '^	  Minimum:       2048 Kb  Maximum:          2048 Kb$' "$dir/out" &&
+    grep -q "^true	32$" "$dir/out" && grep -q "^false	32$" "$dir/out" &&
+    [ -z "$(ls "$dir/c")" ]
+check $? "--pagefile 64M:128M --pagefile 2M: two pagefiles in !vm, held open, gone at exit"
+run --pagefile 4M --pagefile 0 --pagefile 2M -e 'print(dbg("!vm"))'
+[ "$rc" -eq 0 ] && [ "$(grep -c 'Page File:' "$dir/out")" -eq 1 ] &&
+    grep -q '^	  Current:       2048 Kb' "$dir/out"
+check $? "--pagefile 0 drops the pagefiles given before it"
+run --pagefile 0 -e 'print(dbg("!vm"))'
+[ "$rc" -eq 0 ] && ! grep -q 'Page File' "$dir/out"
+check $? "--pagefile 0: no pagefile in !vm"
+run --ram 16M --pagefile 1M:2M -e 'print(dbg("x nt!MmTotalCommitLimitMaximum")); print(dbg("dd nt!MmTotalCommitLimitMaximum L1"))'
+[ "$rc" -eq 0 ] && grep -q 'nt!MmTotalCommitLimitMaximum = 0x[0-9a-f]* <Uint4B>' "$dir/out" &&
+    [ "$(sed -n 's/.*MmTotalCommitLimitMaximum = 0x\([0-9a-f]*\) .*/\1/p' "$dir/out")" = \
+      "$(sed -n 's/^[0-9a-f]*  0*\([0-9a-f]*\)$/\1/p' "$dir/out")" ]
+check $? "x and dd read nt!MmTotalCommitLimitMaximum"
+run --pagefile 4M:2M -e 1
+[ "$rc" -eq 2 ] && grep -q 'its maximum size (2048 KB) is below its initial size (4096 KB)' "$dir/err"
+check $? "--pagefile 4M:2M: exit 2 with the reason"
+run --pagefile 4M:x -e 1
+[ "$rc" -eq 2 ] && grep -q "^ntmm: --pagefile: '4M:x' is not SIZE or SIZE:MAX" "$dir/err"
+check $? "--pagefile 4M:x: exit 2"
+set --
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do set -- "$@" --pagefile 1M; done
+run "$@" -e 1
+[ "$rc" -eq 2 ] && grep -q -- '--pagefile: at most 16 pagefiles' "$dir/err"
+check $? "17 --pagefile options: exit 2"
 run -- -e
 [ "$rc" -eq 1 ] && grep -q '^ntmm: cannot open -e' "$dir/err"
 check $? "-- then -e: -e is the script's name"
@@ -249,4 +288,4 @@ run --arch pae -e "print(select(2, dbg('dd fffffffc L2')), select(2, dbg('ed fff
 [ "$rc" -eq 0 ] && out_is "$(printf 'false\tfalse')"
 check $? "PAE: dd and ed past 4 GB of virtual addresses: Range error"
 
-[ "$n" -eq 39 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
+[ "$n" -eq 46 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"

@@ -321,8 +321,11 @@ static void test_symbols_verify_help(void **state)
     unsigned lines = 0;
     for (const char *p = text; (p = strchr(p, '\n')); p++)
         lines++;
-    assert_int_equal(lines, 15);
+    assert_int_equal(lines, 16);
     assert_contains(text, "80401000          nt!MmPfnDatabase = 0x81000000 <Ptr32 _MMPFN>\n");
+    /* the RAM available after boot (7600 pages) and the default pagefile's
+     * maximum, 1536 MB, less its slot 0 */
+    assert_contains(text, "804010a8          nt!MmTotalCommitLimitMaximum = 0x61daf <Uint4B>\n");
     free(text);
     text = run(&f, STATUS_SUCCESS, "x nt!Mm*PageListHead");
     assert_contains(text, "nt!MmZeroedPageListHead <_MMPFNLIST>");

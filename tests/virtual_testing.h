@@ -50,7 +50,8 @@ static inline void boot_config(enum ntmm_arch arch, uint64_t ram, uint64_t pagef
     ntmm_config_init(&config);
     config.arch = arch;
     config.ram_bytes = ram;
-    config.pagefile_bytes = pagefile;
+    config.pagefile_count = pagefile ? 1 : 0; /* 0: no pagefile */
+    config.pagefiles[0] = (struct ntmm_pagefile_config){ pagefile, pagefile };
     config.user_space_128tb = big;
     assert_int_equal(ntmm_machine_create(&config, &m), STATUS_SUCCESS);
     p = spawn(options);

@@ -86,6 +86,23 @@ struct ntmm_list_info {
 NTSTATUS ntmm_list_query(const struct ntmm_machine *machine, unsigned list,
                          struct ntmm_list_info *info);
 
+/* One pagefile, as _MMPAGING_FILE holds it (!vm's paging file lines,
+ * SYSTEM_PAGEFILE_INFORMATION); sizes in pages. */
+struct ntmm_paging_file_info {
+    unsigned number;          /* PageFileNumber: a pagefile PTE's PageFileLow */
+    const char *name;         /* PageFileName: "\??\C:\pagefile.sys"; valid while the machine is */
+    uint64_t size;            /* Size: what the file holds now */
+    uint64_t minimum_size;    /* MinimumSize: its size at boot */
+    uint64_t maximum_size;    /* MaximumSize: how far it may grow */
+    uint64_t free_space;      /* FreeSpace: slots free (slot 0 is never one) */
+    uint64_t current_usage;   /* CurrentUsage: slots holding a page */
+    uint64_t peak_usage;      /* PeakUsage */
+};
+/* The machine's pagefiles in file-number order: the first max of them into
+ * out (may be NULL when max is 0); *count gets how many there are. */
+void ntmm_query_paging_files(const struct ntmm_machine *machine,
+                             struct ntmm_paging_file_info *out, unsigned max, unsigned *count);
+
 /* The walk of one virtual address, as !pte and !vtop show it. */
 enum ntmm_pte_kind {
     NTMM_PTE_ZERO,

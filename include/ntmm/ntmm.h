@@ -28,11 +28,25 @@ enum ntmm_arch {
     NTMM_ARCH_X64 = 3,     /* 64-bit, 9-9-9-9-12 paging, 8-byte PTEs with NX */
 };
 
+/* Pagefiles a machine may have (Windows: MAX_PAGE_FILES). */
+#define NTMM_MAXIMUM_PAGING_FILES 16u
+
+/* One pagefile: C:\pagefile.sys for the first, C:\pagefileN.sys for the
+ * Nth after it. Both sizes are multiples of 4 KB; initial_bytes at least
+ * 1 MB (Windows' smallest pagefile) and at most maximum_bytes, which is at
+ * most what a pagefile PTE's offset reaches (4 GB - 4 KB on x86, 16 TB -
+ * 4 KB on PAE and x64). */
+struct ntmm_pagefile_config {
+    uint64_t initial_bytes; /* the size it is created with at boot (MinimumSize) */
+    uint64_t maximum_bytes; /* how far it may grow when commit needs it (MaximumSize) */
+};
+
 struct ntmm_config {
     enum ntmm_arch arch; /* paging mode of the processor */
     uint64_t ram_bytes;  /* physical memory, bytes; a multiple of 4 KB */
     uint64_t seed;       /* seed of the machine's generator */
-    uint64_t pagefile_bytes; /* pagefile size, counted in the commit limit; a multiple of 4 KB */
+    unsigned pagefile_count; /* pagefiles in use, 0 to NTMM_MAXIMUM_PAGING_FILES; 0: none */
+    struct ntmm_pagefile_config pagefiles[NTMM_MAXIMUM_PAGING_FILES]; /* the first pagefile_count */
     bool user_space_128tb; /* x64: 64-bit processes get 128 TB (Windows 8.1+), else 8 TB */
     uint32_t increase_user_va; /* x86, PAE: the increaseuserva boot option, MB (2048-3072; 0: off) */
     /* The host directory that is the C: drive (win32.h's files). NULL: a
@@ -44,9 +58,16 @@ struct ntmm_config {
 
 struct ntmm_machine;
 
-/* Defaults: x86 PAE, 512 MB of RAM, a pagefile of 1.5 x RAM (Windows XP's
- * default), seed 1, 8 TB for 64-bit processes. */
+/* Defaults: x86 PAE, 512 MB of RAM, one pagefile of 1.5 x RAM that may grow
+ * to 3 x RAM (Windows XP's defaults), seed 1, 8 TB for 64-bit processes. */
 void ntmm_config_init(struct ntmm_config *config);
+
+/* Sets config's pagefiles to Windows XP's default for its RAM and
+ * architecture: one pagefile of 1.5 x RAM that may grow to 3 x RAM, each
+ * size at most the largest pagefile the architecture allows (4 GB - 4 KB
+ * on x86). ntmm_config_init calls it; call it again after changing
+ * ram_bytes or arch to keep the default. */
+void ntmm_config_default_pagefile(struct ntmm_config *config);
 
 /* Checks a configuration without building anything. On failure returns the
  * status ntmm_machine_create would return and writes a one-line reason into
@@ -55,7 +76,11 @@ NTSTATUS ntmm_config_validate(const struct ntmm_config *config, char *message,
                               size_t message_size);
 
 /* Boots a machine: physical memory, the PFN database and page lists, the
- * system page tables with their self-map, the kernel image and its symbols. */
+ * system page tables with their self-map, the kernel image and its symbols,
+ * then the pagefiles, created (or truncated) on the C: drive with their
+ * initial sizes and deleted again by ntmm_machine_destroy. A pagefile name
+ * the host cannot use as a regular file (a directory, a symlink, a file with
+ * more host links) fails the boot with the I/O manager's status. */
 NTSTATUS ntmm_machine_create(const struct ntmm_config *config,
                              struct ntmm_machine **machine);
 void ntmm_machine_destroy(struct ntmm_machine *machine);
@@ -110,19 +135,24 @@ void ntmm_register_tlb_callback(struct ntmm_machine *machine, ntmm_tlb_callback 
  * SQLite-style fault simulation: make the nth next allocation of one kind
  * fail, run a scenario, and check that every call returned a status Windows
  * returns when memory runs out (STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES,
- * STATUS_COMMITMENT_LIMIT; their Win32 errors 8, 1450, 1455) and that the
- * machine still passes ntmm_verify. Faults are one-shot: one is pending per
+ * STATUS_COMMITMENT_LIMIT; their Win32 errors 8, 1450, 1455), or, for pagefile
+ * I/O, when the disk fails (STATUS_IN_PAGE_ERROR, ERROR_SWAPERROR 999), and
+ * that the machine still passes ntmm_verify. Faults are one-shot: one is pending per
  * kind, and it is gone once it fired. */
 enum ntmm_fault_kind {
     NTMM_FAULT_FRAME = 1,           /* a frame taken off the zeroed or free list after boot */
     NTMM_FAULT_HOST_ALLOCATION = 2, /* host memory for a VAD, a process or a lock array */
+    NTMM_FAULT_PAGEFILE_READ = 3,   /* one read from a pagefile (a hard fault's in-page I/O) */
+    NTMM_FAULT_PAGEFILE_WRITE = 4,  /* one write to a pagefile (a modified page writer's I/O) */
 };
 
-/* The nth next allocation of kind fails (nth 1: the very next); nth 0
- * cancels the pending fault of that kind. A failed frame allocation behaves
- * as if RAM were exhausted, a failed host allocation as if malloc failed. */
+/* The nth next allocation (or pagefile I/O) of kind fails (nth 1: the very
+ * next); nth 0 cancels the pending fault of that kind. A failed frame
+ * allocation behaves as if RAM were exhausted, a failed host allocation as
+ * if malloc failed, a failed pagefile read or write as a disk error
+ * (STATUS_IN_PAGE_ERROR) that transfers nothing. */
 void ntmm_inject_fault(struct ntmm_machine *machine, enum ntmm_fault_kind kind, uint64_t nth);
-/* Allocations of kind since the machine booted, failed ones included: run a
+/* Allocations (pagefile I/Os) of kind since the machine booted, failed ones included: run a
  * scenario once to learn how far N must go. 0 for an unknown kind. */
 uint64_t ntmm_fault_count(const struct ntmm_machine *machine, enum ntmm_fault_kind kind);
 

@@ -247,6 +247,52 @@ static bool share_violation(struct ntmm_machine *m, const struct stat *st, ACCES
     return false;
 }
 
+/* Rule (11): a pagefile refuses every open for data and every delete. */
+static bool held_by_pager(const struct ntmm_machine *m, const struct stat *st)
+{
+    for (const struct io_file *f = m->files; f; f = f->next)
+        if (f->paging_file && f->dev == st->st_dev && f->ino == st->st_ino)
+            return true;
+    return false;
+}
+
+/* Rules (4) and (10): only a regular file with one host link opens. */
+static NTSTATUS regular_file(int fd, struct stat *sb)
+{
+    if (fstat(fd, sb) < 0)
+        return status_of_errno(errno);
+    return S_ISREG(sb->st_mode) && sb->st_nlink <= 1 ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
+}
+
+/* The File object of an open host descriptor, which it takes (closed on
+ * failure); the object holds the caller's reference. */
+static NTSTATUS file_object(struct ntmm_machine *m, int fd, const struct stat *sb,
+                            const char *path, ACCESS_MASK access, ULONG share,
+                            struct io_file **out)
+{
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    char *name = strdup(path);
+    struct io_file *f;
+    NTSTATUS st = name ? ob_create_object(m, &io_file_type, sizeof *f, (void **)&f)
+                       : STATUS_NO_MEMORY;
+    if (!NT_SUCCESS(st)) {
+        free(name);
+        close(fd);
+        return st;
+    }
+    f->name = name;
+    f->machine = m;
+    f->fd = fd;
+    f->dev = sb->st_dev;
+    f->ino = sb->st_ino;
+    f->access = access;
+    f->share = share;
+    f->next = m->files;
+    m->files = f;
+    *out = f;
+    return STATUS_SUCCESS;
+}
+
 /* (8): what the file's sections forbid (Windows: MmCanFileBeTruncated,
  * MmFlushImageSection). */
 static NTSTATUS section_conflict(struct ntmm_machine *m, const struct stat *st,
@@ -301,15 +347,17 @@ NTSTATUS io_create_file(struct ntmm_process *process, const char *path, ACCESS_M
         *existed = true;
     }
     struct stat sb;
-    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_nlink > 1) {
-        st = S_ISREG(sb.st_mode) && sb.st_nlink <= 1 ? status_of_errno(errno) : STATUS_ACCESS_DENIED;
+    st = regular_file(fd, &sb);
+    if (!NT_SUCCESS(st)) {
         close(fd);
         *existed = false;
         return st;
     }
+    bool data = writes || (access & (FILE_READ_DATA | DELETE));
     st = !*existed ? STATUS_SUCCESS
-         : share_violation(m, &sb, access, share) ? STATUS_SHARING_VIOLATION
-                                                  : section_conflict(m, &sb, access, disposition);
+         : (data && held_by_pager(m, &sb)) || share_violation(m, &sb, access, share)
+             ? STATUS_SHARING_VIOLATION
+             : section_conflict(m, &sb, access, disposition);
     if (!NT_SUCCESS(st)) {
         close(fd);
         *existed = false;
@@ -322,25 +370,53 @@ NTSTATUS io_create_file(struct ntmm_process *process, const char *path, ACCESS_M
         *existed = false;
         return st;
     }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    char *name = strdup(path);
     struct io_file *f;
-    st = name ? ob_create_object(m, &io_file_type, sizeof *f, (void **)&f) : STATUS_NO_MEMORY;
+    st = file_object(m, fd, &sb, path, access, share, &f);
+    if (!NT_SUCCESS(st))
+        return st;
+    return ob_insert_object(process, f, NULL, 0, access, handle);
+}
+
+NTSTATUS io_create_paging_file(struct ntmm_machine *m, const char *path, uint64_t size,
+                               struct io_file **file)
+{
+    *file = NULL;
+    char rel[4096];
+    size_t last;
+    NTSTATUS st = host_path(path, rel, sizeof rel, &last);
+    if (!NT_SUCCESS(st))
+        return st;
+    if (size > INT64_MAX)
+        return STATUS_DISK_FULL;
+    int fd = open_beneath(m->root_fd, rel, O_RDWR | O_CREAT | O_NOCTTY | O_NONBLOCK, 0666);
+    if (fd < 0)
+        return errno == ENOENT ? STATUS_OBJECT_PATH_NOT_FOUND : status_of_errno(errno);
+    struct stat sb;
+    st = regular_file(fd, &sb);
+    if (NT_SUCCESS(st) && (ftruncate(fd, 0) < 0 || ftruncate(fd, (off_t)size) < 0))
+        st = status_of_errno(errno);
     if (!NT_SUCCESS(st)) {
-        free(name);
         close(fd);
         return st;
     }
-    f->name = name;
-    f->machine = m;
-    f->fd = fd;
-    f->dev = sb.st_dev;
-    f->ino = sb.st_ino;
-    f->access = access;
-    f->share = share;
-    f->next = m->files;
-    m->files = f;
-    return ob_insert_object(process, f, NULL, 0, access, handle);
+    /* NtCreatePagingFile's open: read and write, sharing only writes */
+    st = file_object(m, fd, &sb, path, FILE_READ_DATA | FILE_WRITE_DATA, FILE_SHARE_WRITE, file);
+    if (NT_SUCCESS(st))
+        (*file)->paging_file = true;
+    return st;
+}
+
+void io_delete_paging_file(struct io_file *f)
+{
+    char rel[4096];
+    size_t last;
+    struct stat sb;
+    int root = f->machine->root_fd;
+    if (NT_SUCCESS(host_path(f->name, rel, sizeof rel, &last)) &&
+        fstatat(root, rel, &sb, AT_SYMLINK_NOFOLLOW) == 0 && sb.st_dev == f->dev &&
+        sb.st_ino == f->ino)
+        unlinkat(root, rel, 0);
+    ob_dereference_object(f);
 }
 
 static NTSTATUS reference(struct ntmm_process *process, HANDLE handle, ACCESS_MASK access,
@@ -527,7 +603,8 @@ NTSTATUS io_delete_file(struct ntmm_machine *m, const char *path)
         st = status_of_errno(errno);
     else if (!S_ISREG(sb.st_mode) || sb.st_nlink > 1)
         st = STATUS_ACCESS_DENIED;
-    else if (share_violation(m, &sb, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE |
+    else if (held_by_pager(m, &sb) ||
+             share_violation(m, &sb, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE |
                                              FILE_SHARE_DELETE))
         st = STATUS_SHARING_VIOLATION;
     else if (mm_file_has_section(&m->mm, (uint64_t)sb.st_dev, (uint64_t)sb.st_ino, false))

@@ -51,6 +51,11 @@
  *     (STATUS_ACCESS_DENIED) for opening and deleting: a hard link planted
  *     on the host inside the root may name a file outside it, as a symlink
  *     may (4). ntmm itself never makes links.
+ * (11) A pagefile (io_create_paging_file) is held open by the memory
+ *     manager with no handle and shares nothing with later opens: opening
+ *     it for reading, writing, truncating or deleting, and deleting it,
+ *     give STATUS_SHARING_VIOLATION, as Windows' kernel handle to it does;
+ *     an open for attributes only succeeds.
  *
  * Host cost: the root is a host directory (a new one under $TMPDIR, removed
  * when the machine is destroyed, or --root DIR, kept). It holds exactly the
@@ -89,6 +94,7 @@ struct io_file {
     ULONG share;             /* FILE_SHARE_* */
     uint64_t position;       /* CurrentByteOffset, shared by duplicated handles */
     char *name;              /* FileName: the path as CreateFile was given it (UTF-8), for the debugger */
+    bool paging_file;        /* a pagefile's (io_create_paging_file): rule (11) */
     struct io_file *next;    /* machine->files */
 };
 
@@ -137,6 +143,16 @@ NTSTATUS io_file_size(struct io_file *file, uint64_t *size);
 NTSTATUS io_extend_file(struct io_file *file, uint64_t size);
 NTSTATUS io_page_read(struct io_file *file, uint64_t offset, void *buffer, size_t size);
 NTSTATUS io_page_write(struct io_file *file, uint64_t offset, const void *buffer, size_t size);
+
+/* Windows: IoCreateFile as NtCreatePagingFile calls it (FILE_SUPERSEDE, a
+ * kernel handle): the file at path made, or truncated, and extended to
+ * size bytes (sparse); *file is a File object with the caller's reference
+ * and no handle, under rules (1), (4), (10) and (11). */
+NTSTATUS io_create_paging_file(struct ntmm_machine *machine, const char *path, uint64_t size,
+                               struct io_file **file);
+/* Unlinks a pagefile's host file (if the name still names it) and drops the
+ * reference: the machine shuts down. */
+void io_delete_paging_file(struct io_file *file);
 
 /* NtDeleteFile / FileDispositionInformation: (6). */
 NTSTATUS io_delete_file(struct ntmm_machine *machine, const char *path);

@@ -9,7 +9,9 @@
  *     verifier or frees everything and returns the reason.
  * (2) Configuration limits: RAM a multiple of 4 KB, at least 16 MB, at most
  *     what the paging mode addresses (4 GB x86, 64 GB PAE, the x64 limit of
- *     the modelled Windows).
+ *     the modelled Windows); at most 16 pagefiles, each as ntmm.h's
+ *     ntmm_pagefile_config says, and on x86 and PAE RAM and the pagefiles'
+ *     maximum sizes together within the 32-bit commit counters (16 TB).
  * (3) Faults injected with ntmm_inject_fault count allocations from boot on:
  *     the boot's own frames and the machine structure are never counted.
  */
@@ -20,16 +22,27 @@
 
 #include "ke/machine.h"
 #include "io/io.h"
+#include "mm/pagefile.h"
 
 void ntmm_config_init(struct ntmm_config *config)
 {
     config->arch = NTMM_ARCH_X86_PAE;
     config->ram_bytes = 512ull << 20;
     config->seed = 1;
-    config->pagefile_bytes = config->ram_bytes / 2 * 3;
     config->user_space_128tb = false;
     config->increase_user_va = 0;
     config->root_directory = NULL;
+    ntmm_config_default_pagefile(config);
+}
+
+void ntmm_config_default_pagefile(struct ntmm_config *config)
+{
+    uint64_t largest = mi_maximum_paging_file_pages(config->arch) << PAGE_SHIFT;
+    uint64_t initial = config->ram_bytes / 2 * 3 / NTMM_PAGE_SIZE * NTMM_PAGE_SIZE;
+    uint64_t maximum = 2 * initial;
+    config->pagefile_count = 1;
+    config->pagefiles[0].initial_bytes = initial < largest ? initial : largest;
+    config->pagefiles[0].maximum_bytes = maximum < largest ? maximum : largest;
 }
 
 static NTSTATUS reject(char *message, size_t size, NTSTATUS status, const char *format, ...)
@@ -41,6 +54,48 @@ static NTSTATUS reject(char *message, size_t size, NTSTATUS status, const char *
         va_end(ap);
     }
     return status;
+}
+
+/* Rule (2) for the pagefiles: NtCreatePagingFile's checks, with a reason. */
+static NTSTATUS validate_pagefiles(const struct ntmm_config *config, const struct pte_format *fmt,
+                                   char *message, size_t size)
+{
+    if (config->pagefile_count > NTMM_MAXIMUM_PAGING_FILES)
+        return reject(message, size, STATUS_INVALID_PARAMETER,
+                      "%u pagefiles: Windows allows at most %u", config->pagefile_count,
+                      NTMM_MAXIMUM_PAGING_FILES);
+    uint64_t largest = mi_maximum_paging_file_pages(config->arch);
+    uint64_t pages = config->ram_bytes >> PAGE_SHIFT;
+    for (unsigned n = 0; n < config->pagefile_count; n++) {
+        const struct ntmm_pagefile_config *p = &config->pagefiles[n];
+        char path[MM_PAGE_FILE_PATH_MAX];
+        mi_paging_file_path(n, path);
+        if (p->initial_bytes % NTMM_PAGE_SIZE || p->maximum_bytes % NTMM_PAGE_SIZE)
+            return reject(message, size, STATUS_INVALID_PARAMETER,
+                          "%s: %llu bytes is not a whole number of 4 KB pages", path,
+                          (unsigned long long)(p->initial_bytes % NTMM_PAGE_SIZE
+                                                   ? p->initial_bytes : p->maximum_bytes));
+        if (p->initial_bytes < (uint64_t)MM_MINIMUM_PAGING_FILE << PAGE_SHIFT)
+            return reject(message, size, STATUS_INVALID_PARAMETER,
+                          "%s: an initial size of %llu KB is below Windows' smallest "
+                          "pagefile, 1 MB", path, (unsigned long long)(p->initial_bytes >> 10));
+        if (p->maximum_bytes < p->initial_bytes)
+            return reject(message, size, STATUS_INVALID_PARAMETER,
+                          "%s: its maximum size (%llu KB) is below its initial size (%llu KB)",
+                          path, (unsigned long long)(p->maximum_bytes >> 10),
+                          (unsigned long long)(p->initial_bytes >> 10));
+        if (p->maximum_bytes >> PAGE_SHIFT > largest)
+            return reject(message, size, STATUS_INVALID_PARAMETER,
+                          "%s: %llu MB is more than a %s pagefile PTE reaches (%llu MB)", path,
+                          (unsigned long long)(p->maximum_bytes >> 20), fmt->name,
+                          (unsigned long long)(largest >> 8));
+        pages += (p->maximum_bytes >> PAGE_SHIFT) - 1;
+    }
+    if (fmt->arch != NTMM_ARCH_X64 && pages > UINT32_MAX)
+        return reject(message, size, STATUS_INVALID_PARAMETER,
+                      "RAM and the pagefiles' maximum sizes pass what %s's 32-bit commit "
+                      "counters hold (16 TB)", fmt->name);
+    return STATUS_SUCCESS;
 }
 
 NTSTATUS ntmm_config_validate(const struct ntmm_config *config, char *message,
@@ -61,10 +116,6 @@ NTSTATUS ntmm_config_validate(const struct ntmm_config *config, char *message,
                       "RAM of %llu KB is too small to boot: ntmm needs at least %llu MB",
                       (unsigned long long)(config->ram_bytes >> 10),
                       (unsigned long long)(MM_MINIMUM_RAM >> 20));
-    if (config->pagefile_bytes % NTMM_PAGE_SIZE)
-        return reject(message, message_size, STATUS_INVALID_PARAMETER,
-                      "a pagefile of %llu bytes is not a whole number of 4 KB pages",
-                      (unsigned long long)config->pagefile_bytes);
     if (config->increase_user_va && (config->arch == NTMM_ARCH_X64 ||
                                      config->increase_user_va < 2048 ||
                                      config->increase_user_va > 3072))
@@ -80,8 +131,30 @@ NTSTATUS ntmm_config_validate(const struct ntmm_config *config, char *message,
                       "(%llu MB)",
                       (unsigned long long)(config->ram_bytes >> 20), fmt->name,
                       (unsigned long long)(fmt->max_physical >> 20));
+    NTSTATUS st = validate_pagefiles(config, fmt, message, message_size);
+    if (!NT_SUCCESS(st))
+        return st;
     if (message && message_size)
         snprintf(message, message_size, "ok");
+    return STATUS_SUCCESS;
+}
+
+/* Windows: SMSS's SmpCreatePagingFiles, one NtCreatePagingFile a pagefile,
+ * in the configuration's order (file numbers 0, 1 …). */
+static NTSTATUS boot_paging_files(struct ntmm_machine *m)
+{
+    for (unsigned n = 0; n < m->config.pagefile_count; n++) {
+        const struct ntmm_pagefile_config *p = &m->config.pagefiles[n];
+        char path[MM_PAGE_FILE_PATH_MAX];
+        struct io_file *file;
+        mi_paging_file_path(n, path);
+        NTSTATUS st = io_create_paging_file(m, path, p->initial_bytes, &file);
+        if (NT_SUCCESS(st))
+            st = mm_create_paging_file(&m->mm, file, p->initial_bytes >> PAGE_SHIFT,
+                                       p->maximum_bytes >> PAGE_SHIFT);
+        if (!NT_SUCCESS(st))
+            return st;
+    }
     return STATUS_SUCCESS;
 }
 
@@ -106,10 +179,14 @@ NTSTATUS ntmm_machine_create(const struct ntmm_config *config, struct ntmm_machi
         st = mm_init(&m->mm, &m->cpu, config);
     if (NT_SUCCESS(st))
         st = io_root_open(m);
+    if (NT_SUCCESS(st))
+        st = boot_paging_files(m);
     if (!NT_SUCCESS(st)) {
         ntmm_machine_destroy(m);
         return st;
     }
+    /* rule (3): the pagefiles' File objects were the boot's allocations */
+    memset(&m->mm.faults, 0, sizeof m->mm.faults);
     *machine = m;
     return STATUS_SUCCESS;
 }
@@ -121,6 +198,7 @@ void ntmm_machine_destroy(struct ntmm_machine *machine)
     while (machine->processes)
         ntmm_process_terminate(machine->processes);
     ob_namespace_destroy(&machine->names);
+    mm_delete_paging_files(&machine->mm);
     io_root_close(machine);
     phys_destroy(&machine->cpu.phys);
     free(machine->mm.image_bases);

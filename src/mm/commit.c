@@ -2,19 +2,26 @@
  * commit.c — commit charge (Windows: MiChargeCommitment, MiReturnCommitment):
  * memory the system has promised to back with RAM or pagefile.
  *
- * (1) MmTotalCommittedPages <= MmTotalCommitLimit; both live in simulated
- *     kernel memory. The limit is the RAM available after boot plus the
- *     pagefile sizes of the configuration.
+ * (1) MmTotalCommittedPages <= MmTotalCommitLimit <= MmTotalCommitLimitMaximum;
+ *     all three live in simulated kernel memory. The limit is the RAM
+ *     available after boot plus what the pagefiles hold now, the maximum
+ *     the same with every pagefile at its maximum size (pagefile.h (4)).
+ *     A charge past the limit first extends the pagefiles, as
+ *     MiChargeCommitment does; only one past what they can reach fails.
  * (2) MmTotalCommittedPages == the sum of the address spaces' commit charge
  *     and the segments' (mm->section_commit; charged with as NULL), and each
  *     space's charge == the CommitCharge of its VADs.
  */
 #include "mm/mm.h"
+#include "mm/pagefile.h"
 
+/* Windows: MiChargeCommitment */
 NTSTATUS mi_charge_commit(struct mm *mm, struct mm_address_space *as, uint64_t pages)
 {
     uint64_t total = mm_symbol_word(mm, SYM_MmTotalCommittedPages);
     uint64_t limit = mm_symbol_word(mm, SYM_MmTotalCommitLimit);
+    if (pages > limit - total && mi_extend_paging_files(mm, pages - (limit - total)))
+        limit = mm_symbol_word(mm, SYM_MmTotalCommitLimit);
     if (pages > limit - total)
         return STATUS_COMMITMENT_LIMIT;
     mm_set_symbol_word(mm, SYM_MmTotalCommittedPages, total + pages);

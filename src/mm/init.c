@@ -176,7 +176,7 @@ static void boot_symbols(struct mm *mm, enum ntmm_arch arch)
         "MmZeroedPageListHead", "MmFreePageListHead", "MmStandbyPageListHead",
         "MmModifiedPageListHead", "MmModifiedNoWritePageListHead", "MmBadPageListHead",
         "MmRomPageListHead", "MmPageLocationList", "MmTotalCommittedPages",
-        "MmTotalCommitLimit", "MmInfoCounters",
+        "MmTotalCommitLimit", "MmTotalCommitLimitMaximum", "MmInfoCounters",
     };
     const struct pfn_layout *l = mm->pfn_layout;
     bool wide = arch == NTMM_ARCH_X64;
@@ -290,7 +290,6 @@ static NTSTATUS boot_address_space(struct boot *b, uint64_t *image, uint64_t *pf
 NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, const struct ntmm_config *config)
 {
     enum ntmm_arch arch = config->arch;
-    uint64_t pagefile_pages = config->pagefile_bytes >> PAGE_SHIFT;
     memset(mm, 0, sizeof *mm);
     mm->cpu = cpu;
     mm->bug_check = &mm->bug_check_record;
@@ -324,8 +323,10 @@ NTSTATUS mm_init(struct mm *mm, struct cpu *cpu, const struct ntmm_config *confi
     for (uint64_t pfn = b.next_pfn; pfn < mm->frames; pfn++)
         pagelist_insert_tail(mm, ZeroedPageList, pfn);
     boot_shared_user_data(mm, arch);
-    /* Windows: RAM available after boot plus the pagefiles */
-    mm_set_symbol_word(mm, SYM_MmTotalCommitLimit, mm_available_pages(mm) + pagefile_pages);
+    /* Windows: RAM available after boot; each pagefile adds what it holds
+     * when it is created (pagefile.h (4)) */
+    mm_set_symbol_word(mm, SYM_MmTotalCommitLimit, mm_available_pages(mm));
+    mm_set_symbol_word(mm, SYM_MmTotalCommitLimitMaximum, mm_available_pages(mm));
     /* ASLR (image.c): one bias a boot, from the seed */
     mm->random = config->seed;
     mm->image_bias = (unsigned)(mi_random(mm) % 256);

@@ -6,8 +6,10 @@
  *
  * Every allocation that can fail after boot goes through one of two doors:
  * frames through mm_remove_zero_page and mm_remove_any_page (pagelist.c),
- * host memory through mm_host_alloc and mm_host_realloc. Each door counts
- * the allocation here, and fails it when it is the one a test asked for.
+ * host memory through mm_host_alloc and mm_host_realloc; every pagefile I/O
+ * through mi_read_paging_file and mi_write_paging_file (pagefile_io.c).
+ * Each door counts the allocation or I/O here, and fails it when it is the
+ * one a test asked for.
  *
  * (1) count[kind] is the number of allocations of that kind since boot,
  *     failed ones included.
@@ -15,7 +17,7 @@
  *     reaches fail_at, and is then gone (fail_at 0).
  * (3) A failed allocation changes nothing but the count: a frame stays on
  *     its list, the host memory is not taken (or, for realloc, the old block
- *     stays as it was).
+ *     stays as it was), a failed pagefile I/O moves no byte.
  */
 #include <stdlib.h>
 
@@ -23,7 +25,7 @@
 
 static bool known(enum ntmm_fault_kind kind)
 {
-    return kind == NTMM_FAULT_FRAME || kind == NTMM_FAULT_HOST_ALLOCATION;
+    return kind >= NTMM_FAULT_FRAME && kind <= NTMM_FAULT_PAGEFILE_WRITE;
 }
 
 void mm_inject_fault(struct mm *mm, enum ntmm_fault_kind kind, uint64_t nth)

@@ -98,6 +98,7 @@ enum mm_symbol {
     SYM_MmPageLocationList,
     SYM_MmTotalCommittedPages,
     SYM_MmTotalCommitLimit,
+    SYM_MmTotalCommitLimitMaximum,
     SYM_MmInfoCounters,
     SYM_COUNT
 };
@@ -167,7 +168,7 @@ struct mm_address_space {
  * the nth next allocation of a kind fails as if the machine or the host were
  * out of memory. Frames are counted in mm_remove_zero_page and
  * mm_remove_any_page, host memory in mm_host_alloc and mm_host_realloc. */
-#define MM_FAULT_KINDS 3 /* indexed by enum ntmm_fault_kind (1, 2); 0 unused */
+#define MM_FAULT_KINDS 5 /* indexed by enum ntmm_fault_kind (1-4); 0 unused */
 struct mm_fault_injector {
     uint64_t count[MM_FAULT_KINDS];   /* allocations of each kind since boot */
     uint64_t fail_at[MM_FAULT_KINDS]; /* the count of the one that fails; 0: none pending */
@@ -218,6 +219,7 @@ struct mm {
      * reads the record itself (one load on every PFN store). */
     struct mm_bug_check *bug_check;
     struct mm_bug_check bug_check_record;
+    struct mm_paging_files *paging_files; /* MmPagingFile[], MmNumberOfPagingFiles (pagefile.h) */
 };
 
 /* One DLL file's ASLR base (Windows: its slot in MiImageBitMap). */

@@ -34,7 +34,8 @@
  *     the Prototype bit maps such a frame (section.h (2)), an invalid PTE of
  *     a view points at its own page's prototype PTE; a segment's commit
  *     counts its committed pagefile-backed pages;
- * 11. every pool page in use is mapped (pool.c (1)).
+ * 11. every pool page in use is mapped (pool.c (1));
+ * 12. every paging file keeps pagefile.h (1)-(3).
  *
  * The checker reads simulated memory as untrusted input (bugcheck.c): it
  * range-checks every link, frame and pool address before it uses one, and
@@ -48,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mm/pagefile.h"
 #include "mm/section.h"
 
 struct checker {
@@ -536,6 +538,8 @@ NTSTATUS mm_verify(struct mm *mm, char *message, size_t size)
              (unsigned long long)c.committed, (unsigned long long)mm->section_commit);
     if (!c.failed)
         check_share_counts(&c);
+    if (!c.failed && !mi_check_paging_files(mm, message, size))
+        c.failed = true;
     free(c.mappings);
     free(c.on_list);
     if (c.failed)

@@ -29,7 +29,10 @@ static const char usage_text[] =
     "  -i                  enter the REPL after -e or the script\n"
     "  --arch x86|pae|x64  paging mode of the machine (default pae)\n"
     "  --ram SIZE          physical memory: 512M, 4G, 16384K or bytes (default 512M)\n"
-    "  --pagefile SIZE     pagefile counted in the commit limit (default 1.5 x RAM; 0 allowed)\n"
+    "  --pagefile SIZE[:MAX]\n"
+    "                      a pagefile of SIZE that may grow to MAX (default SIZE):\n"
+    "                      C:\\pagefile.sys, then pagefile2.sys … for each one more\n"
+    "                      (up to 16); 0: none (default 1.5 x RAM : 3 x RAM)\n"
     "  --seed N            seed of the machine's generator (default 1)\n"
     "  --increaseuserva MB the 32-bit increaseuserva boot option (2048-3072)\n"
     "  --user128tb         64-bit processes get 128 TB of user space (else 8 TB)\n"
@@ -103,6 +106,33 @@ static bool parse_size(const char *text, uint64_t *bytes)
     return true;
 }
 
+/* --pagefile SIZE[:MAX]: the first replaces the default, each adds one,
+ * 0 removes those given so far. */
+static enum options_result parse_pagefile(const char *value, struct shell_options *o)
+{
+    char initial[64];
+    const char *colon = strchr(value, ':');
+    size_t len = colon ? (size_t)(colon - value) : strlen(value);
+    uint64_t size, maximum;
+    if (len >= sizeof initial)
+        return bad("--pagefile: '%s' is not SIZE or SIZE:MAX", value);
+    memcpy(initial, value, len);
+    initial[len] = '\0';
+    if (!parse_size(initial, &size) || (colon && !parse_size(colon + 1, &maximum)))
+        return bad("--pagefile: '%s' is not SIZE or SIZE:MAX (sizes as 512M, 4G, 16384K or "
+                   "bytes)", value);
+    if (!o->pagefile_given || (size == 0 && !colon))
+        o->config.pagefile_count = 0;
+    o->pagefile_given = true;
+    if (size == 0 && !colon)
+        return OPTIONS_RUN;
+    if (o->config.pagefile_count == NTMM_MAXIMUM_PAGING_FILES)
+        return bad("--pagefile: at most %u pagefiles", NTMM_MAXIMUM_PAGING_FILES);
+    o->config.pagefiles[o->config.pagefile_count++] =
+        (struct ntmm_pagefile_config){ size, colon ? maximum : size };
+    return OPTIONS_RUN;
+}
+
 static enum options_result parse_arch(const char *value, struct ntmm_config *config)
 {
     if (!strcasecmp(value, "x86"))
@@ -124,17 +154,14 @@ static enum options_result parse_valued(const char *name, const char *value,
     const char *end;
     if (!strcmp(name, "--arch"))
         return parse_arch(value, &o->config);
-    if (!strcmp(name, "--ram") || !strcmp(name, "--pagefile")) {
+    if (!strcmp(name, "--ram")) {
         if (!parse_size(value, &n))
-            return bad("%s: '%s' is not a size (use e.g. 512M, 4G, 16384K or bytes)", name, value);
-        if (name[2] == 'r') {
-            o->config.ram_bytes = n;
-        } else {
-            o->config.pagefile_bytes = n;
-            o->pagefile_given = true;
-        }
+            return bad("--ram: '%s' is not a size (use e.g. 512M, 4G, 16384K or bytes)", value);
+        o->config.ram_bytes = n;
         return OPTIONS_RUN;
     }
+    if (!strcmp(name, "--pagefile"))
+        return parse_pagefile(value, o);
     if (!strcmp(name, "--lua-memory")) {
         if (!parse_size(value, &n) || n < LUA_MEMORY_MIN)
             return bad("--lua-memory: '%s' is not a size of at least 1M", value);
@@ -261,6 +288,6 @@ enum options_result options_parse(int argc, char **argv, struct shell_options *o
     }
     o->script_index = i < argc ? i : 0;
     if (!o->pagefile_given)
-        o->config.pagefile_bytes = o->config.ram_bytes / 2 * 3 / NTMM_PAGE_SIZE * NTMM_PAGE_SIZE;
+        ntmm_config_default_pagefile(&o->config);
     return OPTIONS_RUN;
 }

@@ -26,7 +26,7 @@ enum { SHELL_MAX_CHUNKS = 64 };
 /* The command line, as options.c parses it. */
 struct shell_options {
     struct ntmm_config config;          /* the machine to boot */
-    bool pagefile_given;                /* --pagefile seen (else 1.5 x RAM) */
+    bool pagefile_given;                /* --pagefile seen (else one of 1.5 x RAM, growing to 3 x) */
     bool unsafe;                        /* --unsafe: full standard libraries */
     bool interactive;                   /* -i: the REPL after -e / the script */
     uint64_t lua_memory;                /* --lua-memory: bytes the Lua state may hold */

@@ -1,10 +1,11 @@
 /*
  * vm.c — WinDbg's !vm: the system's virtual-memory counters in pages and KB
- * (Physical Memory, Page File, Available Pages, Modified Pages, Committed
- * pages, Commit limit) read from the kernel variables through their symbols
- * (MmNumberOfPhysicalPages, MmAvailablePages, MmTotalCommittedPages,
- * MmTotalCommitLimit) and the list heads, then each process's commit charge,
- * largest first, as !vm lists them.
+ * (Physical Memory, each Page File, Available Pages, Modified Pages,
+ * Committed pages, Commit limit) read from the kernel variables through
+ * their symbols (MmNumberOfPhysicalPages, MmAvailablePages,
+ * MmTotalCommittedPages, MmTotalCommitLimit), the list heads and the paging
+ * files (MmPagingFile[]: Size, FreeSpace, MinimumSize, MaximumSize), then
+ * each process's commit charge, largest first, as !vm lists them.
  *
  * (1) Values are the simulated bytes of the kernel variables, read with
  *     tool_read: no side effects.
@@ -42,6 +43,23 @@ static int vm_row_order(const void *a, const void *b)
     return x->cid < y->cid ? -1 : x->cid > y->cid;
 }
 
+/* One "Page File" paragraph per pagefile, as !vm prints MmPagingFile[]. */
+static void vm_paging_files(struct tool_context *context, struct tool_output *out)
+{
+    struct ntmm_paging_file_info files[NTMM_MAXIMUM_PAGING_FILES];
+    unsigned count;
+    ntmm_query_paging_files(context->machine, files, NTMM_MAXIMUM_PAGING_FILES, &count);
+    for (unsigned n = 0; n < count && n < NTMM_MAXIMUM_PAGING_FILES; n++) {
+        tool_printf(out, "\tPage File: %s\n", files[n].name);
+        tool_printf(out, "\t  Current: %10llu Kb  Free Space: %10llu Kb\n",
+                    (unsigned long long)files[n].size * 4,
+                    (unsigned long long)files[n].free_space * 4);
+        tool_printf(out, "\t  Minimum: %10llu Kb  Maximum:    %10llu Kb\n",
+                    (unsigned long long)files[n].minimum_size * 4,
+                    (unsigned long long)files[n].maximum_size * 4);
+    }
+}
+
 static void vm_processes(struct tool_context *context, struct tool_output *out)
 {
     unsigned count = 0;
@@ -74,16 +92,11 @@ NTSTATUS tool_vm(struct tool_context *context, const char *name, const char *arg
 {
     if (*args)
         return tool_fail(out, STATUS_INVALID_PARAMETER, "%s: takes no arguments", name);
-    uint64_t pagefile_kb = ntmm_machine_config(context->machine)->pagefile_bytes / 1024;
     struct ntmm_list_info modified;
     ntmm_list_query(context->machine, NTMM_MODIFIED, &modified);
     tool_printf(out, "\n*** Virtual Memory Usage ***\n");
     vm_line(out, "Physical Memory:", vm_variable(context, "MmNumberOfPhysicalPages"));
-    tool_printf(out, "\tPage File: \\??\\C:\\pagefile.sys\n");
-    tool_printf(out, "\t  Current: %10llu Kb  Free Space: %10llu Kb\n",
-                (unsigned long long)pagefile_kb, (unsigned long long)pagefile_kb);
-    tool_printf(out, "\t  Minimum: %10llu Kb  Maximum:    %10llu Kb\n",
-                (unsigned long long)pagefile_kb, (unsigned long long)pagefile_kb);
+    vm_paging_files(context, out);
     vm_line(out, "Available Pages:", vm_variable(context, "MmAvailablePages"));
     vm_line(out, "Modified Pages:", modified.total);
     vm_line(out, "Committed pages:", vm_variable(context, "MmTotalCommittedPages"));
