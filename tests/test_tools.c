@@ -321,7 +321,7 @@ static void test_symbols_verify_help(void **state)
     unsigned lines = 0;
     for (const char *p = text; (p = strchr(p, '\n')); p++)
         lines++;
-    assert_int_equal(lines, 15);
+    assert_int_equal(lines, 16);
     assert_contains(text, "80401000          nt!MmPfnDatabase = 0x81000000 <Ptr32 _MMPFN>\n");
     free(text);
     text = run(&f, STATUS_SUCCESS, "x nt!Mm*PageListHead");

@@ -169,7 +169,7 @@ static void boot_symbols(struct mm *mm, enum ntmm_arch arch)
         "MmZeroedPageListHead", "MmFreePageListHead", "MmStandbyPageListHead",
         "MmModifiedPageListHead", "MmModifiedNoWritePageListHead", "MmBadPageListHead",
         "MmRomPageListHead", "MmPageLocationList", "MmTotalCommittedPages",
-        "MmTotalCommitLimit", "MmInfoCounters",
+        "MmTotalCommitLimit", "MmPeakCommitment", "MmInfoCounters",
     };
     const struct pfn_layout *l = mm->pfn_layout;
     bool wide = arch == NTMM_ARCH_X64;

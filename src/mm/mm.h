@@ -98,6 +98,7 @@ enum mm_symbol {
     SYM_MmPageLocationList,
     SYM_MmTotalCommittedPages,
     SYM_MmTotalCommitLimit,
+    SYM_MmPeakCommitment,
     SYM_MmInfoCounters,
     SYM_COUNT
 };
