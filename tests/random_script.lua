@@ -75,8 +75,8 @@ end
 local lists = { "MmZeroedPageListHead", "MmFreePageListHead", "MmStandbyPageListHead",
   "MmModifiedPageListHead", "MmModifiedNoWritePageListHead", "MmBadPageListHead" }
 local variables = { "MmAvailablePages", "MmTotalCommittedPages", "MmTotalCommitLimit",
-  "MmTotalCommitLimitMaximum", "MmNumberOfPhysicalPages", "MmHighestPhysicalPage",
-  "MmPfnDatabase" }
+  "MmTotalCommitLimitMaximum", "MmPeakCommitment", "MmNumberOfPhysicalPages",
+  "MmHighestPhysicalPage", "MmPfnDatabase" }
 local values = { "0", "1", "41414141", "7fffff00", "ffffffff", "ffffffffffffffff", "fff00",
   "80000000", "fffffff" }
 local edits = { "eb", "ew", "ed", "eq" }
@@ -151,6 +151,9 @@ local kinds = {
   method = function() return pick({ "FILE_BEGIN", "FILE_CURRENT", "FILE_END" }) end,
   null = function() return "nil" end,
   high = function() return pick({ "0", "0", "1" }) end,
+  class = function()
+    return pick({ "SystemBasicInformation", "SystemPerformanceInformation", "1" })
+  end,
   integer = integer,
 }
 local signatures = {
@@ -175,6 +178,7 @@ local signatures = {
   FlushViewOfFile = "address size", LoadLibrary = "path", LoadLibraryEx = "path handle integer",
   FreeLibrary = "address", GetModuleHandle = "path", GetModuleFileName = "address address count",
   SetLastError = "integer", RtlNtStatusToDosError = "integer", hex = "integer",
+  NtQuerySystemInformation = "class",
 }
 
 -- Mostly the arguments the function takes, one of them hostile now and

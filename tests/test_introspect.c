@@ -29,7 +29,7 @@ static void test_symbols(void **state)
         assert_int_equal(ntmm_symbol_lookup(m, s.name, &again), STATUS_SUCCESS);
         assert_int_equal(again.address, s.address);
     }
-    assert_int_equal(count, 16);
+    assert_int_equal(count, 17);
     assert_int_equal(ntmm_symbol_lookup(m, "MmZeroedPageListHead", &a), STATUS_SUCCESS);
     assert_string_equal(a.type, "_MMPFNLIST");
     assert_int_equal(a.size, 0x20);

@@ -39,18 +39,6 @@ static uint64_t cr3(void)
     return info.directory_table_base;
 }
 
-static void write32(uint64_t va, uint32_t v)
-{
-    assert_int_equal(ntmm_write(p, va, &v, 4), STATUS_SUCCESS);
-}
-
-static uint32_t read32(uint64_t va)
-{
-    uint32_t v = 0xdeadbeef;
-    assert_int_equal(ntmm_read(p, va, &v, 4), STATUS_SUCCESS);
-    return v;
-}
-
 /* A PTE that was valid is announced when it changes, in its own space; one
  * that was never valid cannot be cached and is not; a freed page table
  * flushes the space. On all three architectures. */

@@ -133,6 +133,24 @@ VirtualAlloc(nil, 0x3000, MEM_COMMIT, PAGE_READWRITE) ~= nil
 GetProcessMemoryInfo(GetCurrentProcess()).PrivateUsage'
 out_is "$(printf '4096\t65536\t-1\n0\ntrue\n12288')"
 check $? "GetSystemInfo, GetCurrentProcess, GetProcessMemoryInfo"
+run -e 'local s0 = NtQuerySystemInformation(SystemPerformanceInformation)
+local a = VirtualAlloc(nil, 0x4000, MEM_COMMIT, PAGE_READWRITE)
+for i = 0, 3 do write32(a + i * 0x1000, i) end
+local s = NtQuerySystemInformation(SystemPerformanceInformation)
+local i, g = GetPerformanceInfo(), GlobalMemoryStatusEx()
+print(s.CommittedPages - s0.CommittedPages, s.DemandZeroCount - s0.DemandZeroCount,
+      s.PageFaultCount - s0.PageFaultCount)
+print(i.cb, i.PageSize, i.CommitTotal == s.CommittedPages, i.CommitPeak == s.PeakCommitment,
+      i.PhysicalAvailable == s.AvailablePages, i.KernelPaged == s.PagedPoolPages)
+print(g.ullTotalPageFile == s.CommitLimit * 4096,
+      g.ullAvailPageFile == (s.CommitLimit - s.CommittedPages) * 4096)
+local vm = dbg("!vm")
+print(tonumber(vm:match("Committed pages:%s+(%d+)")) == s.CommittedPages,
+      tonumber(vm:match("Available Pages:%s+(%d+)")) == s.AvailablePages)
+print(NtQuerySystemInformation(SystemBasicInformation).PageSize, s.SystemCalls, s.IdleProcessTime)
+print(NtQuerySystemInformation(1))'
+[ "$rc" -eq 0 ] && out_is "$(printf '4\t4\t4\n104\t4096\ttrue\ttrue\ttrue\ttrue\ntrue\ttrue\ntrue\ttrue\n4096\t0\t0\nnil\t3221225475')"
+check $? "NtQuerySystemInformation(SystemPerformanceInformation), GetPerformanceInfo, GlobalMemoryStatusEx and !vm agree"
 repl 'print(1)
 read8(0)
 print(2)
@@ -357,4 +375,4 @@ print(GetCurrentProcessObject() == p)'
 out_is true
 check $? ".process switches the scripts' current process too"
 
-[ "$n" -eq 53 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
+[ "$n" -eq 54 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"

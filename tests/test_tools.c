@@ -321,7 +321,7 @@ static void test_symbols_verify_help(void **state)
     unsigned lines = 0;
     for (const char *p = text; (p = strchr(p, '\n')); p++)
         lines++;
-    assert_int_equal(lines, 16);
+    assert_int_equal(lines, 17);
     assert_contains(text, "80401000          nt!MmPfnDatabase = 0x81000000 <Ptr32 _MMPFN>\n");
     /* the RAM available after boot (7600 pages) and the default pagefile's
      * maximum, 1536 MB, less its slot 0 */

@@ -72,6 +72,19 @@ static inline void setup(void)
     boot(NTMM_ARCH_X86_PAE, 32ull << 20, NULL);
 }
 
+/* A 32-bit write or read of the current process that must succeed. */
+static inline void write32(uint64_t va, uint32_t v)
+{
+    assert_int_equal(ntmm_write(p, va, &v, 4), STATUS_SUCCESS);
+}
+
+static inline uint32_t read32(uint64_t va)
+{
+    uint32_t v = 0xdeadbeef;
+    assert_int_equal(ntmm_read(p, va, &v, 4), STATUS_SUCCESS);
+    return v;
+}
+
 /* The last error, read in a statement of its own after the call. */
 static inline void expect_error(DWORD expected)
 {

@@ -285,6 +285,7 @@ typedef struct _PROCESS_BASIC_INFORMATION {
 
 typedef enum _SYSTEM_INFORMATION_CLASS {
     SystemBasicInformation = 0,
+    SystemPerformanceInformation = 2,
 } SYSTEM_INFORMATION_CLASS;
 
 /* ProcessVmCounters (ntddk.h's VM_COUNTERS, and VM_COUNTERS_EX with
@@ -333,6 +334,95 @@ typedef struct _SYSTEM_BASIC_INFORMATION {
     ULONG_PTR ActiveProcessorsAffinityMask;
     CHAR NumberOfProcessors;
 } SYSTEM_BASIC_INFORMATION, *PSYSTEM_BASIC_INFORMATION;
+
+/* SystemPerformanceInformation (the XP / Server 2003 structure: 0x138
+ * bytes, the same on 32-bit and 64-bit, as it holds no pointers). Counts are
+ * pages, except the Io*TransferCount bytes and the event counts. From the
+ * memory manager: AvailablePages (MmAvailablePages), CommittedPages
+ * (MmTotalCommittedPages), CommitLimit (MmTotalCommitLimit), PeakCommitment
+ * (MmPeakCommitment), the thirteen MmInfoCounters from PageFaultCount to
+ * MappedWriteIoCount, PagedPoolPages (paged pool pages in use) and
+ * AvailablePagedPoolPages (paged pool pages free). ntmm has no source for
+ * the others, which are 0: idle time, the I/O counts, nonpaged pool and the
+ * pool allocation and lookaside counts, system PTEs, system code, driver,
+ * cache and resident pool pages, the cache manager's Cc* counts, context
+ * switches, TB fills and system calls. */
+typedef struct _SYSTEM_PERFORMANCE_INFORMATION {
+    LARGE_INTEGER IdleProcessTime;      /* 100 ns units */
+    LARGE_INTEGER IoReadTransferCount;  /* bytes */
+    LARGE_INTEGER IoWriteTransferCount; /* bytes */
+    LARGE_INTEGER IoOtherTransferCount; /* bytes */
+    ULONG IoReadOperationCount;
+    ULONG IoWriteOperationCount;
+    ULONG IoOtherOperationCount;
+    ULONG AvailablePages;               /* standby, free and zeroed pages */
+    ULONG CommittedPages;               /* commit charge */
+    ULONG CommitLimit;
+    ULONG PeakCommitment;               /* highest commit charge since boot */
+    ULONG PageFaultCount;               /* faults resolved */
+    ULONG CopyOnWriteCount;
+    ULONG TransitionCount;              /* soft faults */
+    ULONG CacheTransitionCount;
+    ULONG DemandZeroCount;
+    ULONG PageReadCount;                /* pages read by hard faults */
+    ULONG PageReadIoCount;              /* their reads */
+    ULONG CacheReadCount;
+    ULONG CacheIoCount;
+    ULONG DirtyPagesWriteCount;         /* pages written to a pagefile */
+    ULONG DirtyWriteIoCount;            /* their writes */
+    ULONG MappedPagesWriteCount;        /* file pages written to their file */
+    ULONG MappedWriteIoCount;           /* their writes */
+    ULONG PagedPoolPages;
+    ULONG NonPagedPoolPages;
+    ULONG PagedPoolAllocs;
+    ULONG PagedPoolFrees;
+    ULONG NonPagedPoolAllocs;
+    ULONG NonPagedPoolFrees;
+    ULONG FreeSystemPtes;
+    ULONG ResidentSystemCodePage;
+    ULONG TotalSystemDriverPages;
+    ULONG TotalSystemCodePages;
+    ULONG NonPagedPoolLookasideHits;
+    ULONG PagedPoolLookasideHits;
+    ULONG AvailablePagedPoolPages;
+    ULONG ResidentSystemCachePage;
+    ULONG ResidentPagedPoolPage;
+    ULONG ResidentSystemDriverPage;
+    ULONG CcFastReadNoWait;
+    ULONG CcFastReadWait;
+    ULONG CcFastReadResourceMiss;
+    ULONG CcFastReadNotPossible;
+    ULONG CcFastMdlReadNoWait;
+    ULONG CcFastMdlReadWait;
+    ULONG CcFastMdlReadResourceMiss;
+    ULONG CcFastMdlReadNotPossible;
+    ULONG CcMapDataNoWait;
+    ULONG CcMapDataWait;
+    ULONG CcMapDataNoWaitMiss;
+    ULONG CcMapDataWaitMiss;
+    ULONG CcPinMappedDataCount;
+    ULONG CcPinReadNoWait;
+    ULONG CcPinReadWait;
+    ULONG CcPinReadNoWaitMiss;
+    ULONG CcPinReadWaitMiss;
+    ULONG CcCopyReadNoWait;
+    ULONG CcCopyReadWait;
+    ULONG CcCopyReadNoWaitMiss;
+    ULONG CcCopyReadWaitMiss;
+    ULONG CcMdlReadNoWait;
+    ULONG CcMdlReadWait;
+    ULONG CcMdlReadNoWaitMiss;
+    ULONG CcMdlReadWaitMiss;
+    ULONG CcReadAheadIos;
+    ULONG CcLazyWriteIos;
+    ULONG CcLazyWritePages;
+    ULONG CcDataFlushes;
+    ULONG CcDataPages;
+    ULONG ContextSwitches;
+    ULONG FirstLevelTbFills;
+    ULONG SecondLevelTbFills;
+    ULONG SystemCalls;
+} SYSTEM_PERFORMANCE_INFORMATION, *PSYSTEM_PERFORMANCE_INFORMATION;
 
 NTSTATUS NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
                                    PVOID ProcessInformation, ULONG ProcessInformationLength,

@@ -2,10 +2,12 @@
  * win32.h — the Win32 memory API as ntmm models it: the part of kernel32 /
  * kernelbase that sits over the Nt* virtual-memory services (VirtualAlloc,
  * VirtualFree, VirtualProtect, VirtualQuery, VirtualLock and their *Ex forms,
- * GetSystemInfo, GlobalMemoryStatusEx, GetProcessMemoryInfo, the last-error
- * value), the handle functions (CloseHandle, DuplicateHandle, OpenProcess,
- * GetProcessId, GetCurrentProcessId) and ntdll's RtlNtStatusToDosError, with the Windows SDK's names,
- * types, constant values and structure layouts for a 64-bit (_WIN64) build.
+ * GetSystemInfo, GlobalMemoryStatusEx, GetPerformanceInfo,
+ * GetProcessMemoryInfo, the last-error value), the handle functions
+ * (CloseHandle, DuplicateHandle, OpenProcess, GetProcessId,
+ * GetCurrentProcessId) and ntdll's RtlNtStatusToDosError, with the Windows
+ * SDK's names, types, constant values and structure layouts for a 64-bit
+ * (_WIN64) build.
  *
  * Pointers these functions take and return (lpAddress, BaseAddress, the
  * application address range…) are addresses in the simulated address space
@@ -159,6 +161,24 @@ typedef struct _PROCESS_MEMORY_COUNTERS_EX {
 } PROCESS_MEMORY_COUNTERS_EX;
 typedef PROCESS_MEMORY_COUNTERS_EX *PPROCESS_MEMORY_COUNTERS_EX;
 
+/* psapi.h: 104 bytes (_WIN64); counts in pages except PageSize (bytes). */
+typedef struct _PERFORMANCE_INFORMATION {
+    DWORD cb;                             /* sizeof (PERFORMANCE_INFORMATION) */
+    SIZE_T CommitTotal;                   /* commit charge */
+    SIZE_T CommitLimit;
+    SIZE_T CommitPeak;                    /* highest commit charge since boot */
+    SIZE_T PhysicalTotal;
+    SIZE_T PhysicalAvailable;             /* standby, free and zeroed pages */
+    SIZE_T SystemCache;                   /* standby list and system working set */
+    SIZE_T KernelTotal;                   /* paged and nonpaged pool */
+    SIZE_T KernelPaged;
+    SIZE_T KernelNonpaged;
+    SIZE_T PageSize;                      /* bytes */
+    DWORD HandleCount;
+    DWORD ProcessCount;
+    DWORD ThreadCount;
+} PERFORMANCE_INFORMATION, *PPERFORMANCE_INFORMATION;
+
 /* ---- Functions (memoryapi.h, errhandlingapi.h, sysinfoapi.h,
  *      processthreadsapi.h, psapi.h, winternl.h) ---- */
 
@@ -188,6 +208,8 @@ void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
 BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer);
 BOOL WINAPI GetProcessMemoryInfo(HANDLE Process, PPROCESS_MEMORY_COUNTERS ppsmemCounters,
                                  DWORD cb);
+/* cb below sizeof (PERFORMANCE_INFORMATION): ERROR_BAD_LENGTH. */
+BOOL WINAPI GetPerformanceInfo(PPERFORMANCE_INFORMATION pPerformanceInformation, DWORD cb);
 HANDLE WINAPI GetCurrentProcess(void);
 
 /* handleapi.h, processthreadsapi.h (win32/handle.c). Handles are entries of

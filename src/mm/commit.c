@@ -11,6 +11,8 @@
  * (2) MmTotalCommittedPages == the sum of the address spaces' commit charge
  *     and the segments' (mm->section_commit; charged with as NULL), and each
  *     space's charge == the CommitCharge of its VADs.
+ * (3) MmPeakCommitment is the highest MmTotalCommittedPages has been since
+ *     boot (never below it).
  */
 #include "mm/mm.h"
 #include "mm/pagefile.h"
@@ -25,6 +27,8 @@ NTSTATUS mi_charge_commit(struct mm *mm, struct mm_address_space *as, uint64_t p
     if (pages > limit - total)
         return STATUS_COMMITMENT_LIMIT;
     mm_set_symbol_word(mm, SYM_MmTotalCommittedPages, total + pages);
+    if (total + pages > mm_symbol_word(mm, SYM_MmPeakCommitment))
+        mm_set_symbol_word(mm, SYM_MmPeakCommitment, total + pages);
     if (!as)
         return STATUS_SUCCESS; /* a segment's (section.h (5)) */
     as->commit_charge += pages;

@@ -176,7 +176,8 @@ static void boot_symbols(struct mm *mm, enum ntmm_arch arch)
         "MmZeroedPageListHead", "MmFreePageListHead", "MmStandbyPageListHead",
         "MmModifiedPageListHead", "MmModifiedNoWritePageListHead", "MmBadPageListHead",
         "MmRomPageListHead", "MmPageLocationList", "MmTotalCommittedPages",
-        "MmTotalCommitLimit", "MmTotalCommitLimitMaximum", "MmInfoCounters",
+        "MmTotalCommitLimit", "MmTotalCommitLimitMaximum", "MmPeakCommitment",
+        "MmInfoCounters",
     };
     const struct pfn_layout *l = mm->pfn_layout;
     bool wide = arch == NTMM_ARCH_X64;

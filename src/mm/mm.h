@@ -99,6 +99,7 @@ enum mm_symbol {
     SYM_MmTotalCommittedPages,
     SYM_MmTotalCommitLimit,
     SYM_MmTotalCommitLimitMaximum,
+    SYM_MmPeakCommitment,
     SYM_MmInfoCounters,
     SYM_COUNT
 };

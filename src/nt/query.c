@@ -1,8 +1,7 @@
 /*
  * query.c — information services (Windows: NtQueryInformationProcess with
  * ProcessBasicInformation and ProcessVmCounters, NtQuerySystemInformation
- * with SystemBasicInformation) and the memory status GlobalMemoryStatusEx
- * reads.
+ * with SystemBasicInformation and SystemPerformanceInformation).
  *
  * (1) Counters are the memory manager's own, converted to bytes where the
  *     structure says bytes; nothing here keeps a copy.
@@ -10,7 +9,11 @@
  *     ProcessBasicInformation works on a terminated process (its id and exit
  *     status stay with the body); ProcessVmCounters gives
  *     STATUS_PROCESS_IS_TERMINATING there (its address space is gone).
+ * (3) SystemPerformanceInformation reads the same kernel variables !vm reads
+ *     (MmAvailablePages, MmTotalCommittedPages, MmTotalCommitLimit,
+ *     MmPeakCommitment) and MmInfoCounters, so every report agrees.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "nt/nt_internal.h"
@@ -74,25 +77,13 @@ NTSTATUS NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS Proces
     return STATUS_SUCCESS;
 }
 
-/* Windows: NtQuerySystemInformation (SystemBasicInformation). The user
- * address range is the current process's, as Windows reports it to a
- * process (the 32-bit view under WOW64). */
-NTSTATUS NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClass,
-                                  PVOID SystemInformation, ULONG SystemInformationLength,
-                                  PULONG ReturnLength)
+/* SystemBasicInformation. The user address range is the current
+ * process's, as Windows reports it to a process (the 32-bit view under
+ * WOW64). */
+static void query_system_basic(const struct ntmm_process *p, SYSTEM_BASIC_INFORMATION *info)
 {
-    if (SystemInformationClass != SystemBasicInformation)
-        return STATUS_INVALID_INFO_CLASS;
-    if (SystemInformationLength != sizeof(SYSTEM_BASIC_INFORMATION))
-        return STATUS_INFO_LENGTH_MISMATCH;
-    struct ntmm_process *p;
-    NTSTATUS handle_status = ps_process_from_handle(NtCurrentProcess(), 0, &p);
-    if (!NT_SUCCESS(handle_status))
-        return handle_status;
-    if (!SystemInformation)
-        return STATUS_ACCESS_VIOLATION;
     const struct mm *mm = &p->machine->mm;
-    SYSTEM_BASIC_INFORMATION info = {
+    *info = (SYSTEM_BASIC_INFORMATION){
         .TimerResolution = 156250, /* 15.625 ms, in 100 ns units */
         .PageSize = PAGE_SIZE,
         .NumberOfPhysicalPages = (ULONG)mm_symbol_word(mm, SYM_MmNumberOfPhysicalPages),
@@ -104,33 +95,76 @@ NTSTATUS NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClas
         .ActiveProcessorsAffinityMask = 1,
         .NumberOfProcessors = 1,
     };
-    memcpy(SystemInformation, &info, sizeof info);
-    if (ReturnLength)
-        *ReturnLength = sizeof info;
-    return STATUS_SUCCESS;
 }
 
-static uint64_t free_user_bytes(const struct mm_address_space *as)
+static ULONG paged_pool_pages_in_use(const struct mm *mm)
 {
-    uint64_t used = 0;
-    for (const struct vad *v = vad_first(&as->vads); v; v = vad_next(v))
-        used += (v->EndingVpn + 1 - v->StartingVpn) << PAGE_SHIFT;
-    return as->highest_user_address + 1 - MM_LOWEST_USER_ADDRESS - used;
+    ULONG used = 0;
+    for (unsigned i = 0; i < MM_POOL_PAGES; i++)
+        used += mm->pool_used[i] != 0;
+    return used;
 }
 
-NTSTATUS nt_query_memory_status(struct nt_memory_status *status)
+/* (3) SystemPerformanceInformation: the kernel variables and MmInfoCounters
+ * as they are now. */
+static void query_system_performance(const struct ntmm_process *p,
+                                     SYSTEM_PERFORMANCE_INFORMATION *info)
 {
+    const struct mm *mm = &p->machine->mm;
+    ULONG paged_pool = paged_pool_pages_in_use(mm);
+    *info = (SYSTEM_PERFORMANCE_INFORMATION){
+        .AvailablePages = (ULONG)mm_available_pages(mm),
+        .CommittedPages = (ULONG)mm_symbol_word(mm, SYM_MmTotalCommittedPages),
+        .CommitLimit = (ULONG)mm_symbol_word(mm, SYM_MmTotalCommitLimit),
+        .PeakCommitment = (ULONG)mm_symbol_word(mm, SYM_MmPeakCommitment),
+        .PagedPoolPages = paged_pool,
+        .AvailablePagedPoolPages = MM_POOL_PAGES - paged_pool,
+    };
+    /* PageFaultCount … MappedWriteIoCount are _MMINFO_COUNTERS, in order */
+    uint32_t counters[MI_INFO_COUNTERS];
+    for (unsigned c = 0; c < MI_INFO_COUNTERS; c++)
+        counters[c] = mi_info_counter(mm, (enum mi_info_counter)c);
+    memcpy((uint8_t *)info + offsetof(SYSTEM_PERFORMANCE_INFORMATION, PageFaultCount), counters,
+           sizeof counters);
+}
+
+_Static_assert(offsetof(SYSTEM_PERFORMANCE_INFORMATION, MappedWriteIoCount) -
+                       offsetof(SYSTEM_PERFORMANCE_INFORMATION, PageFaultCount) ==
+                   4 * (MI_INFO_COUNTERS - 1),
+               "SYSTEM_PERFORMANCE_INFORMATION holds _MMINFO_COUNTERS' 13 ULONGs in order");
+
+/* Windows: NtQuerySystemInformation (SystemBasicInformation,
+ * SystemPerformanceInformation). (4) SystemBasicInformation takes exactly
+ * its structure; SystemPerformanceInformation takes a buffer at least as
+ * large and writes only the structure. A wrong length gives
+ * STATUS_INFO_LENGTH_MISMATCH and leaves ReturnLength alone, as Server
+ * 2003's ExpQuerySystemInformation does. */
+NTSTATUS NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClass,
+                                  PVOID SystemInformation, ULONG SystemInformationLength,
+                                  PULONG ReturnLength)
+{
+    bool basic = SystemInformationClass == SystemBasicInformation;
+    if (!basic && SystemInformationClass != SystemPerformanceInformation)
+        return STATUS_INVALID_INFO_CLASS;
+    ULONG size = basic ? sizeof(SYSTEM_BASIC_INFORMATION) : sizeof(SYSTEM_PERFORMANCE_INFORMATION);
+    if (basic ? SystemInformationLength != size : SystemInformationLength < size)
+        return STATUS_INFO_LENGTH_MISMATCH;
     struct ntmm_process *p;
     NTSTATUS handle_status = ps_process_from_handle(NtCurrentProcess(), 0, &p);
     if (!NT_SUCCESS(handle_status))
         return handle_status;
-    const struct mm *mm = &p->machine->mm;
-    *status = (struct nt_memory_status){
-        .available_pages = mm_available_pages(mm),
-        .committed_pages = mm_symbol_word(mm, SYM_MmTotalCommittedPages),
-        .commit_limit = mm_symbol_word(mm, SYM_MmTotalCommitLimit),
-        .free_user_bytes = free_user_bytes(&p->as),
-        .user_bytes = p->as.highest_user_address + 1 - MM_LOWEST_USER_ADDRESS,
-    };
+    if (!SystemInformation)
+        return STATUS_ACCESS_VIOLATION;
+    union {
+        SYSTEM_BASIC_INFORMATION basic;
+        SYSTEM_PERFORMANCE_INFORMATION performance;
+    } info;
+    if (basic)
+        query_system_basic(p, &info.basic);
+    else
+        query_system_performance(p, &info.performance);
+    memcpy(SystemInformation, &info, size);
+    if (ReturnLength)
+        *ReturnLength = size;
     return STATUS_SUCCESS;
 }

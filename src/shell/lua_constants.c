@@ -3,7 +3,8 @@
  * the public headers give them: MEM_*, PAGE_*, SEC_*, ERROR_*, PROCESSOR_*,
  * the STATUS_* codes and the EXCEPTION_* codes, the access rights (GENERIC_*,
  * FILE_*, SECTION_*, FILE_MAP_*), FILE_SHARE_*, CreateFile's dispositions,
- * SetFilePointer's methods, the INVALID_* results and LoadLibraryEx's flag.
+ * SetFilePointer's methods, the INVALID_* results, LoadLibraryEx's flag and
+ * the SYSTEM_INFORMATION_CLASS values NtQuerySystemInformation takes.
  *
  * (1) Status and exception codes are their 32-bit unsigned values
  *     (STATUS_ACCESS_VIOLATION == 0xC0000005), the numbers an exception's
@@ -238,6 +239,8 @@ static const struct constant constants[] = {
     C(PROCESSOR_AMD_X8664),
     C(PROCESSOR_ARCHITECTURE_INTEL),
     C(PROCESSOR_ARCHITECTURE_AMD64),
+    C(SystemBasicInformation),
+    C(SystemPerformanceInformation),
 };
 
 void bind_constants(lua_State *L)

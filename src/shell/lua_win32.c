@@ -10,7 +10,8 @@
  *   GetLastError(), SetLastError(e), RtlNtStatusToDosError(status)
  *   GetCurrentProcess() -> -1 (the pseudo-handle)
  * The structure-returning calls (GetSystemInfo, GlobalMemoryStatusEx,
- * GetProcessMemoryInfo) are in lua_sysinfo.c.
+ * GetProcessMemoryInfo, GetPerformanceInfo, NtQuerySystemInformation) are
+ * in lua_sysinfo.c.
  *
  * (1) Numbers are Lua integers, addresses too (bit patterns of 64-bit
  *     values); NULL is nil in arguments and results.

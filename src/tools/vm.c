@@ -9,6 +9,11 @@
  *
  * (1) Values are the simulated bytes of the kernel variables, read with
  *     tool_read: no side effects.
+ * (2) They are the variables SystemPerformanceInformation reports
+ *     (AvailablePages, CommittedPages, CommitLimit), so !vm agrees with it,
+ *     GetPerformanceInfo and GlobalMemoryStatusEx; reading them directly
+ *     keeps !vm working on a bug-checked machine, whose services fail.
+ *     WinDbg's !vm has no page-fault counter lines.
  */
 #include <stdlib.h>
 

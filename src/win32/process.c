@@ -1,12 +1,25 @@
 /*
  * process.c — kernelbase's process and system queries: the last-error value
  * (kept in the current thread's TEB), GetCurrentProcess, GetSystemInfo,
- * GetNativeSystemInfo, GlobalMemoryStatusEx and GetProcessMemoryInfo, each
- * built from the Nt information services as kernelbase builds them.
+ * GetNativeSystemInfo, GlobalMemoryStatusEx, GetPerformanceInfo and
+ * GetProcessMemoryInfo, each built from the Nt information services as
+ * kernelbase builds them.
  *
  * (1) E14: PrivateUsage is the committed private memory, WorkingSetSize the
  *     resident pages (and page tables), VirtualSize the reserved address
  *     space, each with its peak, and PageFaultCount the faults resolved.
+ * (2) GlobalMemoryStatusEx and GetPerformanceInfo read the same
+ *     SystemPerformanceInformation, so they agree: ullTotalPageFile is
+ *     CommitLimit pages, ullAvailPageFile CommitLimit - CommittedPages,
+ *     ullAvailPhys AvailablePages; dwMemoryLoad is the share of physical
+ *     pages not available, 100 under 100 available pages, as kernelbase
+ *     computes it (and 100 when an edited MmNumberOfPhysicalPages reads 0);
+ *     ullAvailVirtual is the user space less VirtualSize.
+ * (3) GetPerformanceInfo: counts in pages. SystemCache is 0 (ntmm has no
+ *     system cache working set), KernelNonpaged 0 (nonpaged pool structures
+ *     are host memory). HandleCount, ProcessCount and ThreadCount are 0:
+ *     Windows adds them up from SystemProcessInformation, which ntmm does
+ *     not provide.
  */
 #include <string.h>
 
@@ -69,6 +82,16 @@ void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo)
     system_info(lpSystemInfo, true);
 }
 
+/* The two system classes kernelbase's memory reports start from. */
+static bool query_system(SYSTEM_BASIC_INFORMATION *basic, SYSTEM_PERFORMANCE_INFORMATION *perf)
+{
+    return win32_check(NtQuerySystemInformation(SystemBasicInformation, basic, sizeof *basic,
+                                                NULL)) &&
+           win32_check(NtQuerySystemInformation(SystemPerformanceInformation, perf, sizeof *perf,
+                                                NULL));
+}
+
+/* (2) */
 BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer)
 {
     if (!lpBuffer || lpBuffer->dwLength != sizeof *lpBuffer) {
@@ -76,20 +99,50 @@ BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer)
         return FALSE;
     }
     SYSTEM_BASIC_INFORMATION basic;
-    struct nt_memory_status status;
-    if (!win32_check(NtQuerySystemInformation(SystemBasicInformation, &basic, sizeof basic,
-                                              NULL)) ||
-        !win32_check(nt_query_memory_status(&status)))
+    SYSTEM_PERFORMANCE_INFORMATION perf;
+    VM_COUNTERS vm;
+    if (!query_system(&basic, &perf) ||
+        !win32_check(NtQueryInformationProcess(NtCurrentProcess(), ProcessVmCounters, &vm,
+                                               sizeof vm, NULL)))
         return FALSE;
-    uint64_t total = (uint64_t)basic.NumberOfPhysicalPages;
+    uint64_t total = basic.NumberOfPhysicalPages;
+    lpBuffer->dwMemoryLoad = perf.AvailablePages < 100 || total == 0
+                                 ? 100
+                                 : (DWORD)(100 * (total - perf.AvailablePages) / total);
     lpBuffer->ullTotalPhys = total * basic.PageSize;
-    lpBuffer->ullAvailPhys = status.available_pages * basic.PageSize;
-    lpBuffer->dwMemoryLoad = (DWORD)(100 * (total - status.available_pages) / total);
-    lpBuffer->ullTotalPageFile = status.commit_limit * basic.PageSize;
-    lpBuffer->ullAvailPageFile = (status.commit_limit - status.committed_pages) * basic.PageSize;
-    lpBuffer->ullTotalVirtual = status.user_bytes;
-    lpBuffer->ullAvailVirtual = status.free_user_bytes;
+    lpBuffer->ullAvailPhys = (uint64_t)perf.AvailablePages * basic.PageSize;
+    lpBuffer->ullTotalPageFile = (uint64_t)perf.CommitLimit * basic.PageSize;
+    lpBuffer->ullAvailPageFile = (uint64_t)(perf.CommitLimit - perf.CommittedPages) * basic.PageSize;
+    lpBuffer->ullTotalVirtual = basic.MaximumUserModeAddress + 1 - basic.MinimumUserModeAddress;
+    lpBuffer->ullAvailVirtual = lpBuffer->ullTotalVirtual - vm.VirtualSize;
     lpBuffer->ullAvailExtendedVirtual = 0;
+    return TRUE;
+}
+
+/* (3) Windows: K32GetPerformanceInfo */
+BOOL WINAPI GetPerformanceInfo(PPERFORMANCE_INFORMATION pPerformanceInformation, DWORD cb)
+{
+    if (cb < sizeof *pPerformanceInformation) {
+        SetLastError(ERROR_BAD_LENGTH);
+        return FALSE;
+    }
+    SYSTEM_BASIC_INFORMATION basic;
+    SYSTEM_PERFORMANCE_INFORMATION perf;
+    if (!query_system(&basic, &perf))
+        return FALSE;
+    PERFORMANCE_INFORMATION out = {
+        .cb = sizeof out,
+        .CommitTotal = perf.CommittedPages,
+        .CommitLimit = perf.CommitLimit,
+        .CommitPeak = perf.PeakCommitment,
+        .PhysicalTotal = basic.NumberOfPhysicalPages,
+        .PhysicalAvailable = perf.AvailablePages,
+        .KernelTotal = (SIZE_T)perf.PagedPoolPages + perf.NonPagedPoolPages,
+        .KernelPaged = perf.PagedPoolPages,
+        .KernelNonpaged = perf.NonPagedPoolPages,
+        .PageSize = basic.PageSize,
+    };
+    memcpy(pPerformanceInformation, &out, sizeof out);
     return TRUE;
 }
 
