@@ -89,8 +89,11 @@ void ntmm_machine_destroy(struct ntmm_machine *machine);
 const struct ntmm_config *ntmm_machine_config(const struct ntmm_machine *machine);
 
 /* Idle time: runs the system worker routines that Windows runs from its idle
- * and low-priority threads (the zero page thread, for now) until they have
- * nothing left to do. Returns the number of pages they processed. */
+ * and low-priority threads until they have nothing left to do: a pass of
+ * the working-set manager (aging, and trimming if memory is short), the
+ * modified and mapped page writers (every modified page goes to its file or
+ * a pagefile, then to the standby list), the zero page thread. Returns the
+ * number of pages they processed. */
 uint64_t ntmm_machine_idle(struct ntmm_machine *machine);
 
 /* A bug check: the memory manager found a kernel structure corrupted (the

@@ -223,7 +223,7 @@ uint64_t ntmm_fault_count(const struct ntmm_machine *machine, enum ntmm_fault_ki
 
 uint64_t ntmm_machine_idle(struct ntmm_machine *machine)
 {
-    return mm_zero_page_thread(&machine->mm, UINT64_MAX);
+    return mm_idle(&machine->mm);
 }
 
 bool ntmm_machine_bug_check(const struct ntmm_machine *machine, struct ntmm_bug_check *bug_check)

@@ -10,6 +10,7 @@
  *   zero, demand zero   resolve_demand_zero               DemandZero
  *   transition          resolve_transition                Transition
  *   prototype           mi_resolve_proto_fault (view.c)   by the prototype PTE's kind
+ *   pagefile            resolve_page_file: a hard fault   PageRead, PageReadIo
  *   no VAD, reserved, decommitted, no access: STATUS_ACCESS_VIOLATION
  *
  * (1) Guard pages are handled here, before any resolver: the guard goes
@@ -37,7 +38,15 @@
  *     process is at its maximum, wsmanager.c), then reads the PTE again: a
  *     changed page is dispatched afresh.
  * (8) Every resolved fault ticks the working-set manager (wsmanager.c).
+ * (9) A hard fault reads the page from its pagefile slot into a new frame,
+ *     which keeps the slot in OriginalPte while it stays clean
+ *     (pagestate.c (5)); with it, in the same read, up to
+ *     MM_READ_CLUSTER_SIZE following pages of the same page table and VAD
+ *     whose PTEs name the following slots, which go to the standby list
+ *     as transition pages. A failed read (STATUS_IN_PAGE_ERROR) frees the
+ *     frames and changes no PTE.
  */
+#include "mm/pagefile.h"
 #include "mm/section.h"
 
 /* Windows: the MmReadWrite table. Without NX every readable page executes;
@@ -104,7 +113,7 @@ static enum mi_fault_result resolve_demand_zero(struct mm *mm, struct mi_fault *
                           mi_holding_table(mm, f->as, f->va, fmt->levels - 1),
                           mi_software_pte(mm, protection));
     /* no copy of it exists anywhere: Windows marks a new demand-zero page modified */
-    pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
+    mi_set_modified(mm, pfn);
     mi_write_pte(mm, f->as, f->page.pte_va, mi_valid_pte(mm, pfn, protection));
     mi_ws_insert(mm, f->as, f->va, pfn);
     mi_fault_counts(f, MI_INFO_DEMAND_ZERO);
@@ -118,10 +127,86 @@ static enum mi_fault_result resolve_transition(struct mm *mm, struct mi_fault *f
 {
     uint64_t pfn = f->page.f.page_frame_number;
     mi_restore_to_active(mm, pfn);
-    pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
+    mi_set_original_protection(mm, pfn, protection);
     mi_write_pte(mm, f->as, f->page.pte_va, mi_valid_pte(mm, pfn, protection));
     mi_ws_insert(mm, f->as, f->va, pfn);
     mi_fault_counts(f, MI_INFO_TRANSITION);
+    return MI_FAULT_RESOLVED;
+}
+
+/* The pages a hard fault reads from the pagefile with the faulting one
+ * (Windows: MmReadClusterSize, 7). */
+#define MM_READ_CLUSTER_SIZE 7u
+
+/* (9) The faulting page and the pages after it in the same page table and
+ * VAD whose PTEs name the next slots of the same pagefile. */
+static unsigned page_file_cluster(const struct mm *mm, const struct mi_fault *f, uint64_t *vas)
+{
+    const struct pte_format *fmt = mm->cpu->fmt;
+    uint64_t table_span = 1ull << fmt->level_shift[fmt->levels - 2];
+    uint64_t va = f->va & ~(uint64_t)(PAGE_SIZE - 1), table = va & ~(table_span - 1);
+    unsigned n = 1;
+    vas[0] = va;
+    for (uint64_t next = va + PAGE_SIZE; n <= MM_READ_CLUSTER_SIZE; next += PAGE_SIZE, n++) {
+        if ((next & ~(table_span - 1)) != table || next >> PAGE_SHIFT > f->vad->EndingVpn)
+            break;
+        struct pte_fields g;
+        fmt->decode(mi_read_pte(mm, f->as, pte_address(fmt, next, 0)), PTE_IN_PAGE_TABLE, &g);
+        if (g.kind != PTE_KIND_PAGEFILE || g.page_file_low != f->page.f.page_file_low ||
+            g.page_file_high != f->page.f.page_file_high + n)
+            break;
+        vas[n] = next;
+    }
+    return n;
+}
+
+/* Windows: MiResolvePageFileFault and the in-page read — (9). */
+static enum mi_fault_result resolve_page_file(struct mm *mm, struct mi_fault *f)
+{
+    const struct pte_format *fmt = mm->cpu->fmt;
+    uint64_t vas[MM_READ_CLUSTER_SIZE + 1], pfns[MM_READ_CLUSTER_SIZE + 1];
+    uint8_t *pages[MM_READ_CLUSTER_SIZE + 1];
+    unsigned n = page_file_cluster(mm, f, vas);
+    for (unsigned i = 0; i < n; i++) {
+        pfns[i] = mi_take_page(mm, false);
+        if (pfns[i] == MM_EMPTY_LIST(mm)) {
+            if (i == 0)
+                return mi_fault_raise(f, STATUS_INSUFFICIENT_RESOURCES);
+            n = i;
+            break;
+        }
+        pages[i] = mi_frame_for_write(mm, pfns[i]);
+    }
+    for (unsigned i = 0; i < n; i++)
+        pfn_set_e1(mm, pfns[i], PFN_E1_READ_IN_PROGRESS, 1, 1);
+    NTSTATUS st = mi_read_paging_file(mm, f->page.f.page_file_low, f->page.f.page_file_high,
+                                      pages, n);
+    for (unsigned i = 0; i < n; i++) {
+        pfn_set_e1(mm, pfns[i], PFN_E1_READ_IN_PROGRESS, 1, 0);
+        if (!NT_SUCCESS(st))
+            mm_insert_page_in_free_list(mm, pfns[i]);
+    }
+    if (!NT_SUCCESS(st))
+        return mi_fault_raise(f, STATUS_IN_PAGE_ERROR);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t pte_va = pte_address(fmt, vas[i], 0), paged = mi_read_pte(mm, f->as, pte_va);
+        pfn_initialize_active(mm, pfns[i], pte_va,
+                              mi_holding_table(mm, f->as, vas[i], fmt->levels - 1), paged);
+        if (i == 0) {
+            mi_write_pte(mm, f->as, pte_va, mi_valid_pte(mm, pfns[i], f->page.protection));
+            mi_ws_insert(mm, f->as, vas[i], pfns[i]);
+            continue;
+        }
+        /* a neighbour read with it goes to the standby list, as on XP */
+        struct pte_fields g;
+        fmt->decode(paged, PTE_IN_PAGE_TABLE, &g);
+        mi_write_pte(mm, f->as, pte_va,
+                     mi_transition_pte(mm, pfns[i], mi_protection_writes(g.protection), true));
+        mi_decrement_share_count(mm, pfns[i], false);
+    }
+    mi_fault_counts(f, MI_INFO_PAGE_READ);
+    mi_fault_counts(f, MI_INFO_PAGE_READ_IO);
+    mi_count_info(mm, MI_INFO_PAGE_READ, n - 1); /* the counted bit adds the first */
     return MI_FAULT_RESOLVED;
 }
 
@@ -137,6 +222,10 @@ static NTSTATUS clear_guard(struct mm *mm, struct mi_fault *f)
     unsigned protection = f->page.protection & ~MM_GUARD_PAGE;
     if (f->page.f.kind == PTE_KIND_TRANSITION) { /* private, or a view's private copy */
         (void)resolve_transition(mm, f, protection);
+    } else if (f->page.f.kind == PTE_KIND_PAGEFILE) { /* the page stays in the pagefile */
+        struct pte_fields g = f->page.f;
+        g.protection = protection;
+        mi_write_pte(mm, f->as, f->page.pte_va, mi_encode_pte(mm, &g));
     } else if (f->vad->u.PrivateMemory) {
         NTSTATUS st = mi_make_tables(mm, f->as, f->va);
         if (!NT_SUCCESS(st))
@@ -181,6 +270,8 @@ static enum mi_fault_result dispatch(struct mm *mm, struct mi_fault *f)
         return resolve_transition(mm, f, p->protection);
     case PTE_KIND_PROTOTYPE:
         return mi_resolve_proto_fault(mm, f);
+    case PTE_KIND_PAGEFILE: /* private, or a view's private copy */
+        return resolve_page_file(mm, f);
     case PTE_KIND_ZERO:
     case PTE_KIND_DEMAND_ZERO:
         if (f->vad->u.PrivateMemory)

@@ -477,6 +477,16 @@ uint64_t mi_take_page(struct mm *mm, bool zeroed);
  * a transition PTE here (a process PTE's owner writes its own first), and
  * the frame goes to the modified list if Modified, else to standby. */
 void mi_decrement_share_count(struct mm *mm, uint64_t pfn, bool dirty);
+/* The frame holds data no copy elsewhere has: Modified, and a pagefile copy
+ * it had is released (pagestate.c (5)). */
+void mi_set_modified(struct mm *mm, uint64_t pfn);
+/* A private frame's OriginalPte takes protection; a pagefile copy keeps
+ * its slot. */
+void mi_set_original_protection(struct mm *mm, uint64_t pfn, unsigned protection);
+/* MEM_RESET: the frame's pagefile copy, if any, is not needed. */
+void mi_discard_page_file_copy(struct mm *mm, uint64_t pfn);
+/* A PTE being deleted that names a pagefile slot releases it. */
+void mi_release_page_file_pte(struct mm *mm, uint64_t raw, enum pte_context context);
 /* The transition PTE of frame pfn, with the protection of its OriginalPte. */
 uint64_t mi_transition_pte(const struct mm *mm, uint64_t pfn, bool write, bool owner);
 /* Windows: MiResolveTransitionFault, the frame's part — a Standby or
@@ -768,6 +778,10 @@ void mi_working_set_tick(struct mm *mm);
 /* No frame is left: trims and writes modified pages; true if frames became
  * available. */
 bool mi_obtain_free_pages(struct mm *mm);
+/* Idle time (ntmm_machine_idle): a manager pass, the modified and mapped
+ * page writers until the modified list is empty (what they cannot place
+ * stays), the zero page thread; returns the pages processed. */
+uint64_t mm_idle(struct mm *mm);
 
 /* ---- modwriter.c: the modified and mapped page writers ---- */
 #define MM_MODIFIED_WRITE_CLUSTER 16u /* pages a writer pass takes when memory is short */

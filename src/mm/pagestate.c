@@ -46,10 +46,14 @@
  *     were exhausted. When the zeroed, free and standby lists are empty it
  *     asks the working-set manager for memory once (wsmanager.c), then
  *     gives up.
+ * (5) A frame whose OriginalPte is a pagefile PTE owns that pagefile slot
+ *     while its copy there is good: the slot goes when the frame becomes
+ *     modified again (mi_set_modified) or is freed; a freed frame's
+ *     OriginalPte is 0.
  */
 #include <string.h>
 
-#include "mm/mm.h"
+#include "mm/pagefile.h"
 
 /* (1) */
 static bool expect(struct mm *mm, uint64_t pfn, bool ok)
@@ -99,6 +103,53 @@ uint64_t mi_transition_pte(const struct mm *mm, uint64_t pfn, bool write, bool o
     return mi_encode_pte(mm, &t);
 }
 
+/* The frame's OriginalPte as a decoded PTE. */
+static void original_pte(const struct mm *mm, uint64_t pfn, struct pte_fields *f)
+{
+    bool proto = pfn_e1(mm, pfn, PFN_E1_PROTOTYPE_PTE, 1);
+    mm->cpu->fmt->decode(pfn_original_pte(mm, pfn), proto ? PTE_IN_PROTOTYPE : PTE_IN_PAGE_TABLE, f);
+}
+
+void mi_release_page_file_pte(struct mm *mm, uint64_t raw, enum pte_context context)
+{
+    struct pte_fields f;
+    mm->cpu->fmt->decode(raw, context, &f);
+    if (f.kind == PTE_KIND_PAGEFILE)
+        (void)mi_release_paging_file_space(mm, f.page_file_low, f.page_file_high);
+}
+
+/* (5) The frame's copy in a pagefile no longer holds its data: the slot
+ * goes, and OriginalPte is the demand-zero PTE of the same protection. */
+static void drop_page_file_copy(struct mm *mm, uint64_t pfn)
+{
+    struct pte_fields f;
+    original_pte(mm, pfn, &f);
+    if (f.kind != PTE_KIND_PAGEFILE)
+        return;
+    (void)mi_release_paging_file_space(mm, f.page_file_low, f.page_file_high);
+    pfn_set_original_pte(mm, pfn, mi_software_pte(mm, f.protection));
+}
+
+void mi_set_original_protection(struct mm *mm, uint64_t pfn, unsigned protection)
+{
+    struct pte_fields f;
+    original_pte(mm, pfn, &f);
+    f.protection = protection;
+    pfn_set_original_pte(mm, pfn, f.kind == PTE_KIND_PAGEFILE ? mi_encode_pte(mm, &f)
+                                                              : mi_software_pte(mm, protection));
+}
+
+void mi_set_modified(struct mm *mm, uint64_t pfn)
+{
+    drop_page_file_copy(mm, pfn);
+    pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
+}
+
+void mi_discard_page_file_copy(struct mm *mm, uint64_t pfn)
+{
+    drop_page_file_copy(mm, pfn);
+}
+
 /* Windows: MiDecrementReferenceCount reaching 0 — (2). */
 static void make_transition(struct mm *mm, uint64_t pfn)
 {
@@ -112,7 +163,7 @@ void mi_decrement_share_count(struct mm *mm, uint64_t pfn, bool dirty)
     if (!expect(mm, pfn, pfn_location(mm, pfn) == ActiveAndValid && pfn_share_count(mm, pfn)))
         return;
     if (dirty)
-        pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
+        mi_set_modified(mm, pfn);
     uint64_t share = pfn_share_count(mm, pfn) - 1;
     pfn_set_share_count(mm, pfn, share);
     if (share)
@@ -153,7 +204,9 @@ void mi_release_page(struct mm *mm, uint64_t pfn)
         mm_bug_check(mm, BUGCODE_PFN_LIST_CORRUPT, MM_BUGCHECK_SHARE_COUNT, parent, 0, 0);
     if (parent != pfn)
         pfn_set_share_count(mm, parent, pfn_share_count(mm, parent) - 1);
+    drop_page_file_copy(mm, pfn); /* (5) */
     pfn_set_share_count(mm, pfn, 0);
+    pfn_set_original_pte(mm, pfn, 0);
     mm_insert_page_in_free_list(mm, pfn);
 }
 
@@ -173,6 +226,7 @@ static uint64_t repurpose_standby_page(struct mm *mm)
         return pfn;
     if (!mm_stopped(mm))
         mm_store(own_pte(mm, pfn), mm->cpu->fmt->pte_size, pfn_original_pte(mm, pfn));
+    pfn_set_original_pte(mm, pfn, 0); /* a pagefile slot is the PTE's now */
     uint64_t parent = pfn_pte_frame(mm, pfn);
     if (expect(mm, parent, pfn_share_count(mm, parent) != 0))
         pfn_set_share_count(mm, parent, pfn_share_count(mm, parent) - 1);

@@ -85,7 +85,7 @@ bool mi_make_private_transition(struct mm *mm, struct mm_address_space *as,
                                 const struct mm_page *p, unsigned protection)
 {
     uint64_t pfn = p->f.page_frame_number;
-    pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
+    mi_set_original_protection(mm, pfn, protection);
     mi_write_pte(mm, as, p->pte_va, mi_transition_pte(mm, pfn, p->f.write, true));
     bool locked = mi_ws_remove(mm, as, pte_mapped_address(mm->cpu->fmt, p->pte_va), pfn);
     mi_decrement_share_count(mm, pfn, p->f.dirty);
@@ -103,15 +103,17 @@ NTSTATUS mi_set_page_protection(struct mm *mm, struct mm_address_space *as,
         if (!expressible_as_valid(protection))
             return mi_make_private_transition(mm, as, p, protection) ? STATUS_WAS_UNLOCKED
                                                                      : STATUS_SUCCESS;
-        pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
+        mi_set_original_protection(mm, pfn, protection);
         mi_write_pte(mm, as, p->pte_va, mi_valid_pte(mm, pfn, protection) |
                                             (p->f.dirty ? PTE_HW_DIRTY : 0));
         return STATUS_SUCCESS;
-    case PTE_KIND_TRANSITION: {
+    case PTE_KIND_TRANSITION:
+    case PTE_KIND_PAGEFILE: { /* the page stays where it is, with the new protection */
         struct pte_fields t = p->f;
         t.protection = protection;
         mi_write_pte(mm, as, p->pte_va, mi_encode_pte(mm, &t));
-        pfn_set_original_pte(mm, pfn, mi_software_pte(mm, protection));
+        if (p->f.kind == PTE_KIND_TRANSITION)
+            mi_set_original_protection(mm, pfn, protection);
         return STATUS_SUCCESS;
     }
     default: {

@@ -167,6 +167,9 @@ static void delete_control_area(struct mm_control_area *ca)
         for (uint64_t k = 0; k < s->ptes; k++) {
             struct pte_fields f;
             fmt->decode(mi_read_proto(mm, s->proto_va + k * fmt->pte_size), PTE_IN_PROTOTYPE, &f);
+            if (f.kind == PTE_KIND_PAGEFILE)
+                mi_release_page_file_pte(mm, mi_read_proto(mm, s->proto_va + k * fmt->pte_size),
+                                         PTE_IN_PROTOTYPE);
             if (f.kind != PTE_KIND_TRANSITION)
                 continue;
             uint64_t pfn = f.page_frame_number;

@@ -36,6 +36,7 @@
  *     and nothing changes.
  */
 #include "io/io.h"
+#include "mm/pagefile.h"
 #include "mm/section.h"
 
 static const struct pte_format *format(const struct mm *mm)
@@ -98,7 +99,8 @@ static bool page_charged(const struct vad *vad, const struct mm_page *p)
 
 bool mi_view_page_private(const struct mm_page *p)
 {
-    return (p->f.kind == PTE_KIND_VALID && !p->f.prototype) || p->f.kind == PTE_KIND_TRANSITION;
+    return (p->f.kind == PTE_KIND_VALID && !p->f.prototype) || p->f.kind == PTE_KIND_TRANSITION ||
+           p->f.kind == PTE_KIND_PAGEFILE;
 }
 
 uint64_t mi_view_commit_charge(struct mm *mm, struct mm_address_space *as, const struct vad *vad)
@@ -132,11 +134,13 @@ void mi_read_view_page(const struct mm *mm, const struct mm_address_space *as,
     uint64_t page = vad->FirstPage + ((va >> PAGE_SHIFT) - vad->StartingVpn);
     p->proto_va = mi_proto_address(vad->ControlArea, page);
     mi_decode_pte(mm, p->proto_va, mi_read_proto(mm, p->proto_va), PTE_IN_PROTOTYPE, &p->proto);
-    if (mi_view_page_private(p)) { /* a private copy, (2) */
-        struct pte_fields original;
-        fmt->decode(pfn_original_pte(mm, p->f.page_frame_number), PTE_IN_PAGE_TABLE, &original);
+    if (mi_view_page_private(p)) { /* a private copy, (2), resident or paged out */
+        struct pte_fields original = p->f;
+        if (p->f.kind == PTE_KIND_VALID)
+            fmt->decode(pfn_original_pte(mm, p->f.page_frame_number), PTE_IN_PAGE_TABLE,
+                        &original);
         p->committed = true;
-        p->protection = p->f.kind == PTE_KIND_TRANSITION ? p->f.protection : original.protection;
+        p->protection = original.protection;
         return;
     }
     p->committed = p->proto.kind != PTE_KIND_ZERO;
@@ -171,10 +175,26 @@ static NTSTATUS make_proto_valid(struct mm *mm, const struct vad *vad, const str
         if (pfn == MM_EMPTY_LIST(mm))
             return STATUS_INSUFFICIENT_RESOURCES;
         pfn_initialize_active(mm, pfn, p->proto_va, mi_pool_frame(mm, p->proto_va), raw);
-        pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1); /* no copy anywhere else */
+        mi_set_modified(mm, pfn); /* no copy anywhere else */
         pfn_set_e1(mm, pfn, PFN_E1_PROTOTYPE_PTE, 1, 1);
         mi_fault_counts(f, MI_INFO_DEMAND_ZERO);
         break;
+    case PTE_KIND_PAGEFILE: { /* a pagefile-backed page the pager wrote out: a hard fault */
+        pfn = mi_take_page(mm, false);
+        if (pfn == MM_EMPTY_LIST(mm))
+            return STATUS_INSUFFICIENT_RESOURCES;
+        uint8_t *page = mi_frame_for_write(mm, pfn);
+        if (!NT_SUCCESS(mi_read_paging_file(mm, p->proto.page_file_low, p->proto.page_file_high,
+                                            &page, 1))) {
+            mm_insert_page_in_free_list(mm, pfn);
+            return STATUS_IN_PAGE_ERROR;
+        }
+        pfn_initialize_active(mm, pfn, p->proto_va, mi_pool_frame(mm, p->proto_va), raw);
+        pfn_set_e1(mm, pfn, PFN_E1_PROTOTYPE_PTE, 1, 1);
+        mi_fault_counts(f, MI_INFO_PAGE_READ);
+        mi_fault_counts(f, MI_INFO_PAGE_READ_IO);
+        break;
+    }
     case PTE_KIND_SUBSECTION: { /* Windows: MiResolveMappedFileFault, then the page read */
         pfn = mi_take_page(mm, false);
         if (pfn == MM_EMPTY_LIST(mm))
@@ -238,7 +258,7 @@ enum mi_fault_result mi_resolve_copy_on_write(struct mm *mm, struct mi_fault *f)
     unsigned writable = swap_copy(p->protection, false);
     uint64_t table = mi_holding_table(mm, f->as, f->va, format(mm)->levels - 1);
     pfn_initialize_active(mm, pfn, p->pte_va, table, mi_software_pte(mm, writable));
-    pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
+    mi_set_modified(mm, pfn);
     mi_write_pte(mm, f->as, p->pte_va, mi_valid_pte(mm, pfn, writable));
     add_to_table(mm, f->as, p->pte_va, -1);
     /* the entry stays; it now names a private frame (wsl.c (2)) */
@@ -270,7 +290,7 @@ static enum mi_fault_result private_image_page(struct mm *mm, struct mi_fault *f
     pfn_initialize_active(mm, pfn, p->pte_va,
                           mi_holding_table(mm, f->as, f->va, format(mm)->levels - 1),
                           mi_software_pte(mm, protection));
-    pfn_set_e1(mm, pfn, PFN_E1_MODIFIED, 1, 1);
+    mi_set_modified(mm, pfn);
     mi_write_pte(mm, f->as, p->pte_va, mi_valid_pte(mm, pfn, protection));
     mi_ws_insert(mm, f->as, f->va, pfn);
     mi_fault_counts(f, MI_INFO_PAGE_READ);
@@ -411,7 +431,7 @@ static NTSTATUS flush_range(struct mm *mm, const struct mm_address_space *as,
     for (uint64_t va = start; va < end; va += PAGE_SIZE) {
         mi_read_view_page(mm, as, vad, va, &p);
         if (p.f.kind == PTE_KIND_VALID && p.f.prototype && p.f.dirty) {
-            pfn_set_e1(mm, p.f.page_frame_number, PFN_E1_MODIFIED, 1, 1);
+            mi_set_modified(mm, p.f.page_frame_number);
             mi_write_pte(mm, as, p.pte_va, mi_read_pte(mm, as, p.pte_va) & ~PTE_HW_DIRTY);
         }
         bool resident = p.proto.kind == PTE_KIND_VALID || p.proto.kind == PTE_KIND_TRANSITION;

@@ -74,7 +74,9 @@ void mi_delete_page(struct mm *mm, struct mm_address_space *as, const struct mm_
         mi_unmap_view_page(mm, as, p, replacement);
         return;
     }
-    if (p->f.kind == PTE_KIND_TRANSITION) {
+    if (p->f.kind == PTE_KIND_PAGEFILE) {
+        mi_release_page_file_pte(mm, mi_read_pte(mm, as, p->pte_va), PTE_IN_PAGE_TABLE);
+    } else if (p->f.kind == PTE_KIND_TRANSITION) {
         mi_delete_transition_page(mm, pfn);
     } else if (p->f.kind == PTE_KIND_VALID && pfn != mm->shared_user_data_pfn) {
         /* (the shared user data page is the kernel's: only this view of it goes) */
@@ -245,8 +247,14 @@ NTSTATUS mm_reset(struct mm *mm, struct mm_address_space *as, uint64_t base, uin
         uint64_t pfn = p.f.page_frame_number;
         if (p.f.kind == PTE_KIND_VALID)
             mi_write_pte(mm, as, p.pte_va, mi_read_pte(mm, as, p.pte_va) & ~PTE_HW_DIRTY);
-        if (p.f.kind == PTE_KIND_VALID || p.f.kind == PTE_KIND_TRANSITION)
+        if (p.f.kind == PTE_KIND_VALID || p.f.kind == PTE_KIND_TRANSITION) {
             mi_modified_to_standby(mm, pfn);
+            mi_discard_page_file_copy(mm, pfn);
+        }
+        if (p.f.kind == PTE_KIND_PAGEFILE) { /* discarded: demand zero again */
+            mi_release_page_file_pte(mm, mi_read_pte(mm, as, p.pte_va), PTE_IN_PAGE_TABLE);
+            mi_write_pte(mm, as, p.pte_va, mi_software_pte(mm, p.f.protection));
+        }
     }
     return STATUS_SUCCESS;
 }

@@ -19,9 +19,10 @@
  * when its last mapping goes (section.h (2)).
  *
  * The moments it runs are explicit, so the same script pages the same way:
- * ntmm_machine_idle, every MM_WS_TICK_FAULTS resolved faults
- * (mi_working_set_tick), and when mi_take_page finds no frame
- * (mi_obtain_free_pages).
+ * ntmm_machine_idle (mm_idle: a manager pass, then the modified and mapped
+ * page writers until the modified list is empty, then the zero page
+ * thread), every MM_WS_TICK_FAULTS resolved faults (mi_working_set_tick),
+ * and when mi_take_page finds no frame (mi_obtain_free_pages).
  *
  * (1) Locked entries (LockedInWs, and those below FirstDynamic), page tables
  *     and hyperspace pages are never trimmed (wsl.c (3)).
@@ -207,4 +208,11 @@ bool mi_obtain_free_pages(struct mm *mm)
         return false;
     (void)mi_modified_page_writer(mm, MM_MODIFIED_WRITE_CLUSTER);
     return mm_available_pages(mm) > before;
+}
+
+uint64_t mm_idle(struct mm *mm)
+{
+    uint64_t done = mi_working_set_manager(mm);
+    done += mi_modified_page_writer(mm, UINT64_MAX);
+    return done + mm_zero_page_thread(mm, UINT64_MAX);
 }
