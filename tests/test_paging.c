@@ -222,6 +222,73 @@ static void test_wrong_state_is_a_bug_check(void **state)
     assert_int_equal(bc.parameters[2], NTMM_ACTIVE);
 }
 
+/* ---- paging ---- */
+static uint32_t pattern(uint64_t page)
+{
+    return (uint32_t)(page * 2654435761u) ^ 0x9e3779b9u;
+}
+
+/* E9 in miniature: twice RAM committed and written on a 16 MB machine
+ * with a 64 MB pagefile; the working set is trimmed, dirty pages are
+ * written to the pagefile, and reading everything back hard-faults them in
+ * (with clustering) with every byte as written. */
+static void test_more_than_ram(void **state)
+{
+    (void)state;
+    static const enum ntmm_arch arches[] = { NTMM_ARCH_X86, NTMM_ARCH_X86_PAE, NTMM_ARCH_X64 };
+    for (unsigned a = 0; a < 3; a++) {
+        boot_config(arches[a], 16 * MB, 64 * MB, false, NULL);
+        uint32_t c[13];
+        snapshot(c);
+        uint64_t pages = (32 * MB) >> 12;
+        uint64_t base = U(VirtualAlloc(NULL, pages << 12, MEM_COMMIT, PAGE_READWRITE));
+        assert_int_not_equal(base, 0);
+        for (uint64_t i = 0; i < pages; i++)
+            write32(base + (i << 12) + (i % 1000) * 4, pattern(i));
+        test_verify(m);
+        assert_true(counter(9) > c[9]);   /* DirtyPagesWriteCount */
+        assert_true(counter(10) > c[10]); /* DirtyWriteIoCount */
+        assert_true(counter(9) - c[9] > counter(10) - c[10]); /* clusters of pages */
+        snapshot(c);
+        for (uint64_t i = 0; i < pages; i++)
+            assert_int_equal(read32(base + (i << 12) + (i % 1000) * 4), pattern(i));
+        assert_true(counter(PAGE_READ) - c[PAGE_READ] > counter(PAGE_READ_IO) - c[PAGE_READ_IO]);
+        assert_true(counter(PAGE_READ_IO) > c[PAGE_READ_IO]);
+        assert_true(counter(TRANSITION) > c[TRANSITION]); /* the neighbours read with them */
+        test_verify(m);
+        assert_true(VirtualFree(VA(base), 0, MEM_RELEASE));
+        test_verify(m);
+        struct ntmm_paging_file_info files[1];
+        unsigned count = 0;
+        ntmm_query_paging_files(m, files, 1, &count);
+        assert_int_equal(files[0].current_usage, 0); /* every slot came back */
+        teardown(NULL);
+    }
+}
+
+/* A pagefile read error fails the faulting access with STATUS_IN_PAGE_ERROR
+ * and changes nothing: the next access reads the page; a write error leaves
+ * the pages modified, and they are written later. */
+static void test_page_file_errors(void **state)
+{
+    (void)state;
+    boot_config(NTMM_ARCH_X86_PAE, 16 * MB, 64 * MB, false, NULL);
+    uint64_t pages = (24 * MB) >> 12;
+    uint64_t base = U(VirtualAlloc(NULL, pages << 12, MEM_COMMIT, PAGE_READWRITE));
+    ntmm_inject_fault(m, NTMM_FAULT_PAGEFILE_WRITE, 1);
+    for (uint64_t i = 0; i < pages; i++)
+        write32(base + (i << 12), pattern(i));
+    assert_int_equal(ntmm_fault_count(m, NTMM_FAULT_PAGEFILE_WRITE) > 1, true);
+    test_verify(m);
+    uint32_t v;
+    ntmm_inject_fault(m, NTMM_FAULT_PAGEFILE_READ, 1);
+    assert_int_equal(ntmm_read(p, base, &v, 4), STATUS_IN_PAGE_ERROR);
+    test_verify(m);
+    for (uint64_t i = 0; i < pages; i++)
+        assert_int_equal(read32(base + (i << 12)), pattern(i));
+    test_verify(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +296,8 @@ int main(void)
         T(test_info_counters),
         T(test_standby_frames_are_repurposed),
         T(test_wrong_state_is_a_bug_check),
+        T(test_more_than_ram),
+        T(test_page_file_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,10 +32,14 @@
  *     and PteFrame point back at it; a subsection PTE names its subsection;
  *     demand zero and zero ones are pagefile-backed; a valid process PTE with
  *     the Prototype bit maps such a frame (section.h (2)), an invalid PTE of
- *     a view points at its own page's prototype PTE; a segment's commit
- *     counts its committed pagefile-backed pages;
+ *     a view points at its own page's prototype PTE (or is a private copy:
+ *     valid, transition or in a pagefile); a segment's commit counts its
+ *     committed pagefile-backed pages (demand zero, resident or paged out);
  * 11. every pool page in use is mapped (pool.c (1));
- * 12. every paging file keeps pagefile.h (1)-(3).
+ * 12. every paging file keeps pagefile.h (1)-(3);
+ * 13. every used pagefile slot is named by exactly one pagefile PTE, pagefile
+ *     prototype PTE or resident frame's OriginalPte, and every such name is a
+ *     used slot (pagestate.c (5), modwriter.c (3)).
  *
  * The checker reads simulated memory as untrusted input (bugcheck.c): it
  * range-checks every link, frame and pool address before it uses one, and
@@ -50,10 +54,12 @@
 #include <string.h>
 
 #include "mm/pagefile.h"
+#include "mm/pagefile.h"
 #include "mm/section.h"
 
 struct checker {
     struct mm *mm;
+    uint8_t *slot_names[MM_MAXIMUM_PAGING_FILES]; /* check 13: names seen per pagefile slot */
     uint32_t *mappings; /* valid PTEs found per frame */
     uint8_t *on_list;   /* frames seen on a list */
     bool process;       /* walking a process's tables, not the System's */
@@ -223,6 +229,62 @@ static bool check_shared_mapping(struct checker *c, const struct pt_visit *v)
     return true;
 }
 
+/* Check 13: one more name of a pagefile slot, if raw is a pagefile PTE. */
+static void name_slot(struct checker *c, uint64_t raw, enum pte_context context)
+{
+    const struct mm_paging_files *files = c->mm->paging_files;
+    struct pte_fields f;
+    c->mm->cpu->fmt->decode(raw, context, &f);
+    if (f.kind != PTE_KIND_PAGEFILE)
+        return;
+    if (!files || f.page_file_low >= files->count ||
+        f.page_file_high >= files->file[f.page_file_low].size) {
+        fail(c, "PTE %llx names a slot beyond every pagefile", (unsigned long long)raw);
+        return;
+    }
+    uint8_t *n = &c->slot_names[f.page_file_low][f.page_file_high];
+    if (++*n > 1)
+        fail(c, "pagefile %u slot %llx is named twice (%llx)", f.page_file_low,
+             (unsigned long long)f.page_file_high, (unsigned long long)raw);
+}
+
+/* The PTEs of a user page table, for check 13. */
+static void name_slots_of_table(struct checker *c, uint64_t table_pfn)
+{
+    const struct pte_format *fmt = c->mm->cpu->fmt;
+    const uint8_t *table = mi_frame(c->mm, table_pfn);
+    for (unsigned i = 0; i < PAGE_SIZE / fmt->pte_size && !c->failed; i++)
+        name_slot(c, mm_load(table + i * fmt->pte_size, fmt->pte_size), PTE_IN_PAGE_TABLE);
+}
+
+static bool alloc_slot_names(struct checker *c)
+{
+    const struct mm_paging_files *files = c->mm->paging_files;
+    for (unsigned k = 0; files && k < files->count; k++)
+        if (!(c->slot_names[k] = calloc(files->file[k].size, 1)))
+            return false;
+    return true;
+}
+
+static void check_slot_names(struct checker *c)
+{
+    struct mm *mm = c->mm;
+    const struct mm_paging_files *files = mm->paging_files;
+    for (uint64_t pfn = 0; pfn < mm->frames && !c->failed; pfn++) {
+        enum mm_list list = pfn_location(mm, pfn);
+        if (list == ActiveAndValid || list == StandbyPageList || list == ModifiedPageList)
+            name_slot(c, pfn_original_pte(mm, pfn),
+                      pfn_e1(mm, pfn, PFN_E1_PROTOTYPE_PTE, 1) ? PTE_IN_PROTOTYPE
+                                                                : PTE_IN_PAGE_TABLE);
+    }
+    for (unsigned k = 0; files && k < files->count && !c->failed; k++)
+        for (uint64_t slot = 1; slot < files->file[k].size && !c->failed; slot++)
+            if (mi_paging_file_slot_used(mm, k, slot) != (c->slot_names[k][slot] == 1))
+                fail(c, "pagefile %u slot %llx is %s but %s", k, (unsigned long long)slot,
+                     c->slot_names[k][slot] ? "named" : "not named",
+                     mi_paging_file_slot_used(mm, k, slot) ? "used" : "free");
+}
+
 /* In a process's tables only the user part and the self-map belong to it;
  * the kernel entries copied from the System's tables are counted there. */
 static enum pt_next check_mapping(struct mm *mm, const struct pt_visit *v, void *context)
@@ -233,6 +295,9 @@ static enum pt_next check_mapping(struct mm *mm, const struct pt_visit *v, void 
     if (c->process && v->va >= mm->system_range_start && !v->self_map &&
         (v->va < mm->layout.hyperspace || v->va > mm->layout.working_set_list_end))
         return PT_SKIP; /* the kernel's, counted in the System's tables; hyperspace is the process's */
+    if (c->process && v->level == mm->cpu->fmt->levels - 2 && !v->pages && !v->self_map &&
+        v->va < mm->system_range_start)
+        name_slots_of_table(c, v->target_pfn); /* check 13 */
     if (c->process && v->pages == 1 && v->target_pfn == mm->shared_user_data_pfn)
         return PT_CONTINUE; /* a copy of the kernel's PTE, counted in no ShareCount */
     if (c->process && !v->self_map)
@@ -359,7 +424,7 @@ static void check_view_ptes(struct checker *c, struct mm_address_space *as, cons
                  (unsigned long long)(vpn << PAGE_SHIFT), (unsigned long long)p.f.proto_address,
                  (unsigned long long)p.proto_va);
         else if (p.f.kind != PTE_KIND_PROTOTYPE && p.f.kind != PTE_KIND_VALID &&
-                 p.f.kind != PTE_KIND_TRANSITION)
+                 p.f.kind != PTE_KIND_TRANSITION && p.f.kind != PTE_KIND_PAGEFILE)
             fail(c, "PTE of view page %llx has kind %d", (unsigned long long)(vpn << PAGE_SHIFT),
                  p.f.kind);
     }
@@ -439,6 +504,9 @@ static bool check_proto(struct checker *c, const struct mm_control_area *ca,
                         (unsigned long long)proto_va, (unsigned long long)f.subsection_address,
                         (unsigned long long)s->address);
         return true;
+    case PTE_KIND_PAGEFILE:
+        name_slot(c, mi_read_proto(mm, proto_va), PTE_IN_PROTOTYPE); /* check 13 */
+        /* fallthrough */
     case PTE_KIND_DEMAND_ZERO:
         *committed += 1;
         /* fallthrough */
@@ -505,9 +573,11 @@ NTSTATUS mm_verify(struct mm *mm, char *message, size_t size)
     struct checker c = { .mm = mm, .message = message, .size = size };
     c.mappings = calloc(mm->frames, sizeof *c.mappings);
     c.on_list = calloc(mm->frames, 1);
-    if (!c.mappings || !c.on_list) {
+    if (!c.mappings || !c.on_list || !alloc_slot_names(&c)) {
         free(c.mappings);
         free(c.on_list);
+        for (unsigned k = 0; k < MM_MAXIMUM_PAGING_FILES; k++)
+            free(c.slot_names[k]);
         if (message && size)
             snprintf(message, size, "the host is out of memory");
         return STATUS_NO_MEMORY;
@@ -540,8 +610,12 @@ NTSTATUS mm_verify(struct mm *mm, char *message, size_t size)
         check_share_counts(&c);
     if (!c.failed && !mi_check_paging_files(mm, message, size))
         c.failed = true;
+    if (!c.failed)
+        check_slot_names(&c);
     free(c.mappings);
     free(c.on_list);
+    for (unsigned k = 0; k < MM_MAXIMUM_PAGING_FILES; k++)
+        free(c.slot_names[k]);
     if (c.failed)
         return STATUS_INTERNAL_ERROR;
     if (message && size)
