@@ -57,9 +57,32 @@ static struct ntmm_machine *boot_with(uint64_t ram, unsigned count,
     return m;
 }
 
+static struct mm *mm_of(struct ntmm_machine *m);
+
+/* Slots these tests take through mm's API are named by no PTE: the
+ * verifier's check 13 would report them, so mid-test checks look at the
+ * pagefiles alone (check 12) and the end frees every slot first. */
+static void verify_paging_files(struct ntmm_machine *m)
+{
+    char message[256];
+    if (!mi_check_paging_files(mm_of(m), message, sizeof message))
+        fail_msg("pagefiles: %s", message);
+}
+
+static void release_slots(struct ntmm_machine *m)
+{
+    struct mm *mm = mm_of(m);
+    for (unsigned k = 0; mm->paging_files && k < mm->paging_files->count; k++)
+        for (uint64_t slot = 1; slot < mm->paging_files->file[k].size; slot++)
+            if (mi_paging_file_slot_used(mm, k, slot))
+                (void)mi_release_paging_file_space(mm, k, slot);
+}
+
 /* The end of a test: the invariants hold, and shutdown leaves the drive empty. */
 static void finish(struct ntmm_machine *m)
 {
+    verify_paging_files(m);
+    release_slots(m);
     test_verify(m);
     ntmm_set_current_process(NULL);
     ntmm_machine_destroy(m);
@@ -252,7 +275,7 @@ static void test_clusters_and_release(void **state)
     struct ntmm_paging_file_info pf = info_of(m, 0);
     assert_int_equal(pf.current_usage, 32);
     assert_int_equal(pf.free_space, 255 - 32);
-    test_verify(m);
+    verify_paging_files(m);
 
     /* the rest in one request: it gets what is left, 223 slots from 33 */
     assert_int_equal(mi_allocate_paging_file_space(mm, 1000, &number, &offset), 223);
@@ -275,7 +298,7 @@ static void test_clusters_and_release(void **state)
     assert_int_equal(pf.current_usage, 240);
     assert_int_equal(pf.free_space, 15);
     assert_int_equal(pf.peak_usage, 255);
-    test_verify(m);
+    verify_paging_files(m);
     /* a run of 8 fits the first hole; then 8 fits nowhere: the longest, 5 */
     assert_int_equal(mi_allocate_paging_file_space(mm, 8, &number, &offset), 8);
     assert_int_equal(offset, 10);
@@ -345,7 +368,7 @@ static void test_growth_to_maximum(void **state)
     assert_int_equal(host_size("pagefile.sys"), (off_t)(2 * MB));
     assert_int_equal(symbol(m, "MmTotalCommitLimit"), limit + 256);
     assert_int_equal(symbol(m, "MmTotalCommitLimitMaximum"), maximum);
-    test_verify(m);
+    verify_paging_files(m);
     assert_int_equal(mi_allocate_paging_file_space(mm, 1000, &number, &offset), 246);
     assert_int_equal(mi_allocate_paging_file_space(mm, 1, &number, &offset), 0);
     assert_int_equal(info_of(m, 0).size, 512);
