@@ -1,0 +1,278 @@
+/*
+ * test_paging_tools.c — what a user sees of paging in the debugger and the
+ * tools: the working-set views (ntmm_working_set_info and _entry) against
+ * the PTEs and PFNs they name, !wsle's header, rows, counts and free list,
+ * !pte on transition, pagefile and demand-zero PTEs, !pfn's flags, vmmap's
+ * working-set columns and rammap's Standby, Modified and pagefile figures,
+ * on the three architectures where the layout differs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testing.h"
+
+#include "ntmm/win32.h"
+#include "tools/tools.h"
+
+static const enum ntmm_arch arches[] = { NTMM_ARCH_X86, NTMM_ARCH_X86_PAE, NTMM_ARCH_X64 };
+static const uint64_t list_address[] = { 0xc0503000ull, 0xc0883000ull, 0xfffff70001080000ull };
+
+struct fixture {
+    struct ntmm_machine *machine;
+    struct ntmm_process *process;
+    struct tool_context context;
+    uint64_t base; /* 4 committed pages, the first three written */
+};
+
+static void fixture_boot(struct fixture *f, enum ntmm_arch arch)
+{
+    f->machine = test_boot(arch, 64ull << 20);
+    assert_int_equal(ntmm_process_create(f->machine, NULL, &f->process), STATUS_SUCCESS);
+    ntmm_set_current_process(f->process);
+    f->context = (struct tool_context){ f->machine, f->process };
+    f->base = (uintptr_t)VirtualAlloc(NULL, 0x4000, MEM_COMMIT, PAGE_READWRITE);
+    assert_true(f->base != 0);
+    for (uint64_t page = 0; page < 3; page++) {
+        uint32_t value = 0x1000u + (uint32_t)page;
+        assert_int_equal(ntmm_write(f->process, f->base + page * 0x1000, &value, 4),
+                         STATUS_SUCCESS);
+    }
+}
+
+static void fixture_free(struct fixture *f)
+{
+    test_verify(f->machine);
+    ntmm_set_current_process(NULL);
+    ntmm_machine_destroy(f->machine);
+}
+
+static char *run(struct fixture *f, NTSTATUS expected, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+static char *run(struct fixture *f, NTSTATUS expected, const char *format, ...)
+{
+    char line[256];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(line, sizeof line, format, args);
+    va_end(args);
+    struct tool_output out = { 0 };
+    NTSTATUS status = tools_run(&f->context, line, &out);
+    if (status != expected)
+        fail_msg("'%s' returned %08x, expected %08x:\n%s", line, (unsigned)status,
+                 (unsigned)expected, out.text ? out.text : "");
+    return out.text ? out.text : calloc(1, 1);
+}
+
+static void assert_contains(const char *text, const char *needle)
+{
+    if (!strstr(text, needle))
+        fail_msg("expected \"%s\" in:\n%s", needle, text);
+}
+
+static uint64_t frame_of(struct fixture *f, uint64_t va)
+{
+    struct ntmm_walk walk;
+    assert_int_equal(ntmm_pte_walk(f->machine, f->process, va, &walk), STATUS_SUCCESS);
+    assert_true(walk.translated);
+    return walk.physical >> 12;
+}
+
+/* The index of va's valid entry, or -1. */
+static int64_t entry_of(struct fixture *f, uint64_t va, struct ntmm_wsle_info *e)
+{
+    struct ntmm_working_set_info ws;
+    assert_int_equal(ntmm_working_set_info(f->process, &ws), STATUS_SUCCESS);
+    for (uint64_t i = 0; i <= ws.last_initialized_wsle; i++) {
+        assert_int_equal(ntmm_working_set_entry(f->process, i, e), STATUS_SUCCESS);
+        if (e->valid && e->virtual_address == va)
+            return (int64_t)i;
+    }
+    return -1;
+}
+
+/* The header and entries agree with the PTEs and PFNs: every valid entry
+ * names a translated page, WorkingSetSize counts them, a private page's
+ * entry is Direct and its PFN's WsIndex is the entry's index, and valid
+ * plus free entries are the initialized ones. */
+static void test_working_set_views(void **state)
+{
+    (void)state;
+    for (unsigned a = 0; a < 3; a++) {
+        struct fixture f;
+        fixture_boot(&f, arches[a]);
+        struct ntmm_working_set_info ws;
+        assert_int_equal(ntmm_working_set_info(f.process, &ws), STATUS_SUCCESS);
+        assert_true(ws.address == list_address[a]);
+        assert_true(ws.wsle > ws.address && ws.wsle < ws.address + 0x1000);
+        assert_true(ws.first_dynamic > 0 && ws.first_dynamic <= ws.last_entry);
+        assert_true(ws.minimum_working_set_size < ws.maximum_working_set_size);
+        assert_true(ws.peak_working_set_size >= ws.working_set_size);
+        assert_true(ws.page_fault_count >= 3);
+        uint64_t valid = 0, highest = 0;
+        for (uint64_t i = 0; i <= ws.last_initialized_wsle; i++) {
+            struct ntmm_wsle_info e;
+            assert_int_equal(ntmm_working_set_entry(f.process, i, &e), STATUS_SUCCESS);
+            assert_true(e.index == i);
+            if (!e.valid)
+                continue;
+            valid++;
+            highest = i;
+            frame_of(&f, e.virtual_address);
+            if (i < ws.first_dynamic) /* wsl.c (3) */
+                assert_true(e.locked_in_ws);
+        }
+        assert_true(valid == ws.working_set_size);
+        assert_true(highest == ws.last_entry);
+        uint64_t free_count = 0;
+        for (uint64_t i = ws.first_free; i <= ws.last_initialized_wsle; free_count++) {
+            struct ntmm_wsle_info e;
+            assert_int_equal(ntmm_working_set_entry(f.process, i, &e), STATUS_SUCCESS);
+            assert_false(e.valid);
+            i = e.next_free;
+        }
+        assert_true(valid + free_count == ws.last_initialized_wsle + 1);
+        struct ntmm_wsle_info e;
+        int64_t index = entry_of(&f, f.base + 0x1000, &e);
+        assert_true(index >= (int64_t)ws.first_dynamic);
+        assert_true(e.direct && !e.locked_in_ws && e.age == 0);
+        struct ntmm_pfn_info pfn;
+        assert_int_equal(ntmm_pfn_query(f.machine, frame_of(&f, e.virtual_address), &pfn),
+                         STATUS_SUCCESS);
+        assert_true(pfn.u1 == (uint64_t)index);
+        assert_true(e.address == ws.wsle + (uint64_t)index * (a == 2 ? 8 : 4));
+        assert_true(entry_of(&f, f.base + 0x3000, &e) == -1); /* never touched */
+        assert_true(VirtualLock((LPVOID)(uintptr_t)f.base, 0x1000));
+        assert_true(entry_of(&f, f.base, &e) >= 0 && e.locked_in_ws);
+        assert_int_equal(ntmm_working_set_entry(f.process, ws.last_initialized_wsle + 1, &e),
+                         STATUS_INVALID_PARAMETER);
+        assert_int_equal(ntmm_working_set_info(NULL, &ws), STATUS_INVALID_PARAMETER);
+        fixture_free(&f);
+    }
+}
+
+/* !wsle: the header of the list's bytes, flag 1's row of a page (the
+ * entry as stored, Age, Locked, ReferenceCount), flag 2's counts, flag 4's
+ * free list and the check of flags 6; the list by its address and by the
+ * process; bad arguments. */
+static void test_wsle_command(void **state)
+{
+    (void)state;
+    for (unsigned a = 0; a < 3; a++) {
+        struct fixture f;
+        fixture_boot(&f, arches[a]);
+        assert_true(VirtualLock((LPVOID)(uintptr_t)f.base, 0x1000));
+        struct ntmm_working_set_info ws;
+        assert_int_equal(ntmm_working_set_info(f.process, &ws), STATUS_SUCCESS);
+        char expected[160];
+        char *text = run(&f, STATUS_SUCCESS, "!wsle");
+        snprintf(expected, sizeof expected, "\nWorking Set @ %llx\n    FirstFree: %8llx  "
+                 "FirstDynamic: %10llx\n", (unsigned long long)ws.address,
+                 (unsigned long long)ws.first_free, (unsigned long long)ws.first_dynamic);
+        assert_contains(text, expected);
+        snprintf(expected, sizeof expected, "    LastEntry%9llx  NextSlot: %9llx  "
+                 "LastInitialized%9llx\n    NonDirect%9llx  HashTable: %8x  HashTableSize: %9x\n",
+                 (unsigned long long)ws.last_entry, (unsigned long long)ws.next_slot,
+                 (unsigned long long)ws.last_initialized_wsle,
+                 (unsigned long long)ws.non_direct_count, 0, 0);
+        assert_contains(text, expected);
+        assert_null(strstr(text, "Virtual Address"));
+        free(text);
+        text = run(&f, STATUS_SUCCESS, "!wsle 1");
+        assert_contains(text, "Virtual Address           Age  Locked  ReferenceCount\n");
+        struct ntmm_wsle_info e;
+        for (uint64_t page = 0; page < 2; page++) {
+            assert_true(entry_of(&f, f.base + page * 0x1000, &e) >= 0);
+            snprintf(expected, sizeof expected, "%16llx %10u %8u %8u\n",
+                     (unsigned long long)e.raw, 0u, page == 0 ? 1u : 0u, 1u);
+            assert_contains(text, expected);
+        }
+        assert_null(strstr(text, "Valid WSLEs"));
+        free(text);
+        text = run(&f, STATUS_SUCCESS, "!wsle 2");
+        snprintf(expected, sizeof expected, "\nValid WSLEs: %llx  LastEntry: %llx  FirstFree: %llx\n",
+                 (unsigned long long)ws.working_set_size, (unsigned long long)ws.last_entry,
+                 (unsigned long long)ws.first_free);
+        assert_contains(text, expected);
+        assert_null(strstr(text, "Free WSLEs"));
+        free(text);
+        text = run(&f, STATUS_SUCCESS, "!wsle 4");
+        snprintf(expected, sizeof expected, "\nFree WSLEs:\n%8llx", (unsigned long long)ws.first_free);
+        assert_contains(text, expected);
+        snprintf(expected, sizeof expected, "Total free WSLEs: %llx\n",
+                 (unsigned long long)(ws.last_initialized_wsle + 1 - ws.working_set_size));
+        assert_contains(text, expected);
+        free(text);
+        text = run(&f, STATUS_SUCCESS, "!wsle 7");
+        snprintf(expected, sizeof expected, "Valid + free WSLEs = %llx: every initialized entry\n",
+                 (unsigned long long)(ws.last_initialized_wsle + 1));
+        assert_contains(text, expected);
+        free(text);
+        /* the list by its address, by the process, and 0 as none */
+        char *plain = run(&f, STATUS_SUCCESS, "!wsle 2");
+        struct ntmm_process_info pi;
+        ntmm_process_info(f.process, &pi);
+        text = run(&f, STATUS_SUCCESS, "!wsle 2 %llx", (unsigned long long)ws.address);
+        assert_string_equal(text, plain);
+        free(text);
+        text = run(&f, STATUS_SUCCESS, "!wsle 2 0");
+        assert_string_equal(text, plain);
+        free(text);
+        text = run(&f, STATUS_SUCCESS, "!wsle 2 %x", pi.cid);
+        assert_string_equal(text, plain);
+        free(text);
+        free(plain);
+        text = run(&f, STATUS_INVALID_PARAMETER, "!wsle 0 1234");
+        assert_string_equal(text, "!wsle: 1234 is not a working set list or a process\n");
+        free(text);
+        text = run(&f, STATUS_INVALID_PARAMETER, "!wsle 1 2 3");
+        assert_string_equal(text, "!wsle: usage: !wsle [Flags [Address]]\n");
+        free(text);
+        fixture_free(&f);
+    }
+}
+
+/* Another process's list from the context of the first; a list whose page
+ * a script edited away fails the view without stopping the machine. */
+static void test_wsle_other_process_and_edited_list(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE);
+    struct ntmm_process *other;
+    assert_int_equal(ntmm_process_create(f.machine, NULL, &other), STATUS_SUCCESS);
+    struct ntmm_process_info pi;
+    ntmm_process_info(other, &pi);
+    struct ntmm_working_set_info ws;
+    assert_int_equal(ntmm_working_set_info(other, &ws), STATUS_SUCCESS);
+    char expected[64];
+    snprintf(expected, sizeof expected, "Valid WSLEs: %llx ", (unsigned long long)ws.working_set_size);
+    char *text = run(&f, STATUS_SUCCESS, "!wsle 2 %x", pi.cid);
+    assert_contains(text, expected);
+    free(text);
+    /* the PTE of the list's first page, in the self-map (PAE: 8 bytes) */
+    uint64_t pte = 0xc0000000ull + (ws.address >> 12) * 8, old;
+    struct ntmm_walk walk;
+    assert_int_equal(ntmm_pte_walk(f.machine, f.process, ws.address, &walk), STATUS_SUCCESS);
+    old = walk.level[walk.levels - 1].pte.raw;
+    free(run(&f, STATUS_SUCCESS, "eq %llx 0", (unsigned long long)pte));
+    assert_int_equal(ntmm_working_set_info(f.process, &ws), STATUS_INVALID_ADDRESS);
+    text = run(&f, STATUS_INVALID_PARAMETER, "!wsle 7");
+    assert_string_equal(text, "!wsle: the working set list of this process is not readable\n");
+    free(text);
+    struct ntmm_bug_check bug;
+    assert_false(ntmm_machine_bug_check(f.machine, &bug));
+    free(run(&f, STATUS_SUCCESS, "eq %llx %llx", (unsigned long long)pte, (unsigned long long)old));
+    assert_int_equal(ntmm_working_set_info(f.process, &ws), STATUS_SUCCESS);
+    fixture_free(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_working_set_views),
+        cmocka_unit_test(test_wsle_command),
+        cmocka_unit_test(test_wsle_other_process_and_edited_list),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
