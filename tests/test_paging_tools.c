@@ -267,12 +267,104 @@ static void test_wsle_other_process_and_edited_list(void **state)
     fixture_free(&f);
 }
 
+/* The PTE of a user page, in the self-map of each architecture. */
+static uint64_t pte_of(struct fixture *f, uint64_t va)
+{
+    struct ntmm_machine_info info;
+    ntmm_machine_info(f->machine, &info);
+    return info.pte_base + (va >> 12) * info.pte_size;
+}
+
+/* !pte on each software kind, in WinDbg's words: a trimmed page's
+ * transition PTE (its frame and protection), a pagefile PTE (file number
+ * and offset, written with eq until pages reach the pagefile), a demand-zero
+ * PTE; each kind's decode agrees. */
+static void test_pte_software_kinds(void **state)
+{
+    (void)state;
+    for (unsigned a = 0; a < 3; a++) {
+        struct fixture f;
+        fixture_boot(&f, arches[a]);
+        struct ntmm_machine_info info;
+        ntmm_machine_info(f.machine, &info);
+        uint64_t pfn = frame_of(&f, f.base);
+        DWORD old;
+        assert_true(VirtualProtect((LPVOID)(uintptr_t)f.base, 0x1000, PAGE_NOACCESS, &old));
+        char expected[96];
+        char *text = run(&f, STATUS_SUCCESS, "!pte %llx", (unsigned long long)f.base);
+        snprintf(expected, sizeof expected, "not valid\n Transition: %llx\n Protect: 18 - NoAccess\n",
+                 (unsigned long long)pfn);
+        assert_contains(text, expected);
+        free(text);
+        /* a pagefile PTE: file 0xb (hex, as WinDbg prints it), offset 0x2a5, ReadWrite (4) */
+        uint64_t raw = (4ull << 5) | (0xbull << 1) | (0x2a5ull << (info.pte_size == 4 ? 12 : 32));
+        uint64_t pte = pte_of(&f, f.base + 0x3000);
+        free(run(&f, STATUS_SUCCESS, "%s %llx %llx", info.pte_size == 4 ? "ed" : "eq",
+                 (unsigned long long)pte, (unsigned long long)raw));
+        struct ntmm_pte_info decoded;
+        ntmm_pte_decode(f.machine, raw, &decoded);
+        assert_int_equal(decoded.kind, NTMM_PTE_PAGEFILE);
+        text = run(&f, STATUS_SUCCESS, "!pte %llx", (unsigned long long)f.base + 0x3000);
+        assert_contains(text, "not valid\n PageFile:   b\n Offset: 2a5\n Protect: 4 - ReadWrite\n");
+        free(text);
+        /* a demand-zero PTE: PageFileHigh 0 */
+        free(run(&f, STATUS_SUCCESS, "%s %llx 80", info.pte_size == 4 ? "ed" : "eq",
+                 (unsigned long long)pte));
+        text = run(&f, STATUS_SUCCESS, "!pte %llx", (unsigned long long)f.base + 0x3000);
+        assert_contains(text, "not valid\n DemandZero\n Protect: 4 - ReadWrite\n");
+        free(text);
+        free(run(&f, STATUS_SUCCESS, "%s %llx 0", info.pte_size == 4 ? "ed" : "eq",
+                 (unsigned long long)pte));
+        fixture_free(&f);
+    }
+}
+
+/* !pfn of a trimmed dirty page (Modified list, M) and of a reset one
+ * (Standby); the ReadInProgress and WriteInProgress flags, set with ew on
+ * the entry's u3.e1, are named on the flags line. */
+static void test_pfn_paging_flags(void **state)
+{
+    (void)state;
+    for (unsigned a = 1; a < 3; a++) {
+        struct fixture f;
+        fixture_boot(&f, arches[a]);
+        uint64_t dirty = frame_of(&f, f.base), clean = frame_of(&f, f.base + 0x1000);
+        DWORD old;
+        assert_non_null(VirtualAlloc((LPVOID)(uintptr_t)(f.base + 0x1000), 0x1000, MEM_RESET,
+                                     PAGE_READWRITE));
+        assert_true(VirtualProtect((LPVOID)(uintptr_t)f.base, 0x2000, PAGE_NOACCESS, &old));
+        struct ntmm_pfn_info pfn;
+        assert_int_equal(ntmm_pfn_query(f.machine, dirty, &pfn), STATUS_SUCCESS);
+        assert_int_equal(pfn.page_location, NTMM_MODIFIED);
+        char *text = run(&f, STATUS_SUCCESS, "!pfn %llx", (unsigned long long)dirty);
+        assert_contains(text, "  Modified   M\n    Modified\n");
+        free(text);
+        assert_int_equal(ntmm_pfn_query(f.machine, clean, &pfn), STATUS_SUCCESS);
+        assert_int_equal(pfn.page_location, NTMM_STANDBY);
+        text = run(&f, STATUS_SUCCESS, "!pfn %llx", (unsigned long long)clean);
+        assert_contains(text, "  Standby    \n");
+        free(text);
+        /* u3.e1: +0xc on PAE, +0x18 on x64 */
+        uint64_t e1 = pfn.entry_address + (a == 2 ? 0x18 : 0xc);
+        free(run(&f, STATUS_SUCCESS, "ew %llx %x", (unsigned long long)e1, pfn.flags | 0x7));
+        assert_int_equal(ntmm_pfn_query(f.machine, clean, &pfn), STATUS_SUCCESS);
+        assert_true(pfn.modified && pfn.read_in_progress && pfn.write_in_progress);
+        text = run(&f, STATUS_SUCCESS, "!pfn %llx", (unsigned long long)clean);
+        assert_contains(text, "  Standby    MRW\n    Modified ReadInProgress WriteInProgress\n");
+        free(text);
+        free(run(&f, STATUS_SUCCESS, "ew %llx %x", (unsigned long long)e1, pfn.flags & ~0x7u));
+        fixture_free(&f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_working_set_views),
         cmocka_unit_test(test_wsle_command),
         cmocka_unit_test(test_wsle_other_process_and_edited_list),
+        cmocka_unit_test(test_pte_software_kinds),
+        cmocka_unit_test(test_pfn_paging_flags),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

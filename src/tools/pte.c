@@ -102,7 +102,7 @@ static void pte_print_software(struct tool_output *out, const struct tool_contex
                     protect);
         break;
     case NTMM_PTE_PAGEFILE:
-        tool_printf(out, " PageFile:  %2u\n Offset: %llx\n Protect: %s\n", pte->page_file_number,
+        tool_printf(out, " PageFile:  %2x\n Offset: %llx\n Protect: %s\n", pte->page_file_number,
                     (unsigned long long)pte->page_file_offset, protect);
         break;
     case NTMM_PTE_PROTOTYPE:
