@@ -357,6 +357,46 @@ static void test_pfn_paging_flags(void **state)
     }
 }
 
+/* vmmap's working-set columns per region: a locked page counts in Locked
+ * WS, a trimmed (no-access, transition) page leaves Total WS, a written
+ * view of a pagefile-backed section is Shareable WS. */
+static void test_vmmap_working_set_columns(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE);
+    DWORD old;
+    assert_true(VirtualLock((LPVOID)(uintptr_t)f.base, 0x1000));
+    assert_true(VirtualProtect((LPVOID)(uintptr_t)(f.base + 0x2000), 0x1000, PAGE_NOACCESS, &old));
+    HANDLE section = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x2000, NULL);
+    assert_non_null(section);
+    uint64_t view = (uintptr_t)MapViewOfFile(section, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    assert_true(view != 0);
+    uint32_t value = 7;
+    assert_int_equal(ntmm_write(f.process, view, &value, 4), STATUS_SUCCESS);
+    char *text = run(&f, STATUS_SUCCESS, "vmmap");
+    assert_contains(text, "Address  Type                   Size     Committed      Total WS    "
+                          "Private WS  Shareable WS     Locked WS  Protection\n");
+    char expected[160];
+    static const struct { uint64_t offset; unsigned size, ws, locked; const char *protect; } lines[] = {
+        { 0, 8, 8, 4, "PAGE_READWRITE" },
+        { 0x2000, 4, 0, 0, "PAGE_NOACCESS" },
+        { 0x3000, 4, 0, 0, "PAGE_READWRITE" },
+    };
+    for (unsigned i = 0; i < 3; i++) {
+        snprintf(expected, sizeof expected, "%08llx Private Data  %11u K %11u K %11u K %11u K "
+                 "%11u K %11u K  %s\n", (unsigned long long)(f.base + lines[i].offset),
+                 lines[i].size, lines[i].size, lines[i].ws, lines[i].ws, 0u, lines[i].locked,
+                 lines[i].protect);
+        assert_contains(text, expected);
+    }
+    snprintf(expected, sizeof expected, "%08llx Shareable     %11u K %11u K %11u K %11u K "
+             "%11u K %11u K  PAGE_READWRITE\n", (unsigned long long)view, 8u, 8u, 4u, 0u, 4u, 0u);
+    assert_contains(text, expected);
+    free(text);
+    fixture_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_wsle_other_process_and_edited_list),
         cmocka_unit_test(test_pte_software_kinds),
         cmocka_unit_test(test_pfn_paging_flags),
+        cmocka_unit_test(test_vmmap_working_set_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -394,7 +394,8 @@ static void test_address_vmmap(void **state)
     assert_contains(text, "Private Data          72 K         12 K          8 K");
     assert_contains(text, "Free           2,096,960 K");
     assert_contains(text, "2  2,096,896 K\n");
-    assert_contains(text, "00010000 Private Data            8 K           8 K           4 K  PAGE_READWRITE\n");
+    assert_contains(text, "00010000 Private Data            8 K           8 K           4 K           4 K           "
+                          "0 K           0 K  PAGE_READWRITE\n");
     free(text);
     assert_ptr_equal(ntmm_current_process(), f.process);
     fixture_free(&f);
@@ -567,14 +568,14 @@ static void test_views_vmmap_address_lm(void **state)
     assert_contains(text, "Mapped File           24 K         24 K          4 K          4 K          "
                           "4 K          0 K          0 K          0 K       2         12 K\n");
     assert_contains(text, "Image                  0 K");
-    assert_contains(text, "00030000 Mapped File            12 K          12 K           0 K  "
-                          "PAGE_READWRITE  \\data.bin\n");
-    assert_contains(text, "00040000 Mapped File             4 K           4 K           4 K  "
-                          "PAGE_READWRITE  \\data.bin\n");
-    assert_contains(text, "00041000 Mapped File             8 K           8 K           0 K  "
-                          "PAGE_WRITECOPY  \\data.bin\n");
-    assert_contains(text, "00020000 Shareable               4 K           4 K           4 K  "
-                          "PAGE_READWRITE\n");
+    assert_contains(text, "00030000 Mapped File            12 K          12 K           0 K           0 K           "
+                          "0 K           0 K  PAGE_READWRITE  \\data.bin\n");
+    assert_contains(text, "00040000 Mapped File             4 K           4 K           4 K           4 K           "
+                          "0 K           0 K  PAGE_READWRITE  \\data.bin\n");
+    assert_contains(text, "00041000 Mapped File             8 K           8 K           0 K           0 K           "
+                          "0 K           0 K  PAGE_WRITECOPY  \\data.bin\n");
+    assert_contains(text, "00020000 Shareable               4 K           4 K           4 K           0 K           "
+                          "4 K           0 K  PAGE_READWRITE\n");
     free(text);
     text = run(&f, STATUS_SUCCESS, "!address");
     assert_contains(text, "+ 00020000 00021000 00001000 MEM_MAPPED  MEM_COMMIT  PAGE_READWRITE         "
