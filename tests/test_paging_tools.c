@@ -397,6 +397,67 @@ static void test_vmmap_working_set_columns(void **state)
     fixture_free(&f);
 }
 
+/* Column c (0 Active, 1 Standby, 2 Modified ...) of rammap's row name, in K. */
+static uint64_t rammap_cell(const char *text, const char *name, unsigned c)
+{
+    char needle[32];
+    snprintf(needle, sizeof needle, "\n%-16s", name);
+    const char *p = strstr(text, needle);
+    assert_non_null(p);
+    p += strlen(needle);
+    uint64_t value = 0;
+    for (unsigned i = 0; i <= c; i++) {
+        value = 0;
+        while (*p == ' ')
+            p++;
+        for (; *p && *p != ' '; p++)
+            if (*p >= '0' && *p <= '9')
+                value = value * 10 + (uint64_t)(*p - '0');
+        p += 2; /* " K" */
+    }
+    return value;
+}
+
+/* rammap: a trimmed dirty private page is Process Private in the Modified
+ * column, a reset one in the Standby column, a page of a pagefile-backed
+ * section trimmed dirty is Shareable / Modified; Total counts each list as
+ * the list head does; the pagefiles' lines are MmPagingFile[]'s. */
+static void test_rammap_lists_and_pagefiles(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE);
+    char *before = run(&f, STATUS_SUCCESS, "rammap");
+    DWORD old;
+    assert_non_null(VirtualAlloc((LPVOID)(uintptr_t)(f.base + 0x1000), 0x1000, MEM_RESET,
+                                 PAGE_READWRITE));
+    assert_true(VirtualProtect((LPVOID)(uintptr_t)f.base, 0x2000, PAGE_NOACCESS, &old));
+    char *text = run(&f, STATUS_SUCCESS, "rammap");
+    assert_true(rammap_cell(text, "Process Private", 1) == rammap_cell(before, "Process Private", 1) + 4);
+    assert_true(rammap_cell(text, "Process Private", 2) == rammap_cell(before, "Process Private", 2) + 4);
+    assert_true(rammap_cell(text, "Process Private", 0) + 8 == rammap_cell(before, "Process Private", 0));
+    struct ntmm_list_info standby, modified;
+    ntmm_list_query(f.machine, NTMM_STANDBY, &standby);
+    ntmm_list_query(f.machine, NTMM_MODIFIED, &modified);
+    assert_true(rammap_cell(text, "Total", 1) == standby.total * 4);
+    assert_true(rammap_cell(text, "Total", 2) == modified.total * 4);
+    struct ntmm_paging_file_info files[2];
+    unsigned count;
+    ntmm_query_paging_files(f.machine, files, 2, &count);
+    assert_true(count >= 1);
+    assert_contains(text, "\nPage Files\nName                                  Size           "
+                          "Minimum           Maximum            In Use              Peak\n");
+    char expected[192], size[32];
+    assert_true(files[0].size * 4 >= 1000 && files[0].size * 4 < 1000000);
+    snprintf(size, sizeof size, "%llu,%03llu", (unsigned long long)(files[0].size * 4 / 1000),
+             (unsigned long long)(files[0].size * 4 % 1000));
+    snprintf(expected, sizeof expected, "\n%-24s%16s K", files[0].name, size);
+    assert_contains(text, expected);
+    free(before);
+    free(text);
+    fixture_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_pte_software_kinds),
         cmocka_unit_test(test_pfn_paging_flags),
         cmocka_unit_test(test_vmmap_working_set_columns),
+        cmocka_unit_test(test_rammap_lists_and_pagefiles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
