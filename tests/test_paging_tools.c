@@ -458,6 +458,36 @@ static void test_rammap_lists_and_pagefiles(void **state)
     fixture_free(&f);
 }
 
+/* !vm: Modified Pages is the list's Total; Modified PF Pages leaves out a
+ * mapped file's dirty page, which goes to its file. */
+static void test_vm_modified_lines(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X86_PAE);
+    HANDLE file = CreateFileA("C:\\paged.bin", GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                              CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    assert_true(file != INVALID_HANDLE_VALUE);
+    assert_true(WriteFile(file, (LPCVOID)(uintptr_t)f.base, 0x2000, NULL, NULL));
+    HANDLE mapping = CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 0, NULL);
+    assert_non_null(mapping);
+    uint64_t view = (uintptr_t)MapViewOfFile(mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    assert_true(view != 0);
+    uint32_t value = 5;
+    assert_int_equal(ntmm_write(f.process, view, &value, 4), STATUS_SUCCESS);
+    DWORD old;
+    assert_true(VirtualProtect((LPVOID)(uintptr_t)f.base, 0x2000, PAGE_NOACCESS, &old));
+    assert_true(VirtualProtect((LPVOID)(uintptr_t)view, 0x1000, PAGE_NOACCESS, &old));
+    struct ntmm_list_info modified;
+    ntmm_list_query(f.machine, NTMM_MODIFIED, &modified);
+    assert_true(modified.total == 3);
+    char *text = run(&f, STATUS_SUCCESS, "!vm");
+    assert_contains(text, "\tModified Pages:              3 (        12 Kb)\n"
+                          "\tModified PF Pages:           2 (         8 Kb)\n");
+    free(text);
+    fixture_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -468,6 +498,7 @@ int main(void)
         cmocka_unit_test(test_pfn_paging_flags),
         cmocka_unit_test(test_vmmap_working_set_columns),
         cmocka_unit_test(test_rammap_lists_and_pagefiles),
+        cmocka_unit_test(test_vm_modified_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
