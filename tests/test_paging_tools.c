@@ -6,31 +6,15 @@
  * working-set columns and rammap's Standby, Modified and pagefile figures,
  * on the three architectures where the layout differs.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "testing.h"
-
-#include "ntmm/win32.h"
-#include "tools/tools.h"
+#include "tools_testing.h"
 
 static const enum ntmm_arch arches[] = { NTMM_ARCH_X86, NTMM_ARCH_X86_PAE, NTMM_ARCH_X64 };
 static const uint64_t list_address[] = { 0xc0503000ull, 0xc0883000ull, 0xfffff70001080000ull };
 
-struct fixture {
-    struct ntmm_machine *machine;
-    struct ntmm_process *process;
-    struct tool_context context;
-    uint64_t base; /* 4 committed pages, the first three written */
-};
-
+/* f->base: 4 committed pages, the first three written. */
 static void fixture_boot(struct fixture *f, enum ntmm_arch arch)
 {
-    f->machine = test_boot(arch, 64ull << 20);
-    assert_int_equal(ntmm_process_create(f->machine, NULL, &f->process), STATUS_SUCCESS);
-    ntmm_set_current_process(f->process);
-    f->context = (struct tool_context){ f->machine, f->process };
+    fixture_start(f, arch, 64ull << 20);
     f->base = (uintptr_t)VirtualAlloc(NULL, 0x4000, MEM_COMMIT, PAGE_READWRITE);
     assert_true(f->base != 0);
     for (uint64_t page = 0; page < 3; page++) {
@@ -40,34 +24,11 @@ static void fixture_boot(struct fixture *f, enum ntmm_arch arch)
     }
 }
 
-static void fixture_free(struct fixture *f)
+/* Verifies, then frees. */
+static void fixture_done(struct fixture *f)
 {
     test_verify(f->machine);
-    ntmm_set_current_process(NULL);
-    ntmm_machine_destroy(f->machine);
-}
-
-static char *run(struct fixture *f, NTSTATUS expected, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-static char *run(struct fixture *f, NTSTATUS expected, const char *format, ...)
-{
-    char line[256];
-    va_list args;
-    va_start(args, format);
-    vsnprintf(line, sizeof line, format, args);
-    va_end(args);
-    struct tool_output out = { 0 };
-    NTSTATUS status = tools_run(&f->context, line, &out);
-    if (status != expected)
-        fail_msg("'%s' returned %08x, expected %08x:\n%s", line, (unsigned)status,
-                 (unsigned)expected, out.text ? out.text : "");
-    return out.text ? out.text : calloc(1, 1);
-}
-
-static void assert_contains(const char *text, const char *needle)
-{
-    if (!strstr(text, needle))
-        fail_msg("expected \"%s\" in:\n%s", needle, text);
+    fixture_free(f);
 }
 
 static uint64_t frame_of(struct fixture *f, uint64_t va)
@@ -147,7 +108,7 @@ static void test_working_set_views(void **state)
         assert_int_equal(ntmm_working_set_entry(f.process, ws.last_initialized_wsle + 1, &e),
                          STATUS_INVALID_PARAMETER);
         assert_int_equal(ntmm_working_set_info(NULL, &ws), STATUS_INVALID_PARAMETER);
-        fixture_free(&f);
+        fixture_done(&f);
     }
 }
 
@@ -228,7 +189,7 @@ static void test_wsle_command(void **state)
         text = run(&f, STATUS_INVALID_PARAMETER, "!wsle 1 2 3");
         assert_string_equal(text, "!wsle: usage: !wsle [Flags [Address]]\n");
         free(text);
-        fixture_free(&f);
+        fixture_done(&f);
     }
 }
 
@@ -264,7 +225,7 @@ static void test_wsle_other_process_and_edited_list(void **state)
     assert_false(ntmm_machine_bug_check(f.machine, &bug));
     free(run(&f, STATUS_SUCCESS, "eq %llx %llx", (unsigned long long)pte, (unsigned long long)old));
     assert_int_equal(ntmm_working_set_info(f.process, &ws), STATUS_SUCCESS);
-    fixture_free(&f);
+    fixture_done(&f);
 }
 
 /* The PTE of a user page, in the self-map of each architecture. */
@@ -315,7 +276,7 @@ static void test_pte_software_kinds(void **state)
         free(text);
         free(run(&f, STATUS_SUCCESS, "%s %llx 0", info.pte_size == 4 ? "ed" : "eq",
                  (unsigned long long)pte));
-        fixture_free(&f);
+        fixture_done(&f);
     }
 }
 
@@ -353,7 +314,7 @@ static void test_pfn_paging_flags(void **state)
         assert_contains(text, "  Standby    MRW\n    Modified ReadInProgress WriteInProgress\n");
         free(text);
         free(run(&f, STATUS_SUCCESS, "ew %llx %x", (unsigned long long)e1, pfn.flags & ~0x7u));
-        fixture_free(&f);
+        fixture_done(&f);
     }
 }
 
@@ -394,7 +355,7 @@ static void test_vmmap_working_set_columns(void **state)
              "%11u K %11u K  PAGE_READWRITE\n", (unsigned long long)view, 8u, 8u, 4u, 0u, 4u, 0u);
     assert_contains(text, expected);
     free(text);
-    fixture_free(&f);
+    fixture_done(&f);
 }
 
 /* Column c (0 Active, 1 Standby, 2 Modified ...) of rammap's row name, in K. */
@@ -455,7 +416,7 @@ static void test_rammap_lists_and_pagefiles(void **state)
     assert_contains(text, expected);
     free(before);
     free(text);
-    fixture_free(&f);
+    fixture_done(&f);
 }
 
 /* !vm: Modified Pages is the list's Total; Modified PF Pages leaves out a
@@ -485,7 +446,7 @@ static void test_vm_modified_lines(void **state)
     assert_contains(text, "\tModified Pages:              3 (        12 Kb)\n"
                           "\tModified PF Pages:           2 (         8 Kb)\n");
     free(text);
-    fixture_free(&f);
+    fixture_done(&f);
 }
 
 int main(void)
