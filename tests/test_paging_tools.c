@@ -239,7 +239,8 @@ static uint64_t pte_of(struct fixture *f, uint64_t va)
 /* !pte on each software kind, in WinDbg's words: a trimmed page's
  * transition PTE (its frame and protection), a pagefile PTE (file number
  * and offset, written with eq until pages reach the pagefile), a demand-zero
- * PTE; each kind's decode agrees. */
+ * PTE, a prototype PTE marked MI_PTE_LOOKUP_NEEDED; each kind's decode
+ * agrees. */
 static void test_pte_software_kinds(void **state)
 {
     (void)state;
@@ -274,6 +275,15 @@ static void test_pte_software_kinds(void **state)
         text = run(&f, STATUS_SUCCESS, "!pte %llx", (unsigned long long)f.base + 0x3000);
         assert_contains(text, "not valid\n DemandZero\n Protect: 4 - ReadWrite\n");
         free(text);
+        /* a prototype PTE whose prototype the VAD names (PAE and x64) */
+        if (info.pte_size == 8) {
+            ntmm_pte_decode(f.machine, 0xffffffff00002400ull, &decoded);
+            assert_int_equal(decoded.kind, NTMM_PTE_PROTOTYPE);
+            free(run(&f, STATUS_SUCCESS, "eq %llx ffffffff`00002400", (unsigned long long)pte));
+            text = run(&f, STATUS_SUCCESS, "!pte %llx", (unsigned long long)f.base + 0x3000);
+            assert_contains(text, "not valid\n Proto: VAD\n Protect: 4 - ReadWrite\n");
+            free(text);
+        }
         free(run(&f, STATUS_SUCCESS, "%s %llx 0", info.pte_size == 4 ? "ed" : "eq",
                  (unsigned long long)pte));
         fixture_done(&f);
