@@ -139,6 +139,12 @@ static void test_wsle_command(void **state)
         assert_contains(text, expected);
         assert_null(strstr(text, "Virtual Address"));
         free(text);
+        /* dd reads the same bytes, in the current process's hyperspace */
+        text = run(&f, STATUS_SUCCESS, "dd %llx L2", (unsigned long long)ws.address);
+        snprintf(expected, sizeof expected, "  %08llx %08llx\n", (unsigned long long)ws.first_free,
+                 (unsigned long long)ws.first_dynamic);
+        assert_contains(text, expected);
+        free(text);
         text = run(&f, STATUS_SUCCESS, "!wsle 1");
         assert_contains(text, "Virtual Address           Age  Locked  ReferenceCount\n");
         struct ntmm_wsle_info e;
@@ -150,6 +156,19 @@ static void test_wsle_command(void **state)
         }
         assert_null(strstr(text, "Valid WSLEs"));
         free(text);
+        /* Age is bits 10-11 of the entry as stored: edit it to 2 */
+        free(run(&f, STATUS_SUCCESS, "%s %llx %llx", a == 2 ? "eq" : "ed",
+                 (unsigned long long)e.address, (unsigned long long)(e.raw | 0x800)));
+        struct ntmm_wsle_info aged;
+        assert_int_equal(ntmm_working_set_entry(f.process, e.index, &aged), STATUS_SUCCESS);
+        assert_true(aged.age == 2 && aged.virtual_address == e.virtual_address);
+        text = run(&f, STATUS_SUCCESS, "!wsle 1");
+        snprintf(expected, sizeof expected, "%16llx %10u %8u %8u\n",
+                 (unsigned long long)(e.raw | 0x800), 2u, 0u, 1u);
+        assert_contains(text, expected);
+        free(text);
+        free(run(&f, STATUS_SUCCESS, "%s %llx %llx", a == 2 ? "eq" : "ed",
+                 (unsigned long long)e.address, (unsigned long long)e.raw));
         text = run(&f, STATUS_SUCCESS, "!wsle 2");
         snprintf(expected, sizeof expected, "\nValid WSLEs: %llx  LastEntry: %llx  FirstFree: %llx\n",
                  (unsigned long long)ws.working_set_size, (unsigned long long)ws.last_entry,

@@ -49,6 +49,8 @@ struct ntmm_machine_info {
     uint64_t kernel_end;               /* one past its last byte */
     uint64_t paged_pool_start;         /* MmPagedPoolStart: prototype PTEs live from here */
     uint64_t paged_pool_end;           /* one past paged pool's last byte */
+    uint64_t hyperspace;               /* HYPER_SPACE: each process's own, from here ... */
+    uint64_t hyperspace_end;           /* ... to here (its last byte); MmWorkingSetList is in it */
 };
 void ntmm_machine_info(const struct ntmm_machine *machine, struct ntmm_machine_info *info);
 

@@ -212,7 +212,8 @@ const struct ntmm_process *tool_space_of(const struct tool_context *context, uin
     ntmm_process_info(context->process, &info);
     ntmm_machine_info(context->machine, &machine);
     bool self_map = va >= machine.pte_base && va < tool_self_map_end(context);
-    return va <= info.highest_user_address || self_map ? context->process : NULL;
+    bool hyperspace = va >= machine.hyperspace && va <= machine.hyperspace_end;
+    return va <= info.highest_user_address || self_map || hyperspace ? context->process : NULL;
 }
 
 bool tool_translate(const struct tool_context *context, uint64_t va, uint64_t *physical)

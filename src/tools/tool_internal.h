@@ -62,9 +62,10 @@ struct tool_hex tool_qword_text(uint64_t value);
 struct tool_hex tool_grouped(uint64_t value);
 
 /* The address space an address lives in: the context's process for user
- * addresses (at or below its highest user address) and for the PTE self-map
+ * addresses (at or below its highest user address), for the PTE self-map
  * (each process maps its own page tables there, as WinDbg's view of
- * C0000000 is the current process's), else the System's (NULL). */
+ * C0000000 is the current process's) and for hyperspace (its working-set
+ * list at MmWorkingSetList), else the System's (NULL). */
 const struct ntmm_process *tool_space_of(const struct tool_context *context, uint64_t va);
 
 /* The end of the PTE self-map (PTE_BASE + one PTE per virtual page). */
