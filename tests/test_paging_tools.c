@@ -213,7 +213,8 @@ static void test_wsle_command(void **state)
 }
 
 /* Another process's list from the context of the first; a list whose page
- * a script edited away fails the view without stopping the machine. */
+ * a script edited away fails the view without stopping the machine; an
+ * entry whose page's PTE was edited away gets !wsle's invalid-PTE line. */
 static void test_wsle_other_process_and_edited_list(void **state)
 {
     (void)state;
@@ -244,6 +245,21 @@ static void test_wsle_other_process_and_edited_list(void **state)
     assert_false(ntmm_machine_bug_check(f.machine, &bug));
     free(run(&f, STATUS_SUCCESS, "eq %llx %llx", (unsigned long long)pte, (unsigned long long)old));
     assert_int_equal(ntmm_working_set_info(f.process, &ws), STATUS_SUCCESS);
+    /* an entry whose page's PTE was edited away: its row, then a line */
+    uint64_t va = f.base + 0x1000;
+    pte = 0xc0000000ull + (va >> 12) * 8;
+    assert_int_equal(ntmm_pte_walk(f.machine, f.process, va, &walk), STATUS_SUCCESS);
+    old = walk.level[walk.levels - 1].pte.raw;
+    free(run(&f, STATUS_SUCCESS, "eq %llx 0", (unsigned long long)pte));
+    struct ntmm_wsle_info e;
+    assert_true(entry_of(&f, va, &e) >= 0);
+    text = run(&f, STATUS_SUCCESS, "!wsle 1");
+    char row[96];
+    snprintf(row, sizeof row, "%16llx %10u %8u %8u\n%16llx has an invalid PTE or PDE\n",
+             (unsigned long long)e.raw, 0u, 0u, 0u, (unsigned long long)va);
+    assert_contains(text, row);
+    free(text);
+    free(run(&f, STATUS_SUCCESS, "eq %llx %llx", (unsigned long long)pte, (unsigned long long)old));
     fixture_done(&f);
 }
 
