@@ -61,7 +61,7 @@ local v = MapViewOfFile(CreateFileMapping(f, nil, PAGE_WRITECOPY, 0, 0), FILE_MA
 write32(v, 1)
 local cmds = { "!vad", "!pte", "!vtop", "!pfn", "!vm", "!memusage", "!address", "!process",
     ".process", "dt", "db", "dw", "dd", "dq", "!db", "!dd", "!dq", "eb", "ew", "ed", "eq", "x",
-    "!verify", "vmmap", "rammap", "help", "!ca", "!controlarea", "lm", "!dh" }
+    "!verify", "vmmap", "rammap", "help", "!ca", "!controlarea", "lm", "!dh", "!wsle" }
 local args = { "", "0", "-1", "ffffffff", "ffffffff`ffffffff", "1/0", "(((1)))", "1)", "(1",
     "'a", "\255\254", "poi(0)", "0n", "0x", "--5", "L0", "0 L0", "0 L-1", "fffffff0 L10",
     "ffffffffffffffff L2", "7ffffff0 L40", "10000 1 2", "MmPfnDatabase+0x1c*0n10", "0 0",

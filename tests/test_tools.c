@@ -8,28 +8,12 @@
  * bad arguments (one line, STATUS_INVALID_PARAMETER, nothing changed), and
  * determinism.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "tools_testing.h"
 
-#include "testing.h"
-
-#include "ntmm/win32.h"
-#include "tools/tools.h"
-
-struct fixture {
-    struct ntmm_machine *machine;
-    struct ntmm_process *process;
-    struct tool_context context;
-    uint64_t base; /* the VirtualAlloc'd 0x2000 bytes */
-};
-
+/* f->base: a VirtualAlloc'd 0x2000 bytes, written when write is true. */
 static void fixture_boot(struct fixture *f, enum ntmm_arch arch, bool write)
 {
-    f->machine = test_boot(arch, 32ull << 20);
-    assert_int_equal(ntmm_process_create(f->machine, NULL, &f->process), STATUS_SUCCESS);
-    ntmm_set_current_process(f->process);
-    f->context = (struct tool_context){ f->machine, f->process };
+    fixture_start(f, arch, 32ull << 20);
     f->base = (uintptr_t)VirtualAlloc(NULL, 0x2000, MEM_COMMIT, PAGE_READWRITE);
     assert_true(f->base != 0);
     uint32_t value = 0x12345678;
@@ -61,37 +45,6 @@ static void fixture_views(struct fixture *f, uint64_t views[3])
     views[2] = (uintptr_t)MapViewOfFile(mapping, FILE_MAP_COPY, 0, 0, 0);
     assert_true(views[1] != 0 && views[2] != 0);
     assert_int_equal(ntmm_write(f->process, views[2], &value, 4), STATUS_SUCCESS);
-}
-
-static void fixture_free(struct fixture *f)
-{
-    ntmm_set_current_process(NULL);
-    ntmm_machine_destroy(f->machine);
-}
-
-/* Runs a command; returns its text (caller frees) and checks its status. */
-static char *run(struct fixture *f, NTSTATUS expected, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-static char *run(struct fixture *f, NTSTATUS expected, const char *format, ...)
-{
-    char line[256];
-    va_list args;
-    va_start(args, format);
-    vsnprintf(line, sizeof line, format, args);
-    va_end(args);
-    struct tool_output out = { 0 };
-    NTSTATUS status = tools_run(&f->context, line, &out);
-    if (status != expected)
-        fail_msg("'%s' returned %08x, expected %08x:\n%s", line, (unsigned)status,
-                 (unsigned)expected, out.text ? out.text : "");
-    char *text = out.text ? out.text : calloc(1, 1);
-    return text;
-}
-
-static void assert_contains(const char *text, const char *needle)
-{
-    if (!strstr(text, needle))
-        fail_msg("expected \"%s\" in:\n%s", needle, text);
 }
 
 static void test_output_grows(void **state)
@@ -394,7 +347,8 @@ static void test_address_vmmap(void **state)
     assert_contains(text, "Private Data          72 K         12 K          8 K");
     assert_contains(text, "Free           2,096,960 K");
     assert_contains(text, "2  2,096,896 K\n");
-    assert_contains(text, "00010000 Private Data            8 K           8 K           4 K  PAGE_READWRITE\n");
+    assert_contains(text, "00010000 Private Data            8 K           8 K           4 K           4 K           "
+                          "0 K           0 K  PAGE_READWRITE\n");
     free(text);
     assert_ptr_equal(ntmm_current_process(), f.process);
     fixture_free(&f);
@@ -567,14 +521,14 @@ static void test_views_vmmap_address_lm(void **state)
     assert_contains(text, "Mapped File           24 K         24 K          4 K          4 K          "
                           "4 K          0 K          0 K          0 K       2         12 K\n");
     assert_contains(text, "Image                  0 K");
-    assert_contains(text, "00030000 Mapped File            12 K          12 K           0 K  "
-                          "PAGE_READWRITE  \\data.bin\n");
-    assert_contains(text, "00040000 Mapped File             4 K           4 K           4 K  "
-                          "PAGE_READWRITE  \\data.bin\n");
-    assert_contains(text, "00041000 Mapped File             8 K           8 K           0 K  "
-                          "PAGE_WRITECOPY  \\data.bin\n");
-    assert_contains(text, "00020000 Shareable               4 K           4 K           4 K  "
-                          "PAGE_READWRITE\n");
+    assert_contains(text, "00030000 Mapped File            12 K          12 K           0 K           0 K           "
+                          "0 K           0 K  PAGE_READWRITE  \\data.bin\n");
+    assert_contains(text, "00040000 Mapped File             4 K           4 K           4 K           4 K           "
+                          "0 K           0 K  PAGE_READWRITE  \\data.bin\n");
+    assert_contains(text, "00041000 Mapped File             8 K           8 K           0 K           0 K           "
+                          "0 K           0 K  PAGE_WRITECOPY  \\data.bin\n");
+    assert_contains(text, "00020000 Shareable               4 K           4 K           4 K           0 K           "
+                          "4 K           0 K  PAGE_READWRITE\n");
     free(text);
     text = run(&f, STATUS_SUCCESS, "!address");
     assert_contains(text, "+ 00020000 00021000 00001000 MEM_MAPPED  MEM_COMMIT  PAGE_READWRITE         "

@@ -49,6 +49,8 @@ struct ntmm_machine_info {
     uint64_t kernel_end;               /* one past its last byte */
     uint64_t paged_pool_start;         /* MmPagedPoolStart: prototype PTEs live from here */
     uint64_t paged_pool_end;           /* one past paged pool's last byte */
+    uint64_t hyperspace;               /* HYPER_SPACE: each process's own, from here ... */
+    uint64_t hyperspace_end;           /* ... to here (its last byte); MmWorkingSetList is in it */
 };
 void ntmm_machine_info(const struct ntmm_machine *machine, struct ntmm_machine_info *info);
 
@@ -102,6 +104,51 @@ struct ntmm_paging_file_info {
  * out (may be NULL when max is 0); *count gets how many there are. */
 void ntmm_query_paging_files(const struct ntmm_machine *machine,
                              struct ntmm_paging_file_info *out, unsigned max, unsigned *count);
+
+/* A process's working set (!wsle): the _MMWSL header at MmWorkingSetList
+ * in its hyperspace, as the simulated bytes hold it, and its Vm counters. */
+struct ntmm_working_set_info {
+    uint64_t address;                  /* MmWorkingSetList: where the _MMWSL is */
+    uint64_t first_free;               /* FirstFree: head of the free entries (NULL index: none) */
+    uint64_t first_dynamic;            /* FirstDynamic: entries below it are locked for good */
+    uint64_t last_entry;               /* LastEntry: highest valid index */
+    uint64_t next_slot;                /* NextSlot: where replacement looks next */
+    uint64_t wsle;                     /* Wsle: address of entry 0 */
+    uint64_t last_initialized_wsle;    /* LastInitializedWsle: entries [0, it] are in use */
+    uint64_t non_direct_count;         /* NonDirectCount: entries of shared frames */
+    uint64_t hash_table;               /* HashTable (0: ntmm keeps none) */
+    uint64_t hash_table_size;          /* HashTableSize */
+    uint64_t working_set_size;         /* Vm.WorkingSetSize, pages */
+    uint64_t peak_working_set_size;    /* Vm.PeakWorkingSetSize, pages */
+    uint64_t minimum_working_set_size; /* Vm.MinimumWorkingSetSize, pages */
+    uint64_t maximum_working_set_size; /* Vm.MaximumWorkingSetSize, pages */
+    uint64_t page_fault_count;         /* Vm.PageFaultCount */
+};
+/* STATUS_INVALID_PARAMETER for NULL or a process without a list;
+ * STATUS_INVALID_ADDRESS when the list's page does not translate (a script
+ * edited its PTE): the view never faults or stops the machine. */
+NTSTATUS ntmm_working_set_info(const struct ntmm_process *process,
+                               struct ntmm_working_set_info *info);
+
+/* One _MMWSLE, decoded. A free entry has valid false and next_free set. */
+struct ntmm_wsle_info {
+    uint64_t index;            /* its index in the list */
+    uint64_t address;          /* where it is: Wsle + index * sizeof(ULONG_PTR) */
+    uint64_t raw;              /* the entry as stored */
+    bool valid;                /* Valid */
+    uint64_t virtual_address;  /* VirtualPageNumber << 12 (valid entries) */
+    bool locked_in_ws;         /* LockedInWs: VirtualLock or the list's own pages */
+    bool locked_in_memory;     /* LockedInMemory */
+    bool direct;               /* Direct: the frame's WsIndex is this index */
+    bool hashed;               /* Hashed */
+    unsigned age;              /* Age (0-3): manager passes without an access */
+    unsigned protection;       /* Protection: MM_* (0: the PTE's) */
+    uint64_t next_free;        /* free entries: the next free index (0x0fffffff ends) */
+};
+/* Entry index of the process's list: STATUS_INVALID_PARAMETER past
+ * LastInitializedWsle, else as ntmm_working_set_info. */
+NTSTATUS ntmm_working_set_entry(const struct ntmm_process *process, uint64_t index,
+                                struct ntmm_wsle_info *info);
 
 /* The walk of one virtual address, as !pte and !vtop show it. */
 enum ntmm_pte_kind {

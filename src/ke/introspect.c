@@ -40,6 +40,8 @@ void ntmm_machine_info(const struct ntmm_machine *machine, struct ntmm_machine_i
         .kernel_end = mm->layout.kernel_base + (uint64_t)MM_KERNEL_IMAGE_PAGES * PAGE_SIZE,
         .paged_pool_start = mm->pool_base,
         .paged_pool_end = mm->pool_base + (uint64_t)MM_POOL_PAGES * PAGE_SIZE,
+        .hyperspace = mm->layout.hyperspace,
+        .hyperspace_end = mm->layout.working_set_list_end,
     };
 }
 

@@ -22,6 +22,9 @@ const struct tool_command tool_commands[] = {
     { "!vtop", tool_vtop, "!vtop DirBase VA        translate VA in the address space of DirBase" },
     { "!pfn", tool_pfn, "!pfn PageFrame          one PFN database entry, decoded" },
     { "!vm", tool_vm, "!vm                     virtual memory counters, commit per process" },
+    { "!wsle", tool_wsle, "!wsle [Flags [Address]]  the current process's working-set list: flag 1\n"
+                          "                          each entry, 2 valid count, 4 free entries;\n"
+                          "                          Address: MmWorkingSetList or a process" },
     { "!memusage", tool_memusage, "!memusage               pages by list state" },
     { "!ca", tool_ca, "!ca [Address [Flags]]   a control area, its segment and subsections;\n"
                       "                          no Address (or 0): all of them, one line each (ntmm)" },
@@ -209,7 +212,8 @@ const struct ntmm_process *tool_space_of(const struct tool_context *context, uin
     ntmm_process_info(context->process, &info);
     ntmm_machine_info(context->machine, &machine);
     bool self_map = va >= machine.pte_base && va < tool_self_map_end(context);
-    return va <= info.highest_user_address || self_map ? context->process : NULL;
+    bool hyperspace = va >= machine.hyperspace && va <= machine.hyperspace_end;
+    return va <= info.highest_user_address || self_map || hyperspace ? context->process : NULL;
 }
 
 bool tool_translate(const struct tool_context *context, uint64_t va, uint64_t *physical)

@@ -95,8 +95,7 @@ NTSTATUS tool_process(struct tool_context *context, const char *name, const char
     return STATUS_SUCCESS;
 }
 
-/* The process named by a Cid or a PROCESS pseudo address. */
-static struct ntmm_process *process_find(const struct tool_context *context, uint64_t key)
+struct ntmm_process *tool_process_find(const struct tool_context *context, uint64_t key)
 {
     struct ntmm_process *p;
     for (unsigned i = 0; ntmm_process_at(context->machine, i, &p); i++) {
@@ -131,7 +130,7 @@ NTSTATUS tool_dot_process(struct tool_context *context, const char *name, const 
     uint64_t key;
     if (!tool_eval(context, name, words[first], &key, out))
         return STATUS_INVALID_PARAMETER;
-    struct ntmm_process *p = process_find(context, key);
+    struct ntmm_process *p = tool_process_find(context, key);
     if (!p)
         return tool_fail(out, STATUS_INVALID_PARAMETER, "%s: %llx is not a process or Cid", name,
                          (unsigned long long)key);

@@ -5,7 +5,8 @@
  * invalid one (demand zero, transition, prototype, pagefile).
  *
  * Views of sections: a prototype PTE ("Proto: E1000000", its address in
- * paged pool) is followed, as WinDbg does, by the prototype PTE's own
+ * paged pool; "Proto: VAD" and its protection for Windows'
+ * MI_PTE_LOOKUP_NEEDED, whose prototype PTE the VAD names) is followed, as WinDbg does, by the prototype PTE's own
  * contents decoded (a valid shared frame, transition, demand zero, or a
  * subsection PTE naming the subsection that holds the file data); a valid
  * PTE with the Prototype bit (a frame the section owns) is followed by the
@@ -102,10 +103,15 @@ static void pte_print_software(struct tool_output *out, const struct tool_contex
                     protect);
         break;
     case NTMM_PTE_PAGEFILE:
-        tool_printf(out, " PageFile:  %2u\n Offset: %llx\n Protect: %s\n", pte->page_file_number,
+        tool_printf(out, " PageFile:  %2x\n Offset: %llx\n Protect: %s\n", pte->page_file_number,
                     (unsigned long long)pte->page_file_offset, protect);
         break;
     case NTMM_PTE_PROTOTYPE:
+        if (pte->proto_address == (tool_is_x64(context) ? ~0ull : 0xffffffffull)) {
+            /* MI_PTE_LOOKUP_NEEDED: the VAD names the prototype PTE */
+            tool_printf(out, " Proto: VAD\n Protect: %s\n", protect);
+            break;
+        }
         tool_printf(out, " Proto: %s\n",
                     tool_address_text(context, pte->proto_address, true).text);
         pte_print_prototype(out, context, pte->proto_address);

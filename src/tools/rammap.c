@@ -24,7 +24,13 @@
  *         kernel-mode image memory, locked in RAM;
  *       * a frame with no PteAddress the self-map can explain -> Driver Locked.
  * Rows ntmm does not model yet (System PTE, Session Private, Metafile, AWE,
- * Kernel Stack, Large Page) stay 0.
+ * Kernel Stack, Large Page) stay 0. A trimmed page keeps its use in the
+ * Standby or Modified column: its PteAddress still names its transition
+ * PTE (or prototype PTE).
+ *
+ * Then the pagefiles (MmPagingFile[], ntmm_query_paging_files) where the
+ * modified page writer sends private and pagefile-backed pages: each file's
+ * Size, Minimum, Maximum, In Use and Peak, in K.
  *
  * (1) The Total row equals the machine's physical memory: every frame is
  *     counted once. Nothing changes (ntmm_pfn_query only reads).
@@ -123,6 +129,23 @@ static void rammap_print(struct tool_output *out, const char *name, const uint64
     tool_printf(out, "\n");
 }
 
+static void rammap_paging_files(const struct tool_context *context, struct tool_output *out)
+{
+    struct ntmm_paging_file_info files[NTMM_MAXIMUM_PAGING_FILES];
+    unsigned count;
+    ntmm_query_paging_files(context->machine, files, NTMM_MAXIMUM_PAGING_FILES, &count);
+    tool_printf(out, "\nPage Files\n%-24s%18s%18s%18s%18s%18s\n", "Name", "Size", "Minimum",
+                "Maximum", "In Use", "Peak");
+    for (unsigned n = 0; n < count && n < NTMM_MAXIMUM_PAGING_FILES; n++) {
+        const uint64_t pages[5] = { files[n].size, files[n].minimum_size, files[n].maximum_size,
+                                    files[n].current_usage, files[n].peak_usage };
+        tool_printf(out, "%-24s", files[n].name);
+        for (int c = 0; c < 5; c++)
+            tool_printf(out, "%16s K", tool_grouped(pages[c] * 4).text);
+        tool_printf(out, "\n");
+    }
+}
+
 NTSTATUS tool_rammap(struct tool_context *context, const char *name, const char *args,
                      struct tool_output *out)
 {
@@ -156,5 +179,6 @@ NTSTATUS tool_rammap(struct tool_context *context, const char *name, const char 
     for (int u = 0; u < RM_USES; u++)
         rammap_print(out, rammap_uses[u], counts[u]);
     rammap_print(out, "Total", counts[RM_USES]);
+    rammap_paging_files(context, out);
     return STATUS_SUCCESS;
 }

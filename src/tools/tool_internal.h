@@ -34,7 +34,7 @@ extern const size_t tool_command_count;
 tool_handler tool_vad, tool_pte, tool_vtop, tool_pfn, tool_vm, tool_memusage, tool_address,
     tool_process, tool_dot_process, tool_dt, tool_dump, tool_dump_physical, tool_edit, tool_x,
     tool_verify, tool_vmmap, tool_rammap, tool_help, tool_ca, tool_lm, tool_dh, tool_analyze,
-    tool_dot_bugcheck, tool_dot_reboot;
+    tool_dot_bugcheck, tool_dot_reboot, tool_wsle;
 
 /* Prints "format\n" and returns status (the one-line error of a command). */
 NTSTATUS tool_fail(struct tool_output *out, NTSTATUS status, const char *format, ...)
@@ -62,9 +62,10 @@ struct tool_hex tool_qword_text(uint64_t value);
 struct tool_hex tool_grouped(uint64_t value);
 
 /* The address space an address lives in: the context's process for user
- * addresses (at or below its highest user address) and for the PTE self-map
+ * addresses (at or below its highest user address), for the PTE self-map
  * (each process maps its own page tables there, as WinDbg's view of
- * C0000000 is the current process's), else the System's (NULL). */
+ * C0000000 is the current process's) and for hyperspace (its working-set
+ * list at MmWorkingSetList), else the System's (NULL). */
 const struct ntmm_process *tool_space_of(const struct tool_context *context, uint64_t va);
 
 /* The end of the PTE self-map (PTE_BASE + one PTE per virtual page). */
@@ -104,6 +105,8 @@ const char *tool_protection_name(unsigned protection, char *buffer, size_t size)
  * for its EPROCESS objects, so each process gets a stable pseudo address
  * derived from its Cid (see process.c). */
 uint64_t tool_process_address(const struct tool_context *context, uint32_t cid);
+/* The process named by a Cid or a PROCESS pseudo address; NULL if none. */
+struct ntmm_process *tool_process_find(const struct tool_context *context, uint64_t key);
 
 /* One region of a process's user space, as NtQueryVirtualMemory
  * (VirtualQueryEx) reports it: MEMORY_BASIC_INFORMATION's fields. */

@@ -1,7 +1,7 @@
 /*
  * vm.c — WinDbg's !vm: the system's virtual-memory counters in pages and KB
  * (Physical Memory, each Page File, Available Pages, Modified Pages,
- * Committed pages, Commit limit) read from the kernel variables through
+ * Modified PF Pages, Committed pages, Commit limit) read from the kernel variables through
  * their symbols (MmNumberOfPhysicalPages, MmAvailablePages,
  * MmTotalCommittedPages, MmTotalCommitLimit), the list heads and the paging
  * files (MmPagingFile[]: Size, FreeSpace, MinimumSize, MaximumSize), then
@@ -14,6 +14,9 @@
  *     GetPerformanceInfo and GlobalMemoryStatusEx; reading them directly
  *     keeps !vm working on a bug-checked machine, whose services fail.
  *     WinDbg's !vm has no page-fault counter lines.
+ * (3) Modified PF Pages (MmTotalPagesForPagingFile) are the Modified
+ *     list's pages bound for a pagefile: all but those of a section that
+ *     maps a file (the mapped page writer writes those to their file).
  */
 #include <stdlib.h>
 
@@ -26,6 +29,26 @@ static uint64_t vm_variable(const struct tool_context *context, const char *symb
     if (ntmm_symbol_lookup(context->machine, symbol, &s) == STATUS_SUCCESS)
         tool_read_value(context, s.address, tool_pointer_size(context), &value);
     return value;
+}
+
+/* The Modified list's pages whose contents go to a pagefile (3). */
+static uint64_t vm_modified_for_paging_file(const struct tool_context *context)
+{
+    struct ntmm_machine_info info;
+    ntmm_machine_info(context->machine, &info);
+    uint64_t pages = 0;
+    struct ntmm_pfn_info pfn;
+    for (uint64_t n = 0; n <= info.highest_physical_page &&
+                         ntmm_pfn_query(context->machine, n, &pfn) == STATUS_SUCCESS;
+         n++) {
+        struct ntmm_control_area_info ca;
+        if (pfn.page_location != NTMM_MODIFIED)
+            continue;
+        pages += !pfn.prototype_pte ||
+                 ntmm_control_area_query(context->machine, pfn.pte_address, &ca) != STATUS_SUCCESS ||
+                 !ca.file;
+    }
+    return pages;
 }
 
 static void vm_line(struct tool_output *out, const char *label, uint64_t pages)
@@ -104,6 +127,7 @@ NTSTATUS tool_vm(struct tool_context *context, const char *name, const char *arg
     vm_paging_files(context, out);
     vm_line(out, "Available Pages:", vm_variable(context, "MmAvailablePages"));
     vm_line(out, "Modified Pages:", modified.total);
+    vm_line(out, "Modified PF Pages:", vm_modified_for_paging_file(context));
     vm_line(out, "Committed pages:", vm_variable(context, "MmTotalCommittedPages"));
     vm_line(out, "Commit limit:", vm_variable(context, "MmTotalCommitLimit"));
     tool_printf(out, "\n");

@@ -18,12 +18,15 @@
  * leaf. In a view, a resident page whose PTE has the Prototype bit maps the
  * section's frame: Shareable WS, and Shared WS too when another mapping
  * shares the frame (its ShareCount is above 1); a page without it is a
- * private copy made by copy-on-write: Private and Private WS. Locked WS is
- * 0: introspect.h does not say which pages are locked. Total adds every
- * type but Free, as VMMap does.
+ * private copy made by copy-on-write: Private and Private WS. Locked WS
+ * counts the resident pages whose working-set entry is locked (LockedInWs
+ * or LockedInMemory: VirtualLock). Total adds every type but Free, as
+ * VMMap does. Each region's line has the same working-set columns: Total
+ * WS, Private WS, Shareable WS, Locked WS.
  *
  * (1) Nothing changes: regions come from ntmm_region_query, residence from
- *     ntmm_pte_walk, share counts from ntmm_pfn_query.
+ *     ntmm_pte_walk, share counts from ntmm_pfn_query, locks from
+ *     ntmm_working_set_entry.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +43,14 @@ static const char *const vmmap_names[VM_TYPES] = {
 
 /* Bytes a region (or a row, summed) adds to each column. */
 struct vmmap_usage {
-    uint64_t size, committed, private_bytes, total_ws, private_ws, shareable_ws, shared_ws;
+    uint64_t size, committed, private_bytes, total_ws, private_ws, shareable_ws, shared_ws,
+        locked_ws;
+};
+
+/* The process's locked working-set pages, sorted by address. */
+struct vmmap_locks {
+    uint64_t *va;
+    size_t count;
 };
 
 struct vmmap_row {
@@ -51,17 +61,48 @@ struct vmmap_row {
 
 #define SHARED_USER_DATA 0x7ffe0000ull
 
-static uint64_t vmmap_resident(const struct tool_context *context, const struct tool_region *r)
+static int vmmap_address_order(const void *a, const void *b)
 {
-    uint64_t bytes = 0;
-    for (uint64_t va = r->base; r->state == MEM_COMMIT && va < r->base + r->size;
-         va += NTMM_PAGE_SIZE) {
-        struct ntmm_walk walk;
-        if (ntmm_pte_walk(context->machine, context->process, va, &walk) == STATUS_SUCCESS &&
-            walk.translated)
-            bytes += NTMM_PAGE_SIZE;
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The virtual addresses of the process's locked entries (false: no host
+ * memory; an unreadable list has none). */
+static bool vmmap_locks_read(const struct tool_context *context, struct vmmap_locks *locks)
+{
+    struct ntmm_working_set_info ws;
+    locks->va = NULL;
+    locks->count = 0;
+    if (ntmm_working_set_info(context->process, &ws) != STATUS_SUCCESS)
+        return true;
+    locks->va = malloc((ws.last_initialized_wsle + 1) * sizeof *locks->va);
+    if (!locks->va)
+        return false;
+    for (uint64_t i = 0; i <= ws.last_initialized_wsle; i++) {
+        struct ntmm_wsle_info e;
+        if (ntmm_working_set_entry(context->process, i, &e) == STATUS_SUCCESS && e.valid &&
+            (e.locked_in_ws || e.locked_in_memory))
+            locks->va[locks->count++] = e.virtual_address;
     }
-    return bytes;
+    qsort(locks->va, locks->count, sizeof *locks->va, vmmap_address_order);
+    return true;
+}
+
+static bool vmmap_locked(const struct vmmap_locks *locks, uint64_t va)
+{
+    return locks->count &&
+           bsearch(&va, locks->va, locks->count, sizeof *locks->va, vmmap_address_order);
+}
+
+/* The leaf PTE of a resident page of the region, else NULL. */
+static const struct ntmm_pte_info *vmmap_leaf(const struct tool_context *context, uint64_t va,
+                                              struct ntmm_walk *walk)
+{
+    if (ntmm_pte_walk(context->machine, context->process, va, walk) != STATUS_SUCCESS ||
+        !walk->translated)
+        return NULL;
+    return &walk->level[walk->levels - 1].pte;
 }
 
 /* A region's type: its VirtualQuery Type, and for a view whether the
@@ -78,43 +119,48 @@ static enum vmmap_type vmmap_type_of(const struct tool_context *context, const s
     return vad->file_backed ? VM_MAPPED : VM_SHAREABLE;
 }
 
-/* The columns of one region, page by page for a view. */
-static void vmmap_measure(const struct tool_context *context, const struct tool_region *r,
-                          enum vmmap_type type, struct vmmap_usage *u)
+/* One resident page's columns. Private memory is private but for
+ * KUSER_SHARED_DATA (committed in every process but charged to none, its
+ * frame the kernel's, shared by all); in a view, a page without the
+ * Prototype bit is a private copy, one with it the section's frame. */
+static void vmmap_page(const struct tool_context *context, enum vmmap_type type, uint64_t va,
+                       const struct ntmm_pte_info *leaf, struct vmmap_usage *u)
+{
+    u->total_ws += NTMM_PAGE_SIZE;
+    bool private_page = type == VM_PRIVATE ? va < SHARED_USER_DATA ||
+                                                 va >= SHARED_USER_DATA + NTMM_PAGE_SIZE
+                                           : !leaf->prototype;
+    struct ntmm_pfn_info pfn;
+    if (private_page) {
+        u->private_ws += NTMM_PAGE_SIZE;
+        u->private_bytes += type == VM_PRIVATE ? 0 : NTMM_PAGE_SIZE;
+    } else {
+        u->shareable_ws += NTMM_PAGE_SIZE;
+        if (type == VM_PRIVATE ||
+            (ntmm_pfn_query(context->machine, leaf->pfn, &pfn) == STATUS_SUCCESS && pfn.u2 > 1))
+            u->shared_ws += NTMM_PAGE_SIZE;
+    }
+}
+
+/* The columns of one region, page by page. */
+static void vmmap_measure(const struct tool_context *context, const struct vmmap_locks *locks,
+                          const struct tool_region *r, enum vmmap_type type,
+                          struct vmmap_usage *u)
 {
     memset(u, 0, sizeof *u);
     u->size = r->size;
     u->committed = r->state == MEM_COMMIT ? r->size : 0;
-    if (type == VM_PRIVATE) {
-        uint64_t ws = vmmap_resident(context, r);
-        u->total_ws = ws;
-        if (r->base == SHARED_USER_DATA) {
-            /* KUSER_SHARED_DATA: committed in every process but charged to
-             * none, and its frame is the kernel's, shared by all */
-            u->shareable_ws = u->shared_ws = ws;
-        } else {
-            u->private_bytes = u->committed;
-            u->private_ws = ws;
-        }
-        return;
-    }
+    if (type == VM_PRIVATE && r->base != SHARED_USER_DATA)
+        u->private_bytes = u->committed;
     for (uint64_t va = r->base; r->state == MEM_COMMIT && va < r->base + r->size;
          va += NTMM_PAGE_SIZE) {
         struct ntmm_walk walk;
-        if (ntmm_pte_walk(context->machine, context->process, va, &walk) != STATUS_SUCCESS ||
-            !walk.translated)
+        const struct ntmm_pte_info *leaf = vmmap_leaf(context, va, &walk);
+        if (!leaf)
             continue;
-        const struct ntmm_pte_info *leaf = &walk.level[walk.levels - 1].pte;
-        struct ntmm_pfn_info pfn;
-        u->total_ws += NTMM_PAGE_SIZE;
-        if (!leaf->prototype) { /* a private copy */
-            u->private_bytes += NTMM_PAGE_SIZE;
-            u->private_ws += NTMM_PAGE_SIZE;
-            continue;
-        }
-        u->shareable_ws += NTMM_PAGE_SIZE;
-        if (ntmm_pfn_query(context->machine, leaf->pfn, &pfn) == STATUS_SUCCESS && pfn.u2 > 1)
-            u->shared_ws += NTMM_PAGE_SIZE;
+        vmmap_page(context, type, va, leaf, u);
+        if (vmmap_locked(locks, va))
+            u->locked_ws += NTMM_PAGE_SIZE;
     }
 }
 
@@ -127,6 +173,7 @@ static void vmmap_sum(struct vmmap_usage *to, const struct vmmap_usage *u)
     to->private_ws += u->private_ws;
     to->shareable_ws += u->shareable_ws;
     to->shared_ws += u->shared_ws;
+    to->locked_ws += u->locked_ws;
 }
 
 static void vmmap_add(struct vmmap_row *row, const struct vmmap_usage *u, bool new_block)
@@ -156,7 +203,7 @@ static void vmmap_print_row(struct tool_output *out, const char *name, const str
     tool_printf(out, "%11s K", tool_grouped(u->total_ws / 1024).text);
     tool_printf(out, "%11s K", tool_grouped(u->private_ws / 1024).text);
     tool_printf(out, "%11s K%11s K%11s K", tool_grouped(u->shareable_ws / 1024).text,
-                tool_grouped(u->shared_ws / 1024).text, "0");
+                tool_grouped(u->shared_ws / 1024).text, tool_grouped(u->locked_ws / 1024).text);
     tool_printf(out, "%8s%11s K\n", tool_grouped(r->blocks).text,
                 tool_grouped(r->largest / 1024).text);
 }
@@ -171,20 +218,33 @@ static uint64_t vmmap_unusable(const struct tool_region *r)
     return tail < r->size ? tail : r->size;
 }
 
-static void vmmap_detail(struct tool_context *context, const struct tool_region *r, size_t n,
-                         struct tool_output *out)
+/* One region's line: Address, Type, Size, Committed, the working-set
+ * columns, Protection. */
+static void vmmap_line(struct tool_context *context, uint64_t base, const char *type,
+                       const struct vmmap_usage *u, const char *protect, struct tool_output *out)
 {
-    tool_printf(out, "\n%-*s %-13s %13s %13s %13s  %s\n", tool_is_x64(context) ? 17 : 8,
-                "Address", "Type", "Size", "Committed", "Total WS", "Protection");
+    tool_printf(out, "%s %-13s", tool_address_text(context, base, false).text, type);
+    const uint64_t columns[6] = { u->size,       u->committed,    u->total_ws,
+                                  u->private_ws, u->shareable_ws, u->locked_ws };
+    for (int c = 0; c < 6; c++)
+        tool_printf(out, " %11s K", tool_grouped(columns[c] / 1024).text);
+    tool_printf(out, "%s%s", *protect ? "  " : "", protect);
+}
+
+static void vmmap_detail(struct tool_context *context, const struct vmmap_locks *locks,
+                         const struct tool_region *r, size_t n, struct tool_output *out)
+{
+    tool_printf(out, "\n%-*s %-13s %13s %13s %13s %13s %13s %13s  %s\n",
+                tool_is_x64(context) ? 17 : 8, "Address", "Type", "Size", "Committed",
+                "Total WS", "Private WS", "Shareable WS", "Locked WS", "Protection");
     for (size_t i = 0; i < n; i++) {
-        uint64_t base = r[i].base, size = r[i].size, unusable = vmmap_unusable(&r[i]);
+        uint64_t base = r[i].base, unusable = vmmap_unusable(&r[i]);
+        struct vmmap_usage u = { .size = unusable };
         if (unusable) {
-            tool_printf(out, "%s %-13s %11s K %11s K %11s K\n",
-                        tool_address_text(context, base, false).text, "Unusable",
-                        tool_grouped(unusable / 1024).text, "0", "0");
+            vmmap_line(context, base, "Unusable", &u, "", out);
+            tool_printf(out, "\n");
             base += unusable;
-            size -= unusable;
-            if (!size)
+            if (unusable == r[i].size)
                 continue;
         }
         struct ntmm_vad_info vad;
@@ -194,19 +254,21 @@ static void vmmap_detail(struct tool_context *context, const struct tool_region 
             tool_page_protection_name(r[i].protect, protect, sizeof protect);
         else if (r[i].state == MEM_RESERVE)
             strcpy(protect, "Reserved");
-        uint64_t committed = r[i].state == MEM_COMMIT ? size : 0;
-        tool_printf(out, "%s %-13s %11s K %11s K %11s K  %s",
-                    tool_address_text(context, base, false).text, vmmap_names[type],
-                    tool_grouped(size / 1024).text, tool_grouped(committed / 1024).text,
-                    tool_grouped(vmmap_resident(context, &r[i]) / 1024).text, protect);
+        vmmap_measure(context, locks, &r[i], type, &u);
+        u.size = r[i].size - unusable;
+        vmmap_line(context, base, vmmap_names[type], &u, protect, out);
         if ((type == VM_MAPPED || type == VM_IMAGE) && vad.file_name)
             tool_printf(out, "  %s", tool_file_name_text(vad.file_name).text);
         tool_printf(out, "\n");
     }
 }
 
-static void vmmap_classify(struct tool_context *context, const struct tool_region *r, size_t n,
-                           struct vmmap_row rows[VM_TYPES])
+/* The summary rows. Page Table holds the working set that no region's
+ * pages explain (page-table pages, the list's own pages); its Locked WS
+ * stays 0, as VMMap's does: the list's locked entries of its own pages and
+ * tables are not pages a program locked. */
+static void vmmap_classify(struct tool_context *context, const struct vmmap_locks *locks,
+                           const struct tool_region *r, size_t n, struct vmmap_row rows[VM_TYPES])
 {
     uint64_t resident = 0, last_allocation = ~0ull;
     for (size_t i = 0; i < n; i++) {
@@ -214,7 +276,7 @@ static void vmmap_classify(struct tool_context *context, const struct tool_regio
             struct ntmm_vad_info vad;
             struct vmmap_usage u;
             enum vmmap_type type = vmmap_type_of(context, &r[i], &vad);
-            vmmap_measure(context, &r[i], type, &u);
+            vmmap_measure(context, locks, &r[i], type, &u);
             resident += u.total_ws;
             vmmap_add(&rows[type], &u, r[i].allocation_base != last_allocation);
             last_allocation = r[i].allocation_base;
@@ -252,9 +314,14 @@ NTSTATUS tool_vmmap(struct tool_context *context, const char *name, const char *
     size_t count;
     if (!tool_query_regions(context, name, &regions, &count, out))
         return context->process ? STATUS_NO_MEMORY : STATUS_INVALID_PARAMETER;
+    struct vmmap_locks locks;
+    if (!vmmap_locks_read(context, &locks)) {
+        free(regions);
+        return tool_fail(out, STATUS_NO_MEMORY, "%s: out of host memory", name);
+    }
     struct vmmap_row rows[VM_TYPES];
     memset(rows, 0, sizeof rows);
-    vmmap_classify(context, regions, count, rows);
+    vmmap_classify(context, &locks, regions, count, rows);
     struct ntmm_process_info info;
     ntmm_process_info(context->process, &info);
     tool_printf(out, "Process: %s  PID: %u\n\n", info.image_name, info.cid);
@@ -263,7 +330,8 @@ NTSTATUS tool_vmmap(struct tool_context *context, const char *name, const char *
                 "Locked WS", "Blocks", "Largest");
     for (int t = 0; t < VM_TYPES; t++)
         vmmap_print_row(out, vmmap_names[t], &rows[t]);
-    vmmap_detail(context, regions, count, out);
+    vmmap_detail(context, &locks, regions, count, out);
+    free(locks.va);
     free(regions);
     return STATUS_SUCCESS;
 }
