@@ -180,6 +180,24 @@ TEXT
 echo
 run -- e07_copy_on_write.lua
 
+pause "E9 (memory pressure: paging)"
+banner "E9  More memory than RAM: working sets, standby and modified lists, the pagefile (seeds 000, 001, 004)"
+cat <<'TEXT'
+Seeds 000, 001 and 004: pages leave a working set for the standby list
+(clean) or the modified list (dirty); the modified page writer writes dirty
+pages to the pagefile; touching a page again is a soft fault (a transition
+fault: the frame is still on a list) or a hard fault (read back from the
+pagefile, with its neighbours); image pages are dropped, never written. The
+script commits and writes 32 MB on a 16 MB machine with a 64 MB pagefile.
+Look at the working set against what was touched, DirtyPagesWriteCount
+against DirtyWriteIoCount (clusters), !memusage's Standby and Modified, !pte
+of the first page (PageFile: 0 Offset: …), the hard fault's PageReadCount
++8 in one read, the neighbour's Transition PTE and its soft fault, and the
+DLL's code page back on its Subsection.
+TEXT
+echo
+run --arch pae --ram 16M --pagefile 64M -- e09_paging.lua
+
 pause "E12 (large-address-aware images)"
 banner "E12  2 GB, 3 GB, 4 GB, 8 TB: what an EXE's header asks for (seeds 000, 001)"
 cat <<'TEXT'

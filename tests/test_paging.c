@@ -160,7 +160,7 @@ static uint64_t list_total(unsigned list)
 static void test_standby_frames_are_repurposed(void **state)
 {
     (void)state;
-    boot(NTMM_ARCH_X86, 16 * MB, NULL);
+    boot_config(NTMM_ARCH_X86, 16 * MB, 0, false, NULL); /* no pagefile: nothing else reaches standby */
     uint64_t standby = 64, stand = U(VirtualAlloc(NULL, standby * 0x1000, MEM_COMMIT, PAGE_READWRITE));
     for (uint64_t i = 0; i < standby; i++)
         write32(stand + i * 0x1000, 0x5a5a0000 + (uint32_t)i);
@@ -170,7 +170,11 @@ static void test_standby_frames_are_repurposed(void **state)
     assert_int_equal(list_total(NTMM_STANDBY), standby);
     test_verify(m);
     /* touch pages until only the standby frames are left, then some of them */
-    uint64_t size = 16 * MB, big = U(VirtualAlloc(NULL, size, MEM_COMMIT, PAGE_READWRITE));
+    MEMORYSTATUSEX status = { .dwLength = sizeof status };
+    assert_true(GlobalMemoryStatusEx(&status));
+    uint64_t size = status.ullAvailPageFile & ~0xfffull; /* all the commit left */
+    uint64_t big = U(VirtualAlloc(NULL, size, MEM_COMMIT, PAGE_READWRITE));
+    assert_int_not_equal(big, 0);
     uint64_t touched = 0;
     while (list_total(NTMM_ZEROED) + list_total(NTMM_FREE) > 0)
         write32(big + touched++ * 0x1000, 1);

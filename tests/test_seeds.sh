@@ -58,6 +58,8 @@ e07_copy_on_write.x86      e07_copy_on_write.lua     -     --arch x86
 e07_copy_on_write.x64      e07_copy_on_write.lua     -     --arch x64
 e08_zeroed_list            e08_zeroed_list.lua       -     --arch pae --ram 512M
 e08_zeroed_list.x64        e08_zeroed_list.lua       -     --arch x64 --ram 256M
+e09_paging                 e09_paging.lua            -     --arch pae --ram 16M --pagefile 64M
+e09_paging.x86             e09_paging.lua            -     --arch x86 --ram 16M --pagefile 64M
 e12_address_space.pae      e12_address_space.lua     2GB   --arch pae
 e12_address_space.pae3gb   e12_address_space.lua     3GB   --arch pae --increaseuserva 3072
 e12_address_space.x64      e12_address_space.lua     4GB   --arch x64

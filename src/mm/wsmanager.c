@@ -11,7 +11,9 @@
  *     (Age 0) and ages the others (Age + 1, at most 3);
  *   - trimming: when fewer than MmPlentyFreePages are available, processes
  *     above their minimum lose their oldest pages first (Age 3, then 2, 1,
- *     0); only below MmMinimumFreePages are they taken below their minimum.
+ *     0); only below MmMinimumFreePages are they taken below their minimum;
+ *   - a modified list longer than MmModifiedPageMaximum wakes the modified
+ *     page writer.
  *
  * Trimmed private pages become transition pages on the modified list (dirty)
  * or the standby list (clean); trimmed section pages leave their process
@@ -177,18 +179,31 @@ static uint64_t trim_processes(struct mm *mm, uint64_t needed, bool below_minimu
     return done;
 }
 
-/* Windows: MmWorkingSetManager — one pass: age every working set, then trim
- * if memory is short. Returns the pages trimmed. */
+/* Windows: MmModifiedPageMaximum — the modified list's length that wakes
+ * the modified page writer: 800 pages, less on small machines (an eighth
+ * of RAM). */
+static uint64_t modified_page_maximum(const struct mm *mm)
+{
+    return mm->frames / 8 < 800 ? mm->frames / 8 : 800;
+}
+
+/* Windows: MmWorkingSetManager — one pass: age every working set, trim if
+ * memory is short, and wake the modified page writer when the modified
+ * list is longer than MmModifiedPageMaximum (it writes it down to half).
+ * Returns the pages trimmed and written. */
 uint64_t mi_working_set_manager(struct mm *mm)
 {
     for (struct mm_address_space *as = mm->spaces; as; as = as->next)
         if (as->working_set_list)
             age_working_set(mm, as);
-    uint64_t available = mm_available_pages(mm);
-    if (available >= MM_PLENTY_FREE_PAGES)
-        return 0;
-    return trim_processes(mm, MM_PLENTY_FREE_PAGES - available,
-                          available < MM_MINIMUM_FREE_PAGES);
+    uint64_t available = mm_available_pages(mm), done = 0;
+    if (available < MM_PLENTY_FREE_PAGES)
+        done = trim_processes(mm, MM_PLENTY_FREE_PAGES - available,
+                              available < MM_MINIMUM_FREE_PAGES);
+    uint64_t modified = pagelist_total(mm, ModifiedPageList), maximum = modified_page_maximum(mm);
+    if (modified > maximum)
+        done += mi_modified_page_writer(mm, modified - maximum / 2);
+    return done;
 }
 
 void mi_working_set_tick(struct mm *mm)
