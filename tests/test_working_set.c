@@ -387,6 +387,14 @@ static void test_hard_minimum_kept(void **state)
 
 /* ---- QueryWorkingSet and QueryWorkingSetEx ---- */
 
+/* The Flags of a block with only `field` set to value. */
+#define EXPECT_FIELD(type, field, value, flags)   \
+    do {                                          \
+        type block_ = { .Flags = 0 };             \
+        block_.field = value;                     \
+        assert_int_equal(block_.Flags, (flags));  \
+    } while (0)
+
 static void test_layouts(void **state)
 {
     (void)state;
@@ -397,40 +405,18 @@ static void test_layouts(void **state)
     assert_int_equal(sizeof(QUOTA_LIMITS), 48);
     assert_int_equal(sizeof(QUOTA_LIMITS_EX), 88);
     assert_int_equal(offsetof(QUOTA_LIMITS_EX, Flags), 80);
-    PSAPI_WORKING_SET_BLOCK b = { .Flags = 0 };
-    b.Protection = 0x1f;
-    assert_int_equal(b.Flags, 0x1f);
-    b.Flags = 0;
-    b.ShareCount = 7;
-    assert_int_equal(b.Flags, 0xe0);
-    b.Flags = 0;
-    b.Shared = 1;
-    assert_int_equal(b.Flags, 0x100);
-    b.Flags = 0;
-    b.VirtualPage = 0xfffff70001080ull;
-    assert_int_equal(b.Flags, 0xfffff70001080000ull);
-    PSAPI_WORKING_SET_EX_BLOCK x = { .Flags = 0 };
-    x.Valid = 1;
-    x.ShareCount = 7;
-    assert_int_equal(x.Flags, 0xf);
-    x.Flags = 0;
-    x.Win32Protection = 0x7ff;
-    assert_int_equal(x.Flags, 0x7ff0);
-    x.Flags = 0;
-    x.Shared = 1;
-    assert_int_equal(x.Flags, 0x8000);
-    x.Flags = 0;
-    x.Node = 0x3f;
-    assert_int_equal(x.Flags, 0x3f0000);
-    x.Flags = 0;
-    x.Locked = 1;
-    assert_int_equal(x.Flags, 0x400000);
-    x.Flags = 0;
-    x.LargePage = 1;
-    assert_int_equal(x.Flags, 0x800000);
-    x.Flags = 0;
-    x.Bad = 1;
-    assert_int_equal(x.Flags, 0x80000000ull);
+    EXPECT_FIELD(PSAPI_WORKING_SET_BLOCK, Protection, 0x1f, 0x1f);
+    EXPECT_FIELD(PSAPI_WORKING_SET_BLOCK, ShareCount, 7, 0xe0);
+    EXPECT_FIELD(PSAPI_WORKING_SET_BLOCK, Shared, 1, 0x100);
+    EXPECT_FIELD(PSAPI_WORKING_SET_BLOCK, VirtualPage, 0xfffff70001080ull, 0xfffff70001080000ull);
+    EXPECT_FIELD(PSAPI_WORKING_SET_EX_BLOCK, Valid, 1, 1);
+    EXPECT_FIELD(PSAPI_WORKING_SET_EX_BLOCK, ShareCount, 7, 0xe);
+    EXPECT_FIELD(PSAPI_WORKING_SET_EX_BLOCK, Win32Protection, 0x7ff, 0x7ff0);
+    EXPECT_FIELD(PSAPI_WORKING_SET_EX_BLOCK, Shared, 1, 0x8000);
+    EXPECT_FIELD(PSAPI_WORKING_SET_EX_BLOCK, Node, 0x3f, 0x3f0000);
+    EXPECT_FIELD(PSAPI_WORKING_SET_EX_BLOCK, Locked, 1, 0x400000);
+    EXPECT_FIELD(PSAPI_WORKING_SET_EX_BLOCK, LargePage, 1, 0x800000);
+    EXPECT_FIELD(PSAPI_WORKING_SET_EX_BLOCK, Bad, 1, 0x80000000ull);
 }
 
 /* Private pages carry their protection and ShareCount 1; a page mapped by

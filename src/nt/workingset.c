@@ -25,22 +25,26 @@
 
 #define QUOTA_LIMITS_HARDWS_ALL 0xfu
 
-static bool quota_length(ULONG length)
+/* (1) The process, once the handle, the length and the buffer pass. */
+static NTSTATUS quota_process(HANDLE ProcessHandle, ACCESS_MASK access, PVOID buffer,
+                              ULONG length, struct ntmm_process **p)
 {
-    return length == sizeof(QUOTA_LIMITS) || length == sizeof(QUOTA_LIMITS_EX);
+    NTSTATUS st = ps_process_from_handle(ProcessHandle, access, p);
+    if (!NT_SUCCESS(st))
+        return st;
+    if (length != sizeof(QUOTA_LIMITS) && length != sizeof(QUOTA_LIMITS_EX))
+        return STATUS_INFO_LENGTH_MISMATCH;
+    return buffer ? STATUS_SUCCESS : STATUS_ACCESS_VIOLATION;
 }
 
 NTSTATUS nt_query_quota_limits(HANDLE ProcessHandle, PVOID ProcessInformation,
                                ULONG ProcessInformationLength, PULONG ReturnLength)
 {
     struct ntmm_process *p;
-    NTSTATUS st = ps_process_from_handle(ProcessHandle, PROCESS_QUERY_INFORMATION, &p);
+    NTSTATUS st = quota_process(ProcessHandle, PROCESS_QUERY_INFORMATION, ProcessInformation,
+                                ProcessInformationLength, &p);
     if (!NT_SUCCESS(st))
         return st;
-    if (!quota_length(ProcessInformationLength))
-        return STATUS_INFO_LENGTH_MISMATCH;
-    if (!ProcessInformation)
-        return STATUS_ACCESS_VIOLATION;
     const struct mm_address_space *as = &p->as;
     QUOTA_LIMITS_EX q = {
         .PagedPoolLimit = (SIZE_T)-1,
@@ -75,13 +79,10 @@ static NTSTATUS set_quota_limits(HANDLE ProcessHandle, PVOID ProcessInformation,
                                  ULONG ProcessInformationLength)
 {
     struct ntmm_process *p;
-    NTSTATUS st = ps_process_from_handle(ProcessHandle, PROCESS_SET_QUOTA, &p);
+    NTSTATUS st = quota_process(ProcessHandle, PROCESS_SET_QUOTA, ProcessInformation,
+                                ProcessInformationLength, &p);
     if (!NT_SUCCESS(st))
         return st;
-    if (!quota_length(ProcessInformationLength))
-        return STATUS_INFO_LENGTH_MISMATCH;
-    if (!ProcessInformation)
-        return STATUS_ACCESS_VIOLATION;
     QUOTA_LIMITS_EX q = { 0 };
     memcpy(&q, ProcessInformation, ProcessInformationLength);
     if (!valid_flags(q.Flags))
