@@ -422,10 +422,9 @@ static void test_layouts(void **state)
 /* Private pages carry their protection and ShareCount 1; a page mapped by
  * two views is Shared with ShareCount 2; a locked page is Locked; the
  * process's tables are in the list; the count is WorkingSetSize. */
-static void test_query_contents(void **state)
+static void query_contents(enum ntmm_arch arch, size_t top_tables)
 {
-    (void)state;
-    boot(NTMM_ARCH_X86_PAE, 64 * MB, NULL);
+    boot(arch, 64 * MB, NULL);
     uint64_t base = touch(4);
     uint64_t ro = U(VirtualAlloc(NULL, PAGE, MEM_COMMIT, PAGE_READONLY));
     assert_int_equal(read32(ro), 0);
@@ -459,7 +458,7 @@ static void test_query_contents(void **state)
     size_t tables = 0;
     for (ULONG_PTR i = 0; i < info->NumberOfEntries; i++)
         tables += (uint64_t)info->WorkingSetInfo[i].VirtualPage * PAGE > user_limit();
-    assert_true(tables >= 4); /* PAE: the four page directories at least */
+    assert_true(tables >= top_tables);
     free(info);
 
     PSAPI_WORKING_SET_EX_BLOCK a = attributes(base);
@@ -489,6 +488,18 @@ static void test_query_contents(void **state)
     assert_true(UnmapViewOfFile(VA(v2)));
     assert_true(CloseHandle(section));
     test_verify(m);
+}
+
+/* The process's own tables are listed: at least the top-level table (on
+ * PAE the four page directories). */
+static void test_query_contents(void **state)
+{
+    (void)state;
+    query_contents(NTMM_ARCH_X86, 1);
+    teardown(NULL);
+    query_contents(NTMM_ARCH_X86_PAE, 4);
+    teardown(NULL);
+    query_contents(NTMM_ARCH_X64, 1);
 }
 
 /* A buffer one entry short: ERROR_BAD_LENGTH, NumberOfEntries the count
