@@ -154,6 +154,12 @@ local kinds = {
   class = function()
     return pick({ "SystemBasicInformation", "SystemPerformanceInformation", "1" })
   end,
+  wsbytes = function() return pick({ "0x32000", "0x159000", "0x64000", "-1", "0", "0x1000",
+                                     "0x40000000" }) end,
+  wsflags = function() return pick({ "0", "QUOTA_LIMITS_HARDWS_MIN_ENABLE",
+                                     "QUOTA_LIMITS_HARDWS_MAX_ENABLE",
+                                     "QUOTA_LIMITS_HARDWS_MIN_DISABLE | QUOTA_LIMITS_HARDWS_MAX_DISABLE",
+                                     "0xf", "0x10" }) end,
   integer = integer,
 }
 local signatures = {
@@ -179,6 +185,10 @@ local signatures = {
   FreeLibrary = "address", GetModuleHandle = "path", GetModuleFileName = "address address count",
   SetLastError = "integer", RtlNtStatusToDosError = "integer", hex = "integer",
   NtQuerySystemInformation = "class",
+  GetProcessWorkingSetSize = "process", GetProcessWorkingSetSizeEx = "process",
+  SetProcessWorkingSetSize = "process wsbytes wsbytes",
+  SetProcessWorkingSetSizeEx = "process wsbytes wsbytes wsflags", EmptyWorkingSet = "process",
+  QueryWorkingSet = "process", QueryWorkingSetEx = "process address",
 }
 
 -- Mostly the arguments the function takes, one of them hostile now and

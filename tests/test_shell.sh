@@ -151,6 +151,21 @@ print(NtQuerySystemInformation(SystemBasicInformation).PageSize, s.SystemCalls, 
 print(NtQuerySystemInformation(1))'
 [ "$rc" -eq 0 ] && out_is "$(printf '4\t4\t4\n104\t4096\ttrue\ttrue\ttrue\ttrue\ntrue\ttrue\ntrue\ttrue\n4096\t0\t0\nnil\t3221225475')"
 check $? "NtQuerySystemInformation(SystemPerformanceInformation), GetPerformanceInfo, GlobalMemoryStatusEx and !vm agree"
+run -e 'local min, max, flags = GetProcessWorkingSetSizeEx()
+print(min, max, flags == QUOTA_LIMITS_HARDWS_MIN_DISABLE | QUOTA_LIMITS_HARDWS_MAX_DISABLE)
+local a = VirtualAlloc(nil, 0x10000, MEM_COMMIT, PAGE_READWRITE)
+for i = 0, 15 do write32(a + i * 0x1000, i) end
+local ws, found = QueryWorkingSet()
+for _, b in ipairs(ws) do if b.VirtualPage == a >> 12 then found = b end end
+print(#ws * 4096 == GetProcessMemoryInfo().WorkingSetSize, found.Protection, found.ShareCount, found.Shared)
+local x = QueryWorkingSetEx(nil, a)
+print(x.Valid, x.Win32Protection == PAGE_READWRITE, x.Locked)
+print(SetProcessWorkingSetSizeEx(nil, 100 * 4096, 400 * 4096, QUOTA_LIMITS_HARDWS_MAX_ENABLE), GetProcessWorkingSetSizeEx())
+print(SetProcessWorkingSetSize(nil, 0, 4096), GetLastError())
+print(EmptyWorkingSet(), QueryWorkingSetEx(nil, a).Valid, read32(a + 0x3000), QueryWorkingSetEx(nil, a + 0x3000).Valid)
+print(SetProcessWorkingSetSize(nil, -1, -1), GetProcessWorkingSetSize())'
+[ "$rc" -eq 0 ] && out_is "$(printf '204800\t1413120\ttrue\ntrue\t4\t1\t0\n1\ttrue\t0\ntrue\t409600\t1638400\t6\nfalse\t87\ntrue\t0\t3\t1\ntrue\t409600\t1638400')"
+check $? "the working-set calls: limits, QueryWorkingSet agreeing with GetProcessMemoryInfo, QueryWorkingSetEx, EmptyWorkingSet and a soft fault back"
 repl 'print(1)
 read8(0)
 print(2)
@@ -375,4 +390,4 @@ print(GetCurrentProcessObject() == p)'
 out_is true
 check $? ".process switches the scripts' current process too"
 
-[ "$n" -eq 54 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
+[ "$n" -eq 55 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"

@@ -22,6 +22,7 @@ typedef int32_t NTSTATUS;
 #define STATUS_SUCCESS ((NTSTATUS)0x00000000L)
 #define STATUS_PENDING ((NTSTATUS)0x00000103L)        /* ExitStatus of a running process (STILL_ACTIVE) */
 #define STATUS_OBJECT_NAME_EXISTS ((NTSTATUS)0x40000000L) /* OBJ_OPENIF opened an existing name */
+#define STATUS_WORKING_SET_LIMIT_RANGE ((NTSTATUS)0x40000002L) /* a working-set limit was clamped */
 #define STATUS_WAS_UNLOCKED ((NTSTATUS)0x40000017L)  /* protection change unlocked a locked page */
 #define STATUS_WAS_LOCKED ((NTSTATUS)0x40000019L)    /* a page to lock was already locked */
 
@@ -61,6 +62,7 @@ typedef int32_t NTSTATUS;
 #define STATUS_OBJECT_PATH_NOT_FOUND ((NTSTATUS)0xC000003AL)
 #define STATUS_SHARING_VIOLATION ((NTSTATUS)0xC0000043L)
 #define STATUS_INVALID_PAGE_PROTECTION ((NTSTATUS)0xC0000045L)
+#define STATUS_BAD_WORKING_SET_LIMIT ((NTSTATUS)0xC000004CL)
 #define STATUS_SECTION_PROTECTION ((NTSTATUS)0xC000004EL)
 #define STATUS_SECTION_TOO_BIG ((NTSTATUS)0xC0000040L)
 #define STATUS_INVALID_FILE_FOR_SECTION ((NTSTATUS)0xC0000020L)
@@ -165,7 +167,59 @@ NTSTATUS NtOpenProcess(PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess,
 
 typedef enum _MEMORY_INFORMATION_CLASS {
     MemoryBasicInformation = 0,
+    MemoryWorkingSetInformation = 1,
+    MemoryWorkingSetExInformation = 4,
 } MEMORY_INFORMATION_CLASS;
+
+/* MemoryWorkingSetInformation (ntddk.h, the _WIN64 bit layout): one entry
+ * per page of the process working set (wsinfo.c). Protection is the MM_*
+ * value (1 read-only, 2 execute, 3 execute-read, 4 read/write, 5 copy on
+ * write, 6 execute-read/write, 7 execute-copy on write; 0x18 added for
+ * no-cache / guard variants); ShareCount at most 7; VirtualPage the
+ * simulated address >> 12. */
+typedef union _MEMORY_WORKING_SET_BLOCK {
+    ULONG_PTR Flags;
+    struct {
+        ULONG_PTR Protection : 5;
+        ULONG_PTR ShareCount : 3;
+        ULONG_PTR Shared : 1;
+        ULONG_PTR Node : 3;
+        ULONG_PTR VirtualPage : 52;
+    };
+} MEMORY_WORKING_SET_BLOCK, *PMEMORY_WORKING_SET_BLOCK;
+
+/* A buffer too short for every entry: STATUS_INFO_LENGTH_MISMATCH with
+ * NumberOfEntries set to the count (the entries are not written). */
+typedef struct _MEMORY_WORKING_SET_INFORMATION {
+    ULONG_PTR NumberOfEntries;
+    MEMORY_WORKING_SET_BLOCK WorkingSetInfo[1];
+} MEMORY_WORKING_SET_INFORMATION, *PMEMORY_WORKING_SET_INFORMATION;
+
+/* MemoryWorkingSetExInformation: VirtualAttributes of a page not in the
+ * working set are 0 (Valid 0). Win32Protection is a PAGE_* value; Node and
+ * LargePage are 0 (one node, no large pages), as is Bad. */
+typedef union _MEMORY_WORKING_SET_EX_BLOCK {
+    ULONG_PTR Flags;
+    struct {
+        ULONG_PTR Valid : 1;
+        ULONG_PTR ShareCount : 3;
+        ULONG_PTR Win32Protection : 11;
+        ULONG_PTR Shared : 1;
+        ULONG_PTR Node : 6;
+        ULONG_PTR Locked : 1;
+        ULONG_PTR LargePage : 1;
+        ULONG_PTR Reserved : 7;
+        ULONG_PTR Bad : 1;
+        ULONG_PTR ReservedUlong : 32;
+    };
+} MEMORY_WORKING_SET_EX_BLOCK, *PMEMORY_WORKING_SET_EX_BLOCK;
+
+/* An array of them: VirtualAddress (simulated) in, VirtualAttributes out;
+ * a length below one entry is STATUS_INFO_LENGTH_MISMATCH. */
+typedef struct _MEMORY_WORKING_SET_EX_INFORMATION {
+    PVOID VirtualAddress;
+    MEMORY_WORKING_SET_EX_BLOCK VirtualAttributes;
+} MEMORY_WORKING_SET_EX_INFORMATION, *PMEMORY_WORKING_SET_EX_INFORMATION;
 
 #define MAP_PROCESS 1 /* NtLockVirtualMemory: lock in the working set */
 #define MAP_SYSTEM 2  /* NtLockVirtualMemory: lock in physical memory (needs a privilege) */
@@ -268,6 +322,7 @@ NTSTATUS NtFlushVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T 
 
 typedef enum _PROCESSINFOCLASS {
     ProcessBasicInformation = 0,
+    ProcessQuotaLimits = 1,
     ProcessVmCounters = 3,
 } PROCESSINFOCLASS;
 
@@ -427,6 +482,12 @@ typedef struct _SYSTEM_PERFORMANCE_INFORMATION {
 NTSTATUS NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
                                    PVOID ProcessInformation, ULONG ProcessInformationLength,
                                    PULONG ReturnLength);
+/* ProcessQuotaLimits (QUOTA_LIMITS or QUOTA_LIMITS_EX, exactly; nt/quota.c):
+ * the query needs PROCESS_QUERY_INFORMATION, the change PROCESS_SET_QUOTA.
+ * Setting MinimumWorkingSetSize and MaximumWorkingSetSize both (SIZE_T)-1
+ * empties the working set; both 0 changes only the hard-limit Flags. */
+NTSTATUS NtSetInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
+                                 PVOID ProcessInformation, ULONG ProcessInformationLength);
 NTSTATUS NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClass,
                                   PVOID SystemInformation, ULONG SystemInformationLength,
                                   PULONG ReturnLength);

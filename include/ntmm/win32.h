@@ -179,6 +179,16 @@ typedef struct _PERFORMANCE_INFORMATION {
     DWORD ThreadCount;
 } PERFORMANCE_INFORMATION, *PPERFORMANCE_INFORMATION;
 
+/* psapi.h: QueryWorkingSet's and QueryWorkingSetEx's buffers, host memory
+ * holding simulated addresses; the layouts of nt.h's MEMORY_WORKING_SET_*
+ * (psapi names Node of the block Reserved). */
+typedef MEMORY_WORKING_SET_BLOCK PSAPI_WORKING_SET_BLOCK, *PPSAPI_WORKING_SET_BLOCK;
+typedef MEMORY_WORKING_SET_INFORMATION PSAPI_WORKING_SET_INFORMATION,
+    *PPSAPI_WORKING_SET_INFORMATION;
+typedef MEMORY_WORKING_SET_EX_BLOCK PSAPI_WORKING_SET_EX_BLOCK, *PPSAPI_WORKING_SET_EX_BLOCK;
+typedef MEMORY_WORKING_SET_EX_INFORMATION PSAPI_WORKING_SET_EX_INFORMATION,
+    *PPSAPI_WORKING_SET_EX_INFORMATION;
+
 /* ---- Functions (memoryapi.h, errhandlingapi.h, sysinfoapi.h,
  *      processthreadsapi.h, psapi.h, winternl.h) ---- */
 
@@ -211,6 +221,31 @@ BOOL WINAPI GetProcessMemoryInfo(HANDLE Process, PPROCESS_MEMORY_COUNTERS ppsmem
 /* cb below sizeof (PERFORMANCE_INFORMATION): ERROR_BAD_LENGTH. */
 BOOL WINAPI GetPerformanceInfo(PPERFORMANCE_INFORMATION pPerformanceInformation, DWORD cb);
 HANDLE WINAPI GetCurrentProcess(void);
+
+/* Working sets (memoryapi.h, psapi.h; win32/workingset.c). Sizes in bytes.
+ * The Get calls need PROCESS_QUERY_INFORMATION, the Set calls
+ * PROCESS_SET_QUOTA, EmptyWorkingSet both (else ERROR_ACCESS_DENIED).
+ * Set: a size of 0 is ERROR_INVALID_PARAMETER; both (SIZE_T)-1 empties the
+ * working set; a minimum above the maximum, a maximum too small for the
+ * locked entries and MM_FLUID_WORKING_SET more, or ENABLE and DISABLE of one
+ * limit together are ERROR_INVALID_PARAMETER; a minimum physical memory
+ * cannot back ERROR_NO_SYSTEM_RESOURCES. A minimum under 20 pages is taken
+ * as 20. GetProcessWorkingSetSizeEx's *Flags are one of
+ * QUOTA_LIMITS_HARDWS_MIN_ENABLE / _DISABLE and one of _MAX_ENABLE /
+ * _DISABLE. QueryWorkingSet: cb too small for every entry is
+ * ERROR_BAD_LENGTH with NumberOfEntries set to the count needed (cb under
+ * a ULONG_PTR: nothing written). */
+BOOL WINAPI GetProcessWorkingSetSize(HANDLE hProcess, PSIZE_T lpMinimumWorkingSetSize,
+                                     PSIZE_T lpMaximumWorkingSetSize);
+BOOL WINAPI GetProcessWorkingSetSizeEx(HANDLE hProcess, PSIZE_T lpMinimumWorkingSetSize,
+                                       PSIZE_T lpMaximumWorkingSetSize, PDWORD Flags);
+BOOL WINAPI SetProcessWorkingSetSize(HANDLE hProcess, SIZE_T dwMinimumWorkingSetSize,
+                                     SIZE_T dwMaximumWorkingSetSize);
+BOOL WINAPI SetProcessWorkingSetSizeEx(HANDLE hProcess, SIZE_T dwMinimumWorkingSetSize,
+                                       SIZE_T dwMaximumWorkingSetSize, DWORD Flags);
+BOOL WINAPI EmptyWorkingSet(HANDLE hProcess);
+BOOL WINAPI QueryWorkingSet(HANDLE hProcess, PVOID pv, DWORD cb);
+BOOL WINAPI QueryWorkingSetEx(HANDLE hProcess, PVOID pv, DWORD cb);
 
 /* handleapi.h, processthreadsapi.h (win32/handle.c). Handles are entries of
  * the current process's handle table (4, 8, 12 …) with the access they were

@@ -236,4 +236,36 @@ typedef struct _MEMORY_BASIC_INFORMATION {
     DWORD Type;               /* MEM_PRIVATE, MEM_MAPPED or MEM_IMAGE (0 if free) */
 } MEMORY_BASIC_INFORMATION, *PMEMORY_BASIC_INFORMATION;
 
+/* winnt.h: a process's quotas (ProcessQuotaLimits; sizes in bytes). The
+ * pool and pagefile limits and TimeLimit read unlimited ((SIZE_T)-1, -1). */
+typedef struct _QUOTA_LIMITS {
+    SIZE_T PagedPoolLimit;
+    SIZE_T NonPagedPoolLimit;
+    SIZE_T MinimumWorkingSetSize;
+    SIZE_T MaximumWorkingSetSize;
+    SIZE_T PagefileLimit;
+    LARGE_INTEGER TimeLimit;
+} QUOTA_LIMITS, *PQUOTA_LIMITS;
+
+/* QUOTA_LIMITS_EX.Flags (SetProcessWorkingSetSizeEx's Flags). */
+#define QUOTA_LIMITS_HARDWS_MIN_ENABLE 0x00000001
+#define QUOTA_LIMITS_HARDWS_MIN_DISABLE 0x00000002
+#define QUOTA_LIMITS_HARDWS_MAX_ENABLE 0x00000004
+#define QUOTA_LIMITS_HARDWS_MAX_DISABLE 0x00000008
+
+typedef struct _QUOTA_LIMITS_EX {
+    SIZE_T PagedPoolLimit;
+    SIZE_T NonPagedPoolLimit;
+    SIZE_T MinimumWorkingSetSize;
+    SIZE_T MaximumWorkingSetSize;
+    SIZE_T PagefileLimit;
+    LARGE_INTEGER TimeLimit;
+    SIZE_T WorkingSetLimit;   /* 0 */
+    SIZE_T Reserved2;
+    SIZE_T Reserved3;
+    SIZE_T Reserved4;
+    DWORD Flags;              /* QUOTA_LIMITS_HARDWS_*: one of MIN_ENABLE / _DISABLE and of MAX_* */
+    DWORD CpuRateLimit;       /* 0 */
+} QUOTA_LIMITS_EX, *PQUOTA_LIMITS_EX;
+
 #endif

@@ -783,6 +783,50 @@ bool mi_obtain_free_pages(struct mm *mm);
  * stays), the zero page thread; returns the pages processed. */
 uint64_t mm_idle(struct mm *mm);
 
+/* Working-set limits (Windows: MmMinimumWorkingSetSize, MM_FLUID_WORKING_SET,
+ * MmMaximumWorkingSetSize, pfnlist.c's MM_HIGH_LIMIT), pages. */
+#define MM_MINIMUM_WORKING_SET_SIZE 20u
+#define MM_FLUID_WORKING_SET MM_LOCK_OVERHEAD /* pages above the locked ones a working set keeps */
+#define MM_HIGH_LIMIT 19
+/* The system-wide maximum a limit is clamped to: physical pages less 512. */
+static inline uint64_t mm_maximum_working_set_size(const struct mm *mm)
+{
+    return mm->frames - 512;
+}
+/* Windows: MiEmptyWorkingSet — trims every page that may be trimmed (not
+ * locked, not a page table or hyperspace page); returns how many went. */
+uint64_t mm_empty_working_set(struct mm *mm, struct mm_address_space *as);
+/* Windows: MmAdjustWorkingSetSizeEx — new limits in bytes (0: keep that
+ * limit; both (SIZE_T)-1: empty the working set, limits kept) and
+ * QUOTA_LIMITS_HARDWS_* flags (0: keep). Limits outside [20 pages, the
+ * system maximum] are clamped with STATUS_WORKING_SET_LIMIT_RANGE (a
+ * success); STATUS_BAD_WORKING_SET_LIMIT for a minimum above the maximum, a
+ * maximum within MM_FLUID_WORKING_SET of the locked entries (or, with a hard
+ * limit, of the minimum) or one the trim cannot reach;
+ * STATUS_PRIVILEGE_NOT_HELD to raise the minimum without increase_okay;
+ * STATUS_INSUFFICIENT_RESOURCES when resident pages cannot back the raise.
+ * A lower maximum trims the working set down to it, oldest pages first. */
+NTSTATUS mm_set_working_set_limits(struct mm *mm, struct mm_address_space *as,
+                                   uint64_t minimum_bytes, uint64_t maximum_bytes, ULONG flags,
+                                   bool increase_okay);
+
+/* ---- wsinfo.c: the working-set list as psapi reports it ---- */
+struct mm_ws_entry {
+    uint64_t va;           /* the page's first byte */
+    unsigned protection;   /* MM_* (wsinfo.c (2)) */
+    unsigned share_count;  /* the frame's ShareCount, at most 7 */
+    bool shared;           /* a section's frame (PrototypePte) */
+    bool locked;           /* never trimmed (wsinfo.c (3)) */
+};
+/* Windows: MiGetWorkingSetInfo — the valid entries in index order, the
+ * first `capacity` of them written; returns how many there are. */
+uint64_t mm_query_working_set(const struct mm *mm, const struct mm_address_space *as,
+                              struct mm_ws_entry *entries, uint64_t capacity);
+/* Windows: MiGetWorkingSetInfoEx for one address: false if its page is not
+ * in the working set. */
+bool mm_query_working_set_page(const struct mm *mm, const struct mm_address_space *as,
+                               uint64_t va, struct mm_ws_entry *entry);
+
 /* ---- modwriter.c: the modified and mapped page writers ---- */
 #define MM_MODIFIED_WRITE_CLUSTER 16u /* pages a writer pass takes when memory is short */
 /* Windows: MiModifiedPageWriter / MiMappedPageWriter — writes up to budget

@@ -231,3 +231,82 @@ uint64_t mm_idle(struct mm *mm)
     done += mi_modified_page_writer(mm, UINT64_MAX);
     return done + mm_zero_page_thread(mm, UINT64_MAX);
 }
+
+/* Windows: MiEmptyWorkingSet — every page that may be trimmed leaves the
+ * working set, whatever the minimum (1); returns how many went. */
+uint64_t mm_empty_working_set(struct mm *mm, struct mm_address_space *as)
+{
+    if (!as->working_set_list)
+        return 0;
+    return trim_working_set(mm, as, as->working_set_pages, 0, 0);
+}
+
+/* Resident pages not yet promised (Windows: MI_NONPAGEABLE_MEMORY_AVAILABLE,
+ * MmResidentAvailablePages): the available pages, less what each process's
+ * minimum holds beyond its present working set. */
+static int64_t resident_available(const struct mm *mm)
+{
+    int64_t pages = (int64_t)mm_available_pages(mm);
+    for (const struct mm_address_space *as = mm->spaces; as; as = as->next)
+        pages += (int64_t)as->working_set_pages - (int64_t)as->minimum_working_set;
+    return pages;
+}
+
+/* Trims as down to at most `maximum` pages, oldest first; false if the
+ * pages left cannot be trimmed (page tables, locked pages). */
+static bool trim_to(struct mm *mm, struct mm_address_space *as, uint64_t maximum)
+{
+    for (unsigned age = 4; age-- > 0 && as->working_set_pages > maximum;)
+        (void)trim_working_set(mm, as, as->working_set_pages - maximum, age, maximum);
+    return as->working_set_pages <= maximum;
+}
+
+static bool hard_after(bool now, ULONG flags, ULONG enable, ULONG disable)
+{
+    return (flags & enable) || (now && !(flags & disable));
+}
+
+NTSTATUS mm_set_working_set_limits(struct mm *mm, struct mm_address_space *as,
+                                   uint64_t minimum_bytes, uint64_t maximum_bytes, ULONG flags,
+                                   bool increase_okay)
+{
+    if (minimum_bytes == UINT64_MAX && maximum_bytes == UINT64_MAX) {
+        (void)mm_empty_working_set(mm, as);
+        return STATUS_SUCCESS;
+    }
+    if (!as->working_set_list)
+        return STATUS_PROCESS_IS_TERMINATING;
+    uint64_t minimum = minimum_bytes ? minimum_bytes >> PAGE_SHIFT : as->minimum_working_set;
+    uint64_t maximum = maximum_bytes ? maximum_bytes >> PAGE_SHIFT : as->maximum_working_set;
+    if (minimum > maximum)
+        return STATUS_BAD_WORKING_SET_LIMIT;
+    NTSTATUS st = STATUS_SUCCESS;
+    uint64_t ceiling = mm_maximum_working_set_size(mm);
+    if (maximum > ceiling || minimum > ceiling || minimum < MM_MINIMUM_WORKING_SET_SIZE)
+        st = STATUS_WORKING_SET_LIMIT_RANGE;
+    maximum = maximum > ceiling ? ceiling : maximum;
+    minimum = minimum > ceiling ? ceiling : minimum;
+    minimum = minimum < MM_MINIMUM_WORKING_SET_SIZE ? MM_MINIMUM_WORKING_SET_SIZE : minimum;
+    if (mi_wsl_field(mm, as, MI_WSL_FIRST_DYNAMIC) + MM_FLUID_WORKING_SET >= maximum)
+        return STATUS_BAD_WORKING_SET_LIMIT; /* the locked entries would fill it */
+    bool hard_min = hard_after(as->hard_minimum, flags, QUOTA_LIMITS_HARDWS_MIN_ENABLE,
+                               QUOTA_LIMITS_HARDWS_MIN_DISABLE);
+    bool hard_max = hard_after(as->hard_maximum, flags, QUOTA_LIMITS_HARDWS_MAX_ENABLE,
+                               QUOTA_LIMITS_HARDWS_MAX_DISABLE);
+    if ((hard_min || hard_max) && minimum + MM_FLUID_WORKING_SET >= maximum)
+        return STATUS_BAD_WORKING_SET_LIMIT;
+    if (minimum > as->minimum_working_set) {
+        if (!increase_okay)
+            return STATUS_PRIVILEGE_NOT_HELD;
+        if ((int64_t)(minimum - as->minimum_working_set) >
+            resident_available(mm) - 2 * MM_HIGH_LIMIT)
+            return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    if (!trim_to(mm, as, maximum))
+        return STATUS_BAD_WORKING_SET_LIMIT;
+    as->minimum_working_set = minimum;
+    as->maximum_working_set = maximum;
+    as->hard_minimum = hard_min;
+    as->hard_maximum = hard_max;
+    return st;
+}

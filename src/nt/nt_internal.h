@@ -15,4 +15,12 @@
  * false for an invalid ZeroBits. */
 bool nt_zero_bits_limit(const struct ntmm_process *p, ULONG_PTR ZeroBits, uint64_t *highest);
 
+/* ProcessQuotaLimits (workingset.c). */
+NTSTATUS nt_query_quota_limits(HANDLE ProcessHandle, PVOID ProcessInformation,
+                               ULONG ProcessInformationLength, PULONG ReturnLength);
+/* MemoryWorkingSetInformation and MemoryWorkingSetExInformation of p
+ * (workingset.c); the handle was checked. */
+NTSTATUS nt_query_working_set(struct ntmm_process *p, MEMORY_INFORMATION_CLASS c, PVOID info,
+                              SIZE_T length, PSIZE_T ReturnLength);
+
 #endif

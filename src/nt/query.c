@@ -1,7 +1,8 @@
 /*
  * query.c — information services (Windows: NtQueryInformationProcess with
- * ProcessBasicInformation and ProcessVmCounters, NtQuerySystemInformation
- * with SystemBasicInformation and SystemPerformanceInformation).
+ * ProcessBasicInformation and ProcessVmCounters, ProcessQuotaLimits being
+ * workingset.c's; NtQuerySystemInformation with SystemBasicInformation and
+ * SystemPerformanceInformation).
  *
  * (1) Counters are the memory manager's own, converted to bytes where the
  *     structure says bytes; nothing here keeps a copy.
@@ -41,7 +42,7 @@ static NTSTATUS query_basic(HANDLE ProcessHandle, PVOID ProcessInformation,
 }
 
 /* Windows: NtQueryInformationProcess (ProcessBasicInformation,
- * ProcessVmCounters) */
+ * ProcessQuotaLimits, ProcessVmCounters) */
 NTSTATUS NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
                                    PVOID ProcessInformation, ULONG ProcessInformationLength,
                                    PULONG ReturnLength)
@@ -49,6 +50,9 @@ NTSTATUS NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS Proces
     if (ProcessInformationClass == ProcessBasicInformation)
         return query_basic(ProcessHandle, ProcessInformation, ProcessInformationLength,
                            ReturnLength);
+    if (ProcessInformationClass == ProcessQuotaLimits)
+        return nt_query_quota_limits(ProcessHandle, ProcessInformation, ProcessInformationLength,
+                                     ReturnLength);
     if (ProcessInformationClass != ProcessVmCounters)
         return STATUS_INVALID_INFO_CLASS;
     struct ntmm_process *p;

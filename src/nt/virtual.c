@@ -1,8 +1,9 @@
 /*
  * virtual.c — the virtual-memory system services (Windows:
  * NtAllocateVirtualMemory, NtFreeVirtualMemory, NtProtectVirtualMemory,
- * NtQueryVirtualMemory): argument checking, rounding and the PAGE_* to MM_*
- * protection translation, as Windows does them before calling into Mm.
+ * NtQueryVirtualMemory; its working-set classes are workingset.c's):
+ * argument checking, rounding and the PAGE_* to MM_* protection
+ * translation, as Windows does them before calling into Mm.
  *
  * Rounding: a reservation starts at its base rounded down to 64 KB; a
  * commit, decommit or protection change at its base rounded down to a page;
@@ -182,6 +183,10 @@ NTSTATUS NtQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress,
     NTSTATUS handle_status = ps_process_from_handle(ProcessHandle, PROCESS_QUERY_INFORMATION, &p);
     if (!NT_SUCCESS(handle_status))
         return handle_status;
+    if (MemoryInformationClass == MemoryWorkingSetInformation ||
+        MemoryInformationClass == MemoryWorkingSetExInformation)
+        return nt_query_working_set(p, MemoryInformationClass, MemoryInformation,
+                                    MemoryInformationLength, ReturnLength);
     if (MemoryInformationClass != MemoryBasicInformation)
         return STATUS_INVALID_INFO_CLASS;
     if (MemoryInformationLength < sizeof(MEMORY_BASIC_INFORMATION))

@@ -4,7 +4,8 @@
  * the STATUS_* codes and the EXCEPTION_* codes, the access rights (GENERIC_*,
  * FILE_*, SECTION_*, FILE_MAP_*), FILE_SHARE_*, CreateFile's dispositions,
  * SetFilePointer's methods, the INVALID_* results, LoadLibraryEx's flag and
- * the SYSTEM_INFORMATION_CLASS values NtQuerySystemInformation takes.
+ * the SYSTEM_INFORMATION_CLASS values NtQuerySystemInformation takes and
+ * the QUOTA_LIMITS_HARDWS_* flags of SetProcessWorkingSetSizeEx.
  *
  * (1) Status and exception codes are their 32-bit unsigned values
  *     (STATUS_ACCESS_VIOLATION == 0xC0000005), the numbers an exception's
@@ -25,6 +26,7 @@ static const struct constant constants[] = {
     C(STATUS_SUCCESS),
     C(STATUS_PENDING),
     C(STATUS_OBJECT_NAME_EXISTS),
+    C(STATUS_WORKING_SET_LIMIT_RANGE),
     C(STATUS_IMAGE_NOT_AT_BASE),
     C(STATUS_WAS_UNLOCKED),
     C(STATUS_WAS_LOCKED),
@@ -60,6 +62,7 @@ static const struct constant constants[] = {
     C(STATUS_OBJECT_PATH_NOT_FOUND),
     C(STATUS_SHARING_VIOLATION),
     C(STATUS_INVALID_PAGE_PROTECTION),
+    C(STATUS_BAD_WORKING_SET_LIMIT),
     C(STATUS_SECTION_PROTECTION),
     C(STATUS_SECTION_TOO_BIG),
     C(STATUS_INVALID_FILE_FOR_SECTION),
@@ -241,6 +244,10 @@ static const struct constant constants[] = {
     C(PROCESSOR_ARCHITECTURE_AMD64),
     C(SystemBasicInformation),
     C(SystemPerformanceInformation),
+    C(QUOTA_LIMITS_HARDWS_MIN_ENABLE),
+    C(QUOTA_LIMITS_HARDWS_MIN_DISABLE),
+    C(QUOTA_LIMITS_HARDWS_MAX_ENABLE),
+    C(QUOTA_LIMITS_HARDWS_MAX_DISABLE),
 };
 
 void bind_constants(lua_State *L)

@@ -11,7 +11,7 @@
  *   GetCurrentProcess() -> -1 (the pseudo-handle)
  * The structure-returning calls (GetSystemInfo, GlobalMemoryStatusEx,
  * GetProcessMemoryInfo, GetPerformanceInfo, NtQuerySystemInformation) are
- * in lua_sysinfo.c.
+ * in lua_sysinfo.c, the working-set calls in lua_workingset.c.
  *
  * (1) Numbers are Lua integers, addresses too (bit patterns of 64-bit
  *     values); NULL is nil in arguments and results.
@@ -166,4 +166,5 @@ void bind_win32(lua_State *L)
     };
     shell_register(L, functions);
     bind_sysinfo(L);
+    bind_workingset(L);
 }

@@ -94,6 +94,7 @@ void determinism_open(lua_State *L);
 void bind_constants(lua_State *L);
 void bind_win32(lua_State *L);
 void bind_sysinfo(lua_State *L);
+void bind_workingset(lua_State *L);
 void bind_memory(lua_State *L);
 void bind_process(lua_State *L);
 void bind_debug(lua_State *L);
