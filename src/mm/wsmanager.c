@@ -23,8 +23,9 @@
  * The moments it runs are explicit, so the same script pages the same way:
  * ntmm_machine_idle (mm_idle: a manager pass, then the modified and mapped
  * page writers until the modified list is empty, then the zero page
- * thread), every MM_WS_TICK_FAULTS resolved faults (mi_working_set_tick),
- * and when mi_take_page finds no frame (mi_obtain_free_pages).
+ * thread), every MM_WS_TICK_FAULTS resolved faults while memory is short
+ * or the modified list long (mi_working_set_tick), and when mi_take_page
+ * finds no frame (mi_obtain_free_pages).
  *
  * (1) Locked entries (LockedInWs, and those below FirstDynamic), page tables
  *     and hyperspace pages are never trimmed (wsl.c (3)).
@@ -211,7 +212,10 @@ void mi_working_set_tick(struct mm *mm)
     if (++mm->faults_since_tick < MM_WS_TICK_FAULTS)
         return;
     mm->faults_since_tick = 0;
-    (void)mi_working_set_manager(mm);
+    /* the balance set manager wakes for memory that is short or dirty */
+    if (mm_available_pages(mm) < MM_PLENTY_FREE_PAGES ||
+        pagelist_total(mm, ModifiedPageList) > modified_page_maximum(mm))
+        (void)mi_working_set_manager(mm);
 }
 
 bool mi_obtain_free_pages(struct mm *mm)
