@@ -257,14 +257,16 @@ static enum mi_fault_result dispatch(struct mm *mm, struct mi_fault *f)
     if (!mi_protection_allows(mm, p->protection, f->access))
         return mi_fault_raise(f, STATUS_ACCESS_VIOLATION);
     /* (7) room in the working set first; what that trims or reuses may be this page */
-    struct pte_fields before = p->f, proto = p->proto;
-    NTSTATUS st = mi_ws_reserve(mm, f->as);
-    if (!NT_SUCCESS(st))
-        return mi_fault_raise(f, st);
-    mi_read_page(mm, f->as, f->vad, f->va, p);
-    if (p->f.kind != before.kind || p->f.page_frame_number != before.page_frame_number ||
-        p->proto.kind != proto.kind || p->proto.page_frame_number != proto.page_frame_number)
-        return MI_FAULT_RETRY;
+    if (mi_ws_reserve_changes(mm, f->as)) {
+        struct pte_fields before = p->f, proto = p->proto;
+        NTSTATUS st = mi_ws_reserve(mm, f->as);
+        if (!NT_SUCCESS(st))
+            return mi_fault_raise(f, st);
+        mi_read_page(mm, f->as, f->vad, f->va, p);
+        if (p->f.kind != before.kind || p->f.page_frame_number != before.page_frame_number ||
+            p->proto.kind != proto.kind || p->proto.page_frame_number != proto.page_frame_number)
+            return MI_FAULT_RETRY;
+    }
     switch (p->f.kind) {
     case PTE_KIND_TRANSITION:
         return resolve_transition(mm, f, p->protection);

@@ -148,6 +148,7 @@ struct mm_address_space {
     bool hard_minimum, hard_maximum; /* QUOTA_LIMITS_HARDWS_MIN_ENABLE, _MAX_ENABLE */
     bool working_set_list;           /* its _MMWSL exists (wsl.c) */
     uint64_t locked_pages;           /* user pages LockedInWs (wsl.c (3)) */
+    uint64_t ws_search_hint;         /* where mi_ws_remove's search by address starts (a hint only) */
     uint64_t page_fault_count;       /* Vm.PageFaultCount */
     uint64_t virtual_bytes;          /* reserved address space (VirtualSize) */
     uint64_t peak_virtual_bytes;     /* PeakVirtualSize */
@@ -749,6 +750,8 @@ void mi_delete_working_set(struct mm *mm, struct mm_address_space *as);
  * mi_ws_insert has a free entry: the list grows, or (no frame) an entry is
  * replaced; STATUS_INSUFFICIENT_RESOURCES if neither can be done. */
 NTSTATUS mi_ws_reserve(struct mm *mm, struct mm_address_space *as);
+/* True if mi_ws_reserve would change anything (trim, or grow the list). */
+bool mi_ws_reserve_changes(const struct mm *mm, const struct mm_address_space *as);
 /* Windows: MiInsertWsle — the page at va (frame pfn) joins the working set. */
 void mi_ws_insert(struct mm *mm, struct mm_address_space *as, uint64_t va, uint64_t pfn);
 /* Windows: MiLocateWsle — the index of va's entry, MI_WSLE_NULL_INDEX if none. */

@@ -58,86 +58,104 @@ static unsigned width(const struct mm *mm)
 }
 
 
-/* (5) The host address of byte `offset` of the list in space as. */
-static uint8_t *wsl_host(const struct mm *mm, const struct mm_address_space *as, uint64_t offset)
+/* One operation's view of the list: the last page it translated (the list's
+ * pages are not contiguous in RAM). */
+struct wsl_ref {
+    const struct mm *mm;
+    const struct mm_address_space *as;
+    uint64_t page;  /* list page translated last, UINT64_MAX for none */
+    uint8_t *host;  /* its frame's bytes */
+};
+
+static struct wsl_ref ref_of(const struct mm *mm, const struct mm_address_space *as)
 {
+    return (struct wsl_ref){ mm, as, UINT64_MAX, NULL };
+}
+
+/* (5) The host address of byte `offset` of the list. */
+static uint8_t *wsl_host(struct wsl_ref *r, uint64_t offset)
+{
+    const struct mm *mm = r->mm;
     const struct pte_format *fmt = mm->cpu->fmt;
-    uint64_t va = mm->layout.working_set_list + offset;
-    uint64_t pte = mi_read_pte(mm, as, pte_address(fmt, va, 0));
-    uint64_t pfn = (pte & fmt->pfn_mask) >> PAGE_SHIFT;
-    if (!(pte & PTE_HW_VALID) || pfn >= mm->frames) {
-        mm_bug_check(mm, BUGCODE_MEMORY_MANAGEMENT, MM_BUGCHECK_WORKING_SET, va, pte, 0);
-        return (uint8_t *)mm->bug_check->scratch + (va & (PAGE_SIZE - 1) & ~7ull);
+    if (offset >> PAGE_SHIFT != r->page) {
+        uint64_t va = mm->layout.working_set_list + (offset & ~(uint64_t)(PAGE_SIZE - 1));
+        uint64_t pte = mi_read_pte(mm, r->as, pte_address(fmt, va, 0));
+        uint64_t pfn = (pte & fmt->pfn_mask) >> PAGE_SHIFT;
+        if (!(pte & PTE_HW_VALID) || pfn >= mm->frames) {
+            mm_bug_check(mm, BUGCODE_MEMORY_MANAGEMENT, MM_BUGCHECK_WORKING_SET, va, pte, 0);
+            return (uint8_t *)mm->bug_check->scratch + (offset & (PAGE_SIZE - 1) & ~7ull);
+        }
+        r->page = offset >> PAGE_SHIFT;
+        r->host = phys_frame(&mm->cpu->phys, pfn);
     }
-    return phys_frame(&mm->cpu->phys, pfn) + (va & (PAGE_SIZE - 1));
+    return r->host + (offset & (PAGE_SIZE - 1));
 }
 
-static uint64_t field(const struct mm *mm, const struct mm_address_space *as, unsigned offset,
-                      unsigned size)
+static uint64_t field(struct wsl_ref *r, unsigned offset, unsigned size)
 {
-    return mm_load(wsl_host(mm, as, offset), size);
+    return mm_load(wsl_host(r, offset), size);
 }
 
-static void set_field(struct mm *mm, const struct mm_address_space *as, unsigned offset,
-                      unsigned size, uint64_t v)
+static void set_field(struct wsl_ref *r, unsigned offset, unsigned size, uint64_t v)
 {
-    uint8_t *p = wsl_host(mm, as, offset);
-    if (!mm_stopped(mm))
+    uint8_t *p = wsl_host(r, offset);
+    if (!mm_stopped(r->mm))
         mm_store(p, size, v);
 }
 
-uint64_t mi_wsl_field(const struct mm *mm, const struct mm_address_space *as, enum mi_wsl_field f)
+static uint64_t get(struct wsl_ref *r, enum mi_wsl_field f)
 {
+    const struct mm *mm = r->mm;
     const struct wsl_layout *l = layout(mm);
     switch (f) {
     case MI_WSL_FIRST_FREE:
-        return field(mm, as, l->first_free, 4);
+        return field(r, l->first_free, 4);
     case MI_WSL_FIRST_DYNAMIC:
-        return field(mm, as, l->first_dynamic, 4);
+        return field(r, l->first_dynamic, 4);
     case MI_WSL_LAST_ENTRY:
-        return field(mm, as, l->last_entry, 4);
+        return field(r, l->last_entry, 4);
     case MI_WSL_NEXT_SLOT:
-        return field(mm, as, l->next_slot, 4);
+        return field(r, l->next_slot, 4);
     case MI_WSL_WSLE:
-        return field(mm, as, l->wsle, width(mm));
+        return field(r, l->wsle, width(mm));
     case MI_WSL_LAST_INITIALIZED:
-        return field(mm, as, l->last_initialized, 4);
+        return field(r, l->last_initialized, 4);
     case MI_WSL_NON_DIRECT:
-        return field(mm, as, l->non_direct, 4);
+        return field(r, l->non_direct, 4);
     case MI_WSL_HASH_TABLE:
-        return field(mm, as, l->hash_table, width(mm));
+        return field(r, l->hash_table, width(mm));
     case MI_WSL_HASH_TABLE_SIZE:
-        return field(mm, as, l->hash_table_size, 4);
+        return field(r, l->hash_table_size, 4);
     }
     return 0;
 }
 
-static void set_wsl_field(struct mm *mm, const struct mm_address_space *as, enum mi_wsl_field f,
-                          uint64_t v)
+static void put(struct wsl_ref *r, enum mi_wsl_field f, uint64_t v)
 {
+    const struct mm *mm = r->mm;
     const struct wsl_layout *l = layout(mm);
     static const unsigned ulong = 4;
     switch (f) {
     case MI_WSL_FIRST_FREE:
-        set_field(mm, as, l->first_free, ulong, v);
+        set_field(r, l->first_free, ulong, v);
         break;
     case MI_WSL_FIRST_DYNAMIC:
-        set_field(mm, as, l->first_dynamic, ulong, v);
+        set_field(r, l->first_dynamic, ulong, v);
         break;
     case MI_WSL_LAST_ENTRY:
-        set_field(mm, as, l->last_entry, ulong, v);
+        set_field(r, l->last_entry, ulong, v);
         break;
     case MI_WSL_NEXT_SLOT:
-        set_field(mm, as, l->next_slot, ulong, v);
+        set_field(r, l->next_slot, ulong, v);
         break;
     case MI_WSL_WSLE:
-        set_field(mm, as, l->wsle, width(mm), v);
+        set_field(r, l->wsle, width(mm), v);
         break;
     case MI_WSL_LAST_INITIALIZED:
-        set_field(mm, as, l->last_initialized, ulong, v);
+        set_field(r, l->last_initialized, ulong, v);
         break;
     case MI_WSL_NON_DIRECT:
-        set_field(mm, as, l->non_direct, ulong, v);
+        set_field(r, l->non_direct, ulong, v);
         break;
     case MI_WSL_HASH_TABLE:
     case MI_WSL_HASH_TABLE_SIZE:
@@ -145,21 +163,33 @@ static void set_wsl_field(struct mm *mm, const struct mm_address_space *as, enum
     }
 }
 
-static uint64_t first_free(const struct mm *mm, const struct mm_address_space *as)
+static uint64_t first_free(struct wsl_ref *r)
 {
-    return mi_wsl_field(mm, as, MI_WSL_FIRST_FREE);
+    return get(r, MI_WSL_FIRST_FREE);
+}
+
+uint64_t mi_wsl_field(const struct mm *mm, const struct mm_address_space *as, enum mi_wsl_field f)
+{
+    struct wsl_ref r = ref_of(mm, as);
+    return get(&r, f);
+}
+
+static uint64_t wsle_at(struct wsl_ref *r, uint64_t index)
+{
+    return mm_load(wsl_host(r, layout(r->mm)->header + index * width(r->mm)), width(r->mm));
 }
 
 uint64_t mi_wsle(const struct mm *mm, const struct mm_address_space *as, uint64_t index)
 {
-    return mm_load(wsl_host(mm, as, layout(mm)->header + index * width(mm)), width(mm));
+    struct wsl_ref r = ref_of(mm, as);
+    return wsle_at(&r, index);
 }
 
-static void set_wsle(struct mm *mm, const struct mm_address_space *as, uint64_t index, uint64_t v)
+static void set_wsle(struct wsl_ref *r, uint64_t index, uint64_t v)
 {
-    uint8_t *p = wsl_host(mm, as, layout(mm)->header + index * width(mm));
-    if (!mm_stopped(mm))
-        mm_store(p, width(mm), v);
+    uint8_t *p = wsl_host(r, layout(r->mm)->header + index * width(r->mm));
+    if (!mm_stopped(r->mm))
+        mm_store(p, width(r->mm), v);
 }
 
 /* Entries the list's first page holds, and each later page. */
@@ -178,12 +208,13 @@ static uint64_t first_entry_of_page(const struct mm *mm, uint64_t page)
 static void free_entries(struct mm *mm, const struct mm_address_space *as, uint64_t first,
                          uint64_t count)
 {
-    uint64_t next = first_free(mm, as);
+    struct wsl_ref r = ref_of(mm, as);
+    uint64_t next = first_free(&r);
     for (uint64_t i = first + count; i-- > first;) {
-        set_wsle(mm, as, i, next << MI_FREE_WSLE_SHIFT);
+        set_wsle(&r, i, next << MI_FREE_WSLE_SHIFT);
         next = i;
     }
-    set_wsl_field(mm, as, MI_WSL_FIRST_FREE, next);
+    put(&r, MI_WSL_FIRST_FREE, next);
 }
 
 static uint64_t next_free(uint64_t wsle)
@@ -224,18 +255,19 @@ static NTSTATUS map_list_page(struct mm *mm, struct mm_address_space *as, uint64
 static void insert_entry(struct mm *mm, struct mm_address_space *as, uint64_t va, uint64_t pfn,
                          bool locked)
 {
-    uint64_t index = first_free(mm, as);
+    struct wsl_ref r = ref_of(mm, as);
+    uint64_t index = first_free(&r);
     bool direct = !pfn_e1(mm, pfn, PFN_E1_PROTOTYPE_PTE, 1);
-    set_wsl_field(mm, as, MI_WSL_FIRST_FREE, next_free(mi_wsle(mm, as, index)));
-    set_wsle(mm, as, index,
+    put(&r, MI_WSL_FIRST_FREE, next_free(wsle_at(&r, index)));
+    set_wsle(&r, index,
              (va & ~(uint64_t)(PAGE_SIZE - 1)) | MI_WSLE_VALID | (direct ? MI_WSLE_DIRECT : 0) |
                  (locked ? MI_WSLE_LOCKED_IN_WS : 0));
     if (direct || pfn_share_count(mm, pfn) == 1)
         pfn_set_flink(mm, pfn, index); /* WsIndex, (2) */
     if (!direct)
-        set_wsl_field(mm, as, MI_WSL_NON_DIRECT, mi_wsl_field(mm, as, MI_WSL_NON_DIRECT) + 1);
-    if (index > mi_wsl_field(mm, as, MI_WSL_LAST_ENTRY))
-        set_wsl_field(mm, as, MI_WSL_LAST_ENTRY, index);
+        put(&r, MI_WSL_NON_DIRECT, get(&r, MI_WSL_NON_DIRECT) + 1);
+    if (index > get(&r, MI_WSL_LAST_ENTRY))
+        put(&r, MI_WSL_LAST_ENTRY, index);
     as->working_set_pages++;
     if (as->working_set_pages > as->peak_working_set_pages)
         as->peak_working_set_pages = as->working_set_pages;
@@ -264,14 +296,15 @@ static void insert_path(struct mm *mm, struct mm_address_space *as, uint64_t va,
 
 NTSTATUS mi_create_working_set(struct mm *mm, struct mm_address_space *as)
 {
+    struct wsl_ref r = ref_of(mm, as);
     const struct pte_format *fmt = mm->cpu->fmt;
     uint64_t pfn;
     NTSTATUS st = map_list_page(mm, as, 0, &pfn);
     if (!NT_SUCCESS(st))
         return st;
-    set_wsl_field(mm, as, MI_WSL_FIRST_FREE, MI_WSLE_NULL_INDEX);
-    set_wsl_field(mm, as, MI_WSL_WSLE, mm->layout.working_set_list + layout(mm)->header);
-    set_wsl_field(mm, as, MI_WSL_LAST_INITIALIZED, entries_in_page(mm, 0) - 1);
+    put(&r, MI_WSL_FIRST_FREE, MI_WSLE_NULL_INDEX);
+    put(&r, MI_WSL_WSLE, mm->layout.working_set_list + layout(mm)->header);
+    put(&r, MI_WSL_LAST_INITIALIZED, entries_in_page(mm, 0) - 1);
     free_entries(mm, as, 0, entries_in_page(mm, 0));
     as->working_set_list = true;
     if (fmt->self_map_level) /* PAE: the other three page directories */
@@ -280,8 +313,8 @@ NTSTATUS mi_create_working_set(struct mm *mm, struct mm_address_space *as)
                 insert_entry(mm, as, table_address(fmt, (uint64_t)k << fmt->level_shift[0], 1),
                              mi_holding_table(mm, as, (uint64_t)k << fmt->level_shift[0], 1), true);
     insert_path(mm, as, mm->layout.working_set_list, false);
-    set_wsl_field(mm, as, MI_WSL_FIRST_DYNAMIC, as->working_set_pages);
-    set_wsl_field(mm, as, MI_WSL_NEXT_SLOT, as->working_set_pages);
+    put(&r, MI_WSL_FIRST_DYNAMIC, as->working_set_pages);
+    put(&r, MI_WSL_NEXT_SLOT, as->working_set_pages);
     return STATUS_SUCCESS;
 }
 
@@ -289,7 +322,8 @@ NTSTATUS mi_create_working_set(struct mm *mm, struct mm_address_space *as)
  * the working set. */
 static NTSTATUS grow(struct mm *mm, struct mm_address_space *as)
 {
-    uint64_t last = mi_wsl_field(mm, as, MI_WSL_LAST_INITIALIZED);
+    struct wsl_ref r = ref_of(mm, as);
+    uint64_t last = get(&r, MI_WSL_LAST_INITIALIZED);
     uint64_t page = 1;
     while (first_entry_of_page(mm, page) <= last)
         page++;
@@ -299,19 +333,27 @@ static NTSTATUS grow(struct mm *mm, struct mm_address_space *as)
     NTSTATUS st = map_list_page(mm, as, page, &pfn);
     if (!NT_SUCCESS(st))
         return st;
-    set_wsl_field(mm, as, MI_WSL_LAST_INITIALIZED, last + entries_in_page(mm, page));
+    put(&r, MI_WSL_LAST_INITIALIZED, last + entries_in_page(mm, page));
     free_entries(mm, as, last + 1, entries_in_page(mm, page));
     insert_path(mm, as, mm->layout.working_set_list + page * PAGE_SIZE, true);
-    return first_free(mm, as) == MI_WSLE_NULL_INDEX ? grow(mm, as) : STATUS_SUCCESS;
+    return first_free(&r) == MI_WSLE_NULL_INDEX ? grow(mm, as) : STATUS_SUCCESS;
+}
+
+bool mi_ws_reserve_changes(const struct mm *mm, const struct mm_address_space *as)
+{
+    struct wsl_ref r = ref_of(mm, as);
+    return as->working_set_list &&
+           (mi_ws_must_replace(mm, as) || first_free(&r) == MI_WSLE_NULL_INDEX);
 }
 
 NTSTATUS mi_ws_reserve(struct mm *mm, struct mm_address_space *as)
 {
+    struct wsl_ref r = ref_of(mm, as);
     if (!as->working_set_list)
         return STATUS_SUCCESS;
     if (mi_ws_must_replace(mm, as))
         (void)mi_replace_ws_entry(mm, as);
-    if (first_free(mm, as) != MI_WSLE_NULL_INDEX)
+    if (first_free(&r) != MI_WSLE_NULL_INDEX)
         return STATUS_SUCCESS;
     NTSTATUS st = grow(mm, as);
     if (NT_SUCCESS(st) || mm_stopped(mm))
@@ -321,9 +363,10 @@ NTSTATUS mi_ws_reserve(struct mm *mm, struct mm_address_space *as)
 
 void mi_ws_insert(struct mm *mm, struct mm_address_space *as, uint64_t va, uint64_t pfn)
 {
+    struct wsl_ref r = ref_of(mm, as);
     if (!as->working_set_list)
         return; /* the list's own tables, before it exists: mi_create_working_set inserts them */
-    if (first_free(mm, as) == MI_WSLE_NULL_INDEX && !NT_SUCCESS(mi_ws_reserve(mm, as))) {
+    if (first_free(&r) == MI_WSLE_NULL_INDEX && !NT_SUCCESS(mi_ws_reserve(mm, as))) {
         mm_bug_check(mm, BUGCODE_MEMORY_MANAGEMENT, MM_BUGCHECK_WORKING_SET,
                      mm->layout.working_set_list, as->working_set_pages, 0);
         return;
@@ -331,39 +374,50 @@ void mi_ws_insert(struct mm *mm, struct mm_address_space *as, uint64_t va, uint6
     insert_entry(mm, as, va, pfn, false);
 }
 
-uint64_t mi_ws_find(const struct mm *mm, const struct mm_address_space *as, uint64_t va,
-                    uint64_t pfn)
+/* (2) The entry of va: at the frame's WsIndex, else by address, from start
+ * on. */
+static uint64_t search(const struct mm *mm, const struct mm_address_space *as, uint64_t va,
+                       uint64_t pfn, uint64_t start)
 {
+    struct wsl_ref r = ref_of(mm, as);
     uint64_t vpn = va >> PAGE_SHIFT, index = pfn_flink(mm, pfn);
-    uint64_t last = mi_wsl_field(mm, as, MI_WSL_LAST_ENTRY);
+    uint64_t last = get(&r, MI_WSL_LAST_ENTRY);
     if (index <= last) {
-        uint64_t e = mi_wsle(mm, as, index);
+        uint64_t e = wsle_at(&r, index);
         if (valid(e) && e >> PAGE_SHIFT == vpn)
             return index;
     }
-    for (uint64_t i = 0; i <= last && !mm_stopped(mm); i++) { /* (2) */
-        uint64_t e = mi_wsle(mm, as, i);
+    start = start <= last ? start : 0;
+    for (uint64_t n = 0; n <= last && !mm_stopped(mm); n++) {
+        uint64_t i = (start + n) % (last + 1), e = wsle_at(&r, i);
         if (valid(e) && e >> PAGE_SHIFT == vpn)
             return i;
     }
     return MI_WSLE_NULL_INDEX;
 }
 
+uint64_t mi_ws_find(const struct mm *mm, const struct mm_address_space *as, uint64_t va,
+                    uint64_t pfn)
+{
+    return search(mm, as, va, pfn, 0);
+}
+
 bool mi_ws_remove_index(struct mm *mm, struct mm_address_space *as, uint64_t index)
 {
-    uint64_t e = mi_wsle(mm, as, index);
+    struct wsl_ref r = ref_of(mm, as);
+    uint64_t e = wsle_at(&r, index);
     bool locked = e & MI_WSLE_LOCKED_IN_WS;
     if (locked && (e >> PAGE_SHIFT) <= (as->highest_user_address >> PAGE_SHIFT))
         as->locked_pages--;
     if (!(e & MI_WSLE_DIRECT))
-        set_wsl_field(mm, as, MI_WSL_NON_DIRECT, mi_wsl_field(mm, as, MI_WSL_NON_DIRECT) - 1);
-    set_wsle(mm, as, index, first_free(mm, as) << MI_FREE_WSLE_SHIFT);
-    set_wsl_field(mm, as, MI_WSL_FIRST_FREE, index);
-    uint64_t last = mi_wsl_field(mm, as, MI_WSL_LAST_ENTRY);
+        put(&r, MI_WSL_NON_DIRECT, get(&r, MI_WSL_NON_DIRECT) - 1);
+    set_wsle(&r, index, first_free(&r) << MI_FREE_WSLE_SHIFT);
+    put(&r, MI_WSL_FIRST_FREE, index);
+    uint64_t last = get(&r, MI_WSL_LAST_ENTRY);
     if (last == index) { /* (4) LastEntry: the highest valid index (0 when none is) */
-        while (last > 0 && !valid(mi_wsle(mm, as, last)))
+        while (last > 0 && !valid(wsle_at(&r, last)))
             last--;
-        set_wsl_field(mm, as, MI_WSL_LAST_ENTRY, last);
+        put(&r, MI_WSL_LAST_ENTRY, last);
     }
     as->working_set_pages--;
     return locked;
@@ -373,7 +427,10 @@ bool mi_ws_remove(struct mm *mm, struct mm_address_space *as, uint64_t va, uint6
 {
     if (!as->working_set_list)
         return false;
-    uint64_t index = mi_ws_find(mm, as, va, pfn);
+    /* a view's pages went in one after another and leave so too: search
+     * from just after the entry found last */
+    uint64_t index = search(mm, as, va, pfn, as->ws_search_hint);
+    as->ws_search_hint = index + 1;
     if (index == MI_WSLE_NULL_INDEX) {
         mm_bug_check(mm, BUGCODE_MEMORY_MANAGEMENT, MM_BUGCHECK_WORKING_SET, va, pfn, 0);
         return false;
@@ -383,22 +440,25 @@ bool mi_ws_remove(struct mm *mm, struct mm_address_space *as, uint64_t va, uint6
 
 void mi_ws_set_locked(struct mm *mm, struct mm_address_space *as, uint64_t index, bool locked)
 {
-    uint64_t e = mi_wsle(mm, as, index);
+    struct wsl_ref r = ref_of(mm, as);
+    uint64_t e = wsle_at(&r, index);
     if (!!(e & MI_WSLE_LOCKED_IN_WS) == locked)
         return;
-    set_wsle(mm, as, index, locked ? e | MI_WSLE_LOCKED_IN_WS : e & ~(uint64_t)MI_WSLE_LOCKED_IN_WS);
+    set_wsle(&r, index, locked ? e | MI_WSLE_LOCKED_IN_WS : e & ~(uint64_t)MI_WSLE_LOCKED_IN_WS);
     as->locked_pages += locked ? 1 : (uint64_t)-1;
 }
 
 void mi_set_next_slot(struct mm *mm, struct mm_address_space *as, uint64_t index)
 {
-    set_wsl_field(mm, as, MI_WSL_NEXT_SLOT, index);
+    struct wsl_ref r = ref_of(mm, as);
+    put(&r, MI_WSL_NEXT_SLOT, index);
 }
 
 void mi_ws_set_age(struct mm *mm, struct mm_address_space *as, uint64_t index, unsigned age)
 {
-    uint64_t e = mi_wsle(mm, as, index) & ~(uint64_t)MI_WSLE_AGE_MASK;
-    set_wsle(mm, as, index, e | ((uint64_t)age << MI_WSLE_AGE_SHIFT));
+    struct wsl_ref r = ref_of(mm, as);
+    uint64_t e = wsle_at(&r, index) & ~(uint64_t)MI_WSLE_AGE_MASK;
+    set_wsle(&r, index, e | ((uint64_t)age << MI_WSLE_AGE_SHIFT));
 }
 
 /* The address space is going: the list's pages and hyperspace tables go
@@ -406,11 +466,12 @@ void mi_ws_set_age(struct mm *mm, struct mm_address_space *as, uint64_t index, u
  * its working set. Also after a creation that failed half way. */
 void mi_delete_working_set(struct mm *mm, struct mm_address_space *as)
 {
+    struct wsl_ref r = ref_of(mm, as);
     const struct pte_format *fmt = mm->cpu->fmt;
     uint64_t va = mm->layout.working_set_list;
     if (as->working_set_list) {
         uint64_t pages = 1;
-        while (first_entry_of_page(mm, pages) <= mi_wsl_field(mm, as, MI_WSL_LAST_INITIALIZED))
+        while (first_entry_of_page(mm, pages) <= get(&r, MI_WSL_LAST_INITIALIZED))
             pages++;
         as->working_set_list = false;
         for (uint64_t page = 0; page < pages; page++) {
