@@ -179,28 +179,16 @@ static NTSTATUS make_proto_valid(struct mm *mm, const struct vad *vad, const str
         pfn_set_e1(mm, pfn, PFN_E1_PROTOTYPE_PTE, 1, 1);
         mi_fault_counts(f, MI_INFO_DEMAND_ZERO);
         break;
-    case PTE_KIND_PAGEFILE: { /* a pagefile-backed page the pager wrote out: a hard fault */
-        pfn = mi_take_page(mm, false);
-        if (pfn == MM_EMPTY_LIST(mm))
-            return STATUS_INSUFFICIENT_RESOURCES;
-        uint8_t *page = mi_frame_for_write(mm, pfn);
-        if (!NT_SUCCESS(mi_read_paging_file(mm, p->proto.page_file_low, p->proto.page_file_high,
-                                            &page, 1))) {
-            mm_insert_page_in_free_list(mm, pfn);
-            return STATUS_IN_PAGE_ERROR;
-        }
-        pfn_initialize_active(mm, pfn, p->proto_va, mi_pool_frame(mm, p->proto_va), raw);
-        pfn_set_e1(mm, pfn, PFN_E1_PROTOTYPE_PTE, 1, 1);
-        mi_fault_counts(f, MI_INFO_PAGE_READ);
-        mi_fault_counts(f, MI_INFO_PAGE_READ_IO);
-        break;
-    }
+    case PTE_KIND_PAGEFILE:   /* a pagefile-backed page the pager wrote out: a hard fault */
     case PTE_KIND_SUBSECTION: { /* Windows: MiResolveMappedFileFault, then the page read */
         pfn = mi_take_page(mm, false);
         if (pfn == MM_EMPTY_LIST(mm))
             return STATUS_INSUFFICIENT_RESOURCES;
-        NTSTATUS st = mi_read_section_page(ca, mi_proto_page(ca, p->proto_va),
-                                           mi_frame_for_write(mm, pfn));
+        uint8_t *page = mi_frame_for_write(mm, pfn);
+        NTSTATUS st = p->proto.kind == PTE_KIND_PAGEFILE
+                          ? mi_read_paging_file(mm, p->proto.page_file_low,
+                                                p->proto.page_file_high, &page, 1)
+                          : mi_read_section_page(ca, mi_proto_page(ca, p->proto_va), page);
         if (!NT_SUCCESS(st)) {
             mm_insert_page_in_free_list(mm, pfn);
             return STATUS_IN_PAGE_ERROR;
