@@ -259,7 +259,7 @@ E2: the first !pte shows the PTE (or, here, even the PDE) contains zero; after
 E8: the head's third number is the first page on the zeroed list; the PFN
     entry's first dword is the Flink to the next page, its third the Blink,
     its fourth (u3) has PageLocation 0; !db shows the page's zero bytes.
-    Replace 590 and 591 by the Flinks your machine shows.
+    Replace 5a2 and 5a3 by the Flinks your machine shows.
 TEXT
 echo
 if [ "$failed" -ne 0 ]; then
