@@ -82,6 +82,7 @@ struct region {
     unsigned pages;
     struct page *page;        /* a private region's own, or its section's */
     struct section *section;  /* NULL: private memory */
+    struct page *copy;        /* a copy-on-write view's copies (committed: made), or NULL */
 };
 
 struct proc {
@@ -98,7 +99,7 @@ struct section {
     unsigned pages;
     struct page *page;
     unsigned owner[2];       /* processes with a view */
-    HANDLE mapping[2];       /* their handles to the section */
+    HANDLE mapping[2];       /* their handles to the section, one a view */
     unsigned views;
     HANDLE file_handle;      /* the file, in owner[0] */
 };
@@ -205,7 +206,7 @@ static bool check_page(struct proc *pr, uint64_t va, struct page *pg)
 
 /* A write of random bytes into one page; a reset page is read back whole
  * afterwards: the rest of it is its old bytes or zeroes. */
-static void write_page(struct proc *pr, uint64_t base, struct page *pg, unsigned offset,
+static bool write_page(struct proc *pr, uint64_t base, struct page *pg, unsigned offset,
                        unsigned size)
 {
     uint8_t bytes[PAGE];
@@ -213,19 +214,19 @@ static void write_page(struct proc *pr, uint64_t base, struct page *pg, unsigned
     use(pr);
     NTSTATUS expected = expected_access(pg, true);
     if (pg->reset && expected == STATUS_SUCCESS && window)
-        return;
+        return false;
     stat_accesses++;
     NTSTATUS status = ntmm_write(pr->process, base + offset, bytes, size);
     if (status != expected) {
         if (tolerated_status(status)) {
             stat_tolerated++;
-            return;
+            return false;
         }
         fail_msg("write at %#llx: %#x, expected %#x", (unsigned long long)(base + offset),
                  (unsigned)status, (unsigned)expected);
     }
     if (status != STATUS_SUCCESS)
-        return;
+        return false;
     if (pg->reset) {
         static uint8_t got[PAGE], old[PAGE];
         assert_int_equal(ntmm_read(pr->process, base, got, PAGE), STATUS_SUCCESS);
@@ -238,12 +239,13 @@ static void write_page(struct proc *pr, uint64_t base, struct page *pg, unsigned
                      (unsigned long long)base);
         set_contents(pg, got);
         pg->reset = false;
-        return;
+        return true;
     }
     uint8_t page_bytes[PAGE];
     memcpy(page_bytes, contents(pg), PAGE);
     memcpy(page_bytes + offset, bytes, size);
     set_contents(pg, page_bytes);
+    return true;
 }
 
 static void read_page(struct proc *pr, uint64_t base, struct page *pg, unsigned offset,
@@ -270,6 +272,30 @@ static void read_page(struct proc *pr, uint64_t base, struct page *pg, unsigned 
         fail_msg("read at %#llx differs from the model", (unsigned long long)(base + offset));
 }
 
+/* An access to page i of a region; the first write to a page of a
+ * copy-on-write view makes the view's own copy of the section's page. */
+static void access_page(struct proc *pr, struct region *r, unsigned i, bool write,
+                        unsigned offset, unsigned size)
+{
+    uint64_t va = r->base + (uint64_t)i * PAGE;
+    struct page *pg = &r->page[i];
+    if (r->copy && !r->copy[i].committed && write) {
+        struct page *copy = &r->copy[i];
+        *copy = (struct page){ NULL, true, false, false, PAGE_READWRITE };
+        if (pg->data)
+            set_contents(copy, pg->data);
+        if (!write_page(pr, va, copy, offset, size))
+            forget(copy);
+        return;
+    }
+    if (r->copy && r->copy[i].committed)
+        pg = &r->copy[i];
+    if (write)
+        write_page(pr, va, pg, offset, size);
+    else
+        read_page(pr, va, pg, offset, size);
+}
+
 static struct region *random_region(struct proc **owner)
 {
     struct proc *pr = &procs[below(PROCESSES)];
@@ -286,22 +312,14 @@ static void op_access(void)
     unsigned i = below(r->pages);
     unsigned offset = below(4) ? below(PAGE) : 0;
     unsigned size = offset ? 1 + below(PAGE - offset < 256 ? PAGE - offset : 256) : PAGE;
-    if (below(2))
-        write_page(pr, r->base + (uint64_t)i * PAGE, &r->page[i], offset, size);
-    else
-        read_page(pr, r->base + (uint64_t)i * PAGE, &r->page[i], offset, size);
+    access_page(pr, r, i, below(2), offset, size);
 }
 
 /* Touches every page of a region: a write of 16 bytes or a check of the page. */
 static void sweep(struct proc *pr, struct region *r, bool write)
 {
-    for (unsigned i = 0; i < r->pages; i++) {
-        uint64_t va = r->base + (uint64_t)i * PAGE;
-        if (write)
-            write_page(pr, va, &r->page[i], below(PAGE / 16) * 16, 16);
-        else
-            read_page(pr, va, &r->page[i], 0, PAGE);
-    }
+    for (unsigned i = 0; i < r->pages; i++)
+        access_page(pr, r, i, write, write ? below(PAGE / 16) * 16 : 0, write ? 16 : PAGE);
 }
 
 static void op_sweep(void)
@@ -340,7 +358,7 @@ static void op_allocate(void)
     if (!succeeded(base != 0, "VirtualAlloc"))
         return;
     struct region *r = &pr->region[pr->regions++];
-    *r = (struct region){ base, pages, calloc(pages, sizeof *r->page), NULL };
+    *r = (struct region){ base, pages, calloc(pages, sizeof *r->page), NULL, NULL };
     assert_non_null(r->page);
     unsigned first = 0, count = pages;
     if (reserve_first) {
@@ -416,6 +434,11 @@ static void drop_region(struct proc *pr, struct region *r)
             forget(&r->page[i]);
         }
         free(r->page);
+    }
+    if (r->copy) {
+        for (unsigned i = 0; i < r->pages; i++)
+            forget(&r->copy[i]);
+        free(r->copy);
     }
     *r = pr->region[--pr->regions];
 }
@@ -520,31 +543,35 @@ static struct section *free_section(void)
     return NULL;
 }
 
-static bool add_view(struct section *s, unsigned owner, HANDLE mapping)
+/* A view of the whole section, writable or copy-on-write. */
+static void add_view(struct section *s, unsigned owner, HANDLE mapping, bool copy)
 {
     struct proc *pr = &procs[owner];
     use(pr);
-    uint64_t base = U(MapViewOfFile(mapping, FILE_MAP_WRITE, 0, 0, 0));
-    if (!succeeded(base != 0, "MapViewOfFile")) {
-        assert_true(CloseHandle(mapping));
-        return false;
+    uint64_t base = U(MapViewOfFile(mapping, copy ? FILE_MAP_COPY : FILE_MAP_WRITE, 0, 0, 0));
+    if (!base)
+        fail_msg("MapViewOfFile%s: error %lu", copy ? " (copy)" : "",
+                 (unsigned long)GetLastError());
+    struct page *copies = NULL;
+    if (copy) {
+        copies = calloc(s->pages, sizeof *copies);
+        assert_non_null(copies);
     }
-    pr->region[pr->regions++] = (struct region){ base, s->pages, s->page, s };
+    pr->region[pr->regions++] = (struct region){ base, s->pages, s->page, s, copies };
     s->owner[s->views] = owner;
     s->mapping[s->views++] = mapping;
-    return true;
 }
 
 static void remove_views(struct section *s)
 {
     for (unsigned v = 0; v < s->views; v++) {
         struct proc *pr = &procs[s->owner[v]];
+        use(pr);
         for (unsigned i = 0; i < pr->regions; i++)
             if (pr->region[i].section == s) {
-                use(pr);
                 assert_true(UnmapViewOfFile(VA(pr->region[i].base)));
                 drop_region(pr, &pr->region[i]);
-                break;
+                i--;
             }
         assert_true(CloseHandle(s->mapping[v]));
     }
@@ -590,10 +617,11 @@ static void close_section(struct section *s)
 
 static bool room_for_view(unsigned owner)
 {
-    return procs[owner].regions < MAX_REGIONS;
+    return procs[owner].regions + 1 < MAX_REGIONS;
 }
 
-/* A pagefile-backed section, named, with a view in two processes. */
+/* A pagefile-backed section, named, with a view in two processes (the
+ * second one copy-on-write now and then). */
 static void op_section(void)
 {
     struct section *s = free_section();
@@ -614,14 +642,16 @@ static void op_section(void)
     for (unsigned i = 0; i < pages; i++)
         s->page[i] = (struct page){ NULL, true, false, false, PAGE_READWRITE };
     committed_pages += pages;
-    assert_true(add_view(s, a, mapping));
+    add_view(s, a, mapping, false);
     use(&procs[b]);
-    HANDLE opened = OpenFileMappingA(FILE_MAP_WRITE, FALSE, name);
+    HANDLE opened = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, name);
     assert_non_null(opened);
-    assert_true(add_view(s, b, opened));
+    add_view(s, b, opened, below(3) == 0);
 }
 
-/* A file of the C: drive mapped into one process. */
+/* A file of the C: drive mapped into one process, and now and then a
+ * copy-on-write view of it beside: its copies go to the pagefile, never to
+ * the file. */
 static void op_file(void)
 {
     struct section *s = free_section();
@@ -642,7 +672,14 @@ static void op_file(void)
     assert_non_null(s->page);
     for (unsigned i = 0; i < pages; i++)
         s->page[i] = (struct page){ NULL, true, false, false, PAGE_READWRITE };
-    assert_true(add_view(s, a, mapping));
+    add_view(s, a, mapping, false);
+    if (below(2)) {
+        HANDLE second;
+        assert_true(DuplicateHandle(GetCurrentProcess(), mapping, GetCurrentProcess(), &second, 0,
+                                    FALSE, DUPLICATE_SAME_ACCESS));
+        s->owner[1] = a;
+        add_view(s, a, second, true);
+    }
 }
 
 /* Flushes a mapped file's view and checks the file, or closes a section. */
@@ -775,6 +812,7 @@ static void run(enum ntmm_arch arch, uint64_t seed, unsigned steps)
     config.pagefiles[0] = (struct ntmm_pagefile_config){ 64 * MB, 64 * MB };
     assert_int_equal(ntmm_machine_create(&config, &m), STATUS_SUCCESS);
     rng_state = seed;
+    memset(sections, 0, sizeof sections);
     ntmm_machine_idle(m);
     uint64_t available = available_pages(), commit = kernel_variable("MmTotalCommittedPages");
     for (unsigned i = 0; i < PROCESSES; i++) {
@@ -830,6 +868,26 @@ static void run(enum ntmm_arch arch, uint64_t seed, unsigned steps)
     m = NULL;
 }
 
+/* After a failed check: the machine goes, and the model's host memory. */
+static int teardown(void **state)
+{
+    (void)state;
+    for (unsigned i = 0; m && i < PROCESSES; i++)
+        while (procs[i].regions)
+            drop_region(&procs[i], &procs[i].region[procs[i].regions - 1]);
+    for (unsigned i = 0; m && i < MAX_SECTIONS; i++)
+        if (sections[i].used) {
+            for (unsigned j = 0; j < sections[i].pages; j++)
+                forget(&sections[i].page[j]);
+            free(sections[i].page);
+        }
+    ntmm_set_current_process(NULL);
+    if (m)
+        ntmm_machine_destroy(m);
+    m = NULL;
+    return 0;
+}
+
 static void test_stress_pae(void **state)
 {
     (void)state;
@@ -847,8 +905,8 @@ static void test_stress_each_architecture(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_stress_pae),
-        cmocka_unit_test(test_stress_each_architecture),
+        cmocka_unit_test_teardown(test_stress_pae, teardown),
+        cmocka_unit_test_teardown(test_stress_each_architecture, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
