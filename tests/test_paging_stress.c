@@ -1,9 +1,12 @@
 /*
  * test_paging_stress.c — the randomized paging stress test (issue 10, part
  * 4): three processes on a 16 MB machine with a 64 MB pagefile allocate,
- * write, read, protect, lock, reset and free private memory, share
- * pagefile-backed sections and map files of the C: drive, far beyond RAM,
- * with pagefile and frame failures injected now and then. A host shadow copy
+ * write, read (within a page and across two), protect, lock, reset and
+ * free private memory, share pagefile-backed sections between two
+ * processes and map files of the C: drive (writable and copy-on-write
+ * views), far beyond RAM (up to 40 MB committed and touched), with a
+ * pagefile read or write failure or a frame failure injected every 25th
+ * step. Fixed seeds (splitmix64); each run prints its step count. A host shadow copy
  * of every committed page checks every byte read back; the verifier runs
  * after every step; at the end no frame, pagefile slot or byte of commit is
  * left over.
@@ -313,6 +316,65 @@ static void op_access(void)
     unsigned offset = below(4) ? below(PAGE) : 0;
     unsigned size = offset ? 1 + below(PAGE - offset < 256 ? PAGE - offset : 256) : PAGE;
     access_page(pr, r, i, below(2), offset, size);
+}
+
+/* The page an access to page i of a region reaches. */
+static struct page *reached(struct region *r, unsigned i)
+{
+    return r->copy && r->copy[i].committed ? &r->copy[i] : &r->page[i];
+}
+
+/* An access across the boundary of two pages of a region (not reset, not
+ * first writes of copy-on-write pages): when the second page refuses it,
+ * the bytes before it have moved (invariant 2). */
+static void op_cross(void)
+{
+    struct proc *pr;
+    struct region *r = random_region(&pr);
+    if (!r || r->pages < 2)
+        return;
+    unsigned i = below(r->pages - 1), before = 1 + below(64), after = 1 + below(64);
+    struct page *a = reached(r, i), *b = reached(r, i + 1);
+    bool write = below(2);
+    if (a->reset || b->reset || (write && (window || (r->copy && (a == &r->page[i] ||
+                                                                  b == &r->page[i + 1])))))
+        return;
+    uint64_t va = r->base + (uint64_t)(i + 1) * PAGE - before;
+    uint8_t bytes[128];
+    NTSTATUS first = expected_access(a, write), second = expected_access(b, write);
+    NTSTATUS expected = first != STATUS_SUCCESS ? first : second;
+    use(pr);
+    stat_accesses++;
+    NTSTATUS status;
+    if (write) {
+        random_bytes(bytes, before + after);
+        status = ntmm_write(pr->process, va, bytes, before + after);
+    } else {
+        status = ntmm_read(pr->process, va, bytes, before + after);
+    }
+    if (status != expected) {
+        if (tolerated_status(status)) {
+            stat_tolerated++;
+            return;
+        }
+        fail_msg("access across %#llx: %#x, expected %#x", (unsigned long long)(va + before),
+                 (unsigned)status, (unsigned)expected);
+    }
+    uint8_t page_bytes[PAGE];
+    if (first == STATUS_SUCCESS && write) {
+        memcpy(page_bytes, contents(a), PAGE);
+        memcpy(page_bytes + PAGE - before, bytes, before);
+        set_contents(a, page_bytes);
+    }
+    if (status == STATUS_SUCCESS && write) {
+        memcpy(page_bytes, contents(b), PAGE);
+        memcpy(page_bytes, bytes + before, after);
+        set_contents(b, page_bytes);
+    }
+    if (status == STATUS_SUCCESS && !write &&
+        (memcmp(bytes, contents(a) + PAGE - before, before) != 0 ||
+         memcmp(bytes + before, contents(b), after) != 0))
+        fail_msg("read across %#llx differs from the model", (unsigned long long)(va + before));
 }
 
 /* Touches every page of a region: a write of 16 bytes or a check of the page. */
@@ -753,6 +815,8 @@ static void step(void)
         op_flush_or_close();
     else if (op < 96)
         ntmm_machine_idle(m);
+    else if (op < 98)
+        op_cross();
     else
         op_access();
 }
@@ -801,6 +865,18 @@ static uint64_t pagefile_usage(void)
     return usage;
 }
 
+/* The model of every section whose views and handles went with their processes. */
+static void free_sections(void)
+{
+    for (unsigned i = 0; i < MAX_SECTIONS; i++)
+        if (sections[i].used) {
+            for (unsigned j = 0; j < sections[i].pages; j++)
+                forget(&sections[i].page[j]);
+            free(sections[i].page);
+            sections[i].used = false;
+        }
+}
+
 static void run(enum ntmm_arch arch, uint64_t seed, unsigned steps)
 {
     struct ntmm_config config;
@@ -839,7 +915,8 @@ static void run(enum ntmm_arch arch, uint64_t seed, unsigned steps)
     for (unsigned i = 0; i < PROCESSES; i++)
         for (unsigned r = 0; r < procs[i].regions; r++)
             sweep(&procs[i], &procs[i].region[r], false);
-    for (unsigned i = 0; i < MAX_SECTIONS; i++)
+    bool close_first = below(2); /* else the views and handles go with their processes */
+    for (unsigned i = 0; close_first && i < MAX_SECTIONS; i++)
         if (sections[i].used)
             close_section(&sections[i]);
     for (unsigned i = 0; i < PROCESSES; i++) {
@@ -848,6 +925,7 @@ static void run(enum ntmm_arch arch, uint64_t seed, unsigned steps)
         ntmm_process_terminate(procs[i].process);
         test_verify(m);
     }
+    free_sections();
     ntmm_set_current_process(NULL);
     ntmm_machine_idle(m);
     test_verify(m);
@@ -875,12 +953,8 @@ static int teardown(void **state)
     for (unsigned i = 0; m && i < PROCESSES; i++)
         while (procs[i].regions)
             drop_region(&procs[i], &procs[i].region[procs[i].regions - 1]);
-    for (unsigned i = 0; m && i < MAX_SECTIONS; i++)
-        if (sections[i].used) {
-            for (unsigned j = 0; j < sections[i].pages; j++)
-                forget(&sections[i].page[j]);
-            free(sections[i].page);
-        }
+    if (m)
+        free_sections();
     ntmm_set_current_process(NULL);
     if (m)
         ntmm_machine_destroy(m);
@@ -891,15 +965,15 @@ static int teardown(void **state)
 static void test_stress_pae(void **state)
 {
     (void)state;
-    run(NTMM_ARCH_X86_PAE, 1, 1500);
+    run(NTMM_ARCH_X86_PAE, 1, 3000);
 }
 
 static void test_stress_each_architecture(void **state)
 {
     (void)state;
-    run(NTMM_ARCH_X86, 2, 400);
-    run(NTMM_ARCH_X86_PAE, 3, 400);
-    run(NTMM_ARCH_X64, 4, 400);
+    run(NTMM_ARCH_X86, 2, 800);
+    run(NTMM_ARCH_X86_PAE, 3, 800);
+    run(NTMM_ARCH_X64, 4, 800);
 }
 
 int main(void)
