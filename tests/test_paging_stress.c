@@ -121,6 +121,8 @@ static void use(struct proc *pr)
 }
 
 static const uint8_t zero_page[PAGE];
+/* A page just committed read-write: zeroes. */
+static const struct page fresh_page = { NULL, true, false, false, PAGE_READWRITE };
 
 static const uint8_t *contents(const struct page *pg)
 {
@@ -168,6 +170,19 @@ static bool succeeded(BOOL ok, const char *what)
         return false;
     }
     fail_msg("%s failed with error %lu", what, (unsigned long)error);
+    return false;
+}
+
+/* An access's status: as expected (true), or a failure a pending fault
+ * explains (false: nothing changed); anything else fails the test. */
+static bool as_expected(NTSTATUS status, NTSTATUS expected, const char *what, uint64_t va)
+{
+    if (status == expected)
+        return true;
+    if (!tolerated_status(status))
+        fail_msg("%s at %#llx: %#x, expected %#x", what, (unsigned long long)va, (unsigned)status,
+                 (unsigned)expected);
+    stat_tolerated++;
     return false;
 }
 
@@ -220,14 +235,8 @@ static bool write_page(struct proc *pr, uint64_t base, struct page *pg, unsigned
         return false;
     stat_accesses++;
     NTSTATUS status = ntmm_write(pr->process, base + offset, bytes, size);
-    if (status != expected) {
-        if (tolerated_status(status)) {
-            stat_tolerated++;
-            return false;
-        }
-        fail_msg("write at %#llx: %#x, expected %#x", (unsigned long long)(base + offset),
-                 (unsigned)status, (unsigned)expected);
-    }
+    if (!as_expected(status, expected, "write", base + offset))
+        return false;
     if (status != STATUS_SUCCESS)
         return false;
     if (pg->reset) {
@@ -263,14 +272,8 @@ static void read_page(struct proc *pr, uint64_t base, struct page *pg, unsigned 
     uint8_t got[PAGE];
     use(pr);
     NTSTATUS status = ntmm_read(pr->process, base + offset, got, size);
-    if (status != expected) {
-        if (tolerated_status(status)) {
-            stat_tolerated++;
-            return;
-        }
-        fail_msg("read at %#llx: %#x, expected %#x", (unsigned long long)(base + offset),
-                 (unsigned)status, (unsigned)expected);
-    }
+    if (!as_expected(status, expected, "read", base + offset))
+        return;
     if (status == STATUS_SUCCESS && memcmp(got, contents(pg) + offset, size) != 0)
         fail_msg("read at %#llx differs from the model", (unsigned long long)(base + offset));
 }
@@ -284,7 +287,7 @@ static void access_page(struct proc *pr, struct region *r, unsigned i, bool writ
     struct page *pg = &r->page[i];
     if (r->copy && !r->copy[i].committed && write) {
         struct page *copy = &r->copy[i];
-        *copy = (struct page){ NULL, true, false, false, PAGE_READWRITE };
+        *copy = fresh_page;
         if (pg->data)
             set_contents(copy, pg->data);
         if (!write_page(pr, va, copy, offset, size))
@@ -352,14 +355,8 @@ static void op_cross(void)
     } else {
         status = ntmm_read(pr->process, va, bytes, before + after);
     }
-    if (status != expected) {
-        if (tolerated_status(status)) {
-            stat_tolerated++;
-            return;
-        }
-        fail_msg("access across %#llx: %#x, expected %#x", (unsigned long long)(va + before),
-                 (unsigned)status, (unsigned)expected);
-    }
+    if (!as_expected(status, expected, "access across", va + before))
+        return;
     uint8_t page_bytes[PAGE];
     if (first == STATUS_SUCCESS && write) {
         memcpy(page_bytes, contents(a), PAGE);
@@ -432,7 +429,7 @@ static void op_allocate(void)
             return;
     }
     for (unsigned i = first; i < first + count; i++)
-        r->page[i] = (struct page){ NULL, true, false, false, PAGE_READWRITE };
+        r->page[i] = fresh_page;
     committed_pages += count;
     sweep(pr, r, true);
 }
@@ -447,6 +444,19 @@ static struct region *random_private(struct proc **owner, unsigned *first, unsig
     return r;
 }
 
+/* VirtualAlloc of a run of a region's pages, which returns the run's address. */
+static bool allocate_run(struct proc *pr, struct region *r, unsigned first, unsigned count,
+                         DWORD type, DWORD protect)
+{
+    use(pr);
+    uint64_t va = r->base + (uint64_t)first * PAGE;
+    uint64_t got = U(VirtualAlloc(VA(va), (SIZE_T)count * PAGE, type, protect));
+    if (!succeeded(got != 0, "VirtualAlloc of a run"))
+        return false;
+    assert_int_equal(got, va);
+    return true;
+}
+
 /* Commits a run of decommitted pages of a reservation. */
 static void op_commit(void)
 {
@@ -458,14 +468,10 @@ static void op_commit(void)
     for (unsigned i = first; i < first + count; i++)
         if (r->page[i].committed)
             return;
-    use(pr);
-    uint64_t va = r->base + (uint64_t)first * PAGE;
-    uint64_t got = U(VirtualAlloc(VA(va), (SIZE_T)count * PAGE, MEM_COMMIT, PAGE_READWRITE));
-    if (!succeeded(got != 0, "VirtualAlloc commit"))
+    if (!allocate_run(pr, r, first, count, MEM_COMMIT, PAGE_READWRITE))
         return;
-    assert_int_equal(got, va);
     for (unsigned i = first; i < first + count; i++)
-        r->page[i] = (struct page){ NULL, true, false, false, PAGE_READWRITE };
+        r->page[i] = fresh_page;
     committed_pages += count;
 }
 
@@ -587,12 +593,8 @@ static void op_reset(void)
     for (unsigned i = first; i < first + count; i++)
         if (!r->page[i].committed || r->page[i].protect != PAGE_READWRITE || r->page[i].locked)
             return;
-    use(pr);
-    uint64_t va = r->base + (uint64_t)first * PAGE;
-    uint64_t got = U(VirtualAlloc(VA(va), (SIZE_T)count * PAGE, MEM_RESET, PAGE_NOACCESS));
-    if (!succeeded(got != 0, "VirtualAlloc MEM_RESET"))
+    if (!allocate_run(pr, r, first, count, MEM_RESET, PAGE_NOACCESS))
         return;
-    assert_int_equal(got, va);
     for (unsigned i = first; i < first + count; i++)
         r->page[i].reset = true;
 }
@@ -702,7 +704,7 @@ static void op_section(void)
     s->page = calloc(pages, sizeof *s->page);
     assert_non_null(s->page);
     for (unsigned i = 0; i < pages; i++)
-        s->page[i] = (struct page){ NULL, true, false, false, PAGE_READWRITE };
+        s->page[i] = fresh_page;
     committed_pages += pages;
     add_view(s, a, mapping, false);
     use(&procs[b]);
@@ -733,7 +735,7 @@ static void op_file(void)
     s->page = calloc(pages, sizeof *s->page);
     assert_non_null(s->page);
     for (unsigned i = 0; i < pages; i++)
-        s->page[i] = (struct page){ NULL, true, false, false, PAGE_READWRITE };
+        s->page[i] = fresh_page;
     add_view(s, a, mapping, false);
     if (below(2)) {
         HANDLE second;
