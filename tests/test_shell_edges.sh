@@ -18,6 +18,12 @@ words="$(printf '1 %.0s' $(seq 15))$(printf 'a%.0s' $(seq 481))"
 run -e "local t, ok = dbg('dd $words') print(ok)"
 [ "$rc" -eq 0 ] && clean && out_is false
 check $? "dd with 16 words in 511 bytes: an error, no stack overflow in dump_parse"
+run --arch pae -e "local a = VirtualAlloc(nil, 0x10000, MEM_COMMIT, PAGE_READWRITE)
+for i = 0, 15 do write32(a + i * 0x1000, i) end
+dbg('ed c0883008 ffffffff') dbg('ed c0883014 ffffffff')
+print(VirtualFree(a, 0, MEM_RELEASE), (dbg('!verify')))"
+[ "$rc" -eq 0 ] && grep -q "^true	!verify: FAILED: space at [0-9a-f]*: LastInitializedWsle ffffffff" "$dir/out"
+check $? "an edited working-set list header (LastEntry, LastInitializedWsle) bounds no loop: release and !verify finish"
 w510="010000$(printf '+0%.0s' $(seq 252))" # a valid 510-byte expression
 run -e "local t, ok = dbg('dq $w510') print(ok, #t > 0)"
 [ "$rc" -eq 0 ] && clean && out_is "$(printf 'true\ttrue')"
@@ -288,4 +294,4 @@ run --arch pae -e "print(select(2, dbg('dd fffffffc L2')), select(2, dbg('ed fff
 [ "$rc" -eq 0 ] && out_is "$(printf 'false\tfalse')"
 check $? "PAE: dd and ed past 4 GB of virtual addresses: Range error"
 
-[ "$n" -eq 46 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
+[ "$n" -eq 47 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"

@@ -148,6 +148,7 @@ struct mm_address_space {
     bool hard_minimum, hard_maximum; /* QUOTA_LIMITS_HARDWS_MIN_ENABLE, _MAX_ENABLE */
     bool working_set_list;           /* its _MMWSL exists (wsl.c) */
     uint64_t locked_pages;           /* user pages LockedInWs (wsl.c (3)) */
+    uint64_t wsl_pages;              /* pages of its working-set list mapped (wsl.c (4)) */
     uint64_t ws_search_hint;         /* where mi_ws_remove's search by address starts (a hint only) */
     uint64_t page_fault_count;       /* Vm.PageFaultCount */
     uint64_t virtual_bytes;          /* reserved address space (VirtualSize) */
@@ -741,6 +742,10 @@ enum mi_wsl_field {
     MI_WSL_LAST_INITIALIZED, MI_WSL_NON_DIRECT, MI_WSL_HASH_TABLE, MI_WSL_HASH_TABLE_SIZE,
 };
 uint64_t mi_wsl_field(const struct mm *mm, const struct mm_address_space *as, enum mi_wsl_field f);
+/* The entries the list's mapped pages hold, and LastEntry bounded by them:
+ * what loops over the entries use (wsl.c (4)). */
+uint64_t mi_wsl_entries(const struct mm *mm, const struct mm_address_space *as);
+uint64_t mi_wsl_last_entry(const struct mm *mm, const struct mm_address_space *as);
 /* The raw _MMWSLE at index. */
 uint64_t mi_wsle(const struct mm *mm, const struct mm_address_space *as, uint64_t index);
 /* Builds the space's list with its first page and its locked entries. */

@@ -330,7 +330,14 @@ static void check_working_set(struct checker *c, const struct mm_address_space *
 {
     struct mm *mm = c->mm;
     const struct pte_format *fmt = mm->cpu->fmt;
-    uint64_t initialized = mi_wsl_field(mm, as, MI_WSL_LAST_INITIALIZED) + 1;
+    uint64_t initialized = mi_wsl_entries(mm, as);
+    if (mi_wsl_field(mm, as, MI_WSL_LAST_INITIALIZED) + 1 != initialized) {
+        fail(c, "space at %llx: LastInitializedWsle %llx, its list pages hold %llx entries",
+             (unsigned long long)as->directory_table_base,
+             (unsigned long long)mi_wsl_field(mm, as, MI_WSL_LAST_INITIALIZED),
+             (unsigned long long)initialized);
+        return;
+    }
     uint64_t last = mi_wsl_field(mm, as, MI_WSL_LAST_ENTRY);
     uint64_t *vas = calloc(initialized, sizeof *vas);
     if (!vas) {

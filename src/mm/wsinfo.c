@@ -46,7 +46,7 @@ uint64_t mm_query_working_set(const struct mm *mm, const struct mm_address_space
 {
     if (!as->working_set_list)
         return 0;
-    uint64_t count = 0, last = mi_wsl_field(mm, as, MI_WSL_LAST_ENTRY);
+    uint64_t count = 0, last = mi_wsl_last_entry(mm, as);
     for (uint64_t index = 0; index <= last && !mm_stopped(mm); index++) {
         uint64_t wsle = mi_wsle(mm, as, index);
         if (!(wsle & MI_WSLE_VALID))

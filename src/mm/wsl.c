@@ -32,7 +32,9 @@
  * (4) The free entries form one list from FirstFree through entries
  *     [0, LastInitializedWsle]; entries past LastInitializedWsle are not
  *     yet in use, and LastEntry is the highest valid index (0 if none).
- *     Free links are 28-bit indexes; WSLE_NULL_INDEX ends the list.
+ *     Free links are 28-bit indexes; WSLE_NULL_INDEX ends the list. Loops
+ *     over entries stop at the pages the memory manager mapped
+ *     (Vm.wsl_pages), whatever an edited header says (mi_wsl_last_entry).
  * (5) Reading an entry through a PTE a script edited away stops the
  *     machine: MEMORY_MANAGEMENT 0x41284 (a PTE or the working set list is
  *     corrupt), parameter 2 the address.
@@ -174,6 +176,19 @@ uint64_t mi_wsl_field(const struct mm *mm, const struct mm_address_space *as, en
     return get(&r, f);
 }
 
+static uint64_t first_entry_of_page(const struct mm *mm, uint64_t page);
+
+uint64_t mi_wsl_entries(const struct mm *mm, const struct mm_address_space *as)
+{
+    return first_entry_of_page(mm, as->wsl_pages);
+}
+
+uint64_t mi_wsl_last_entry(const struct mm *mm, const struct mm_address_space *as)
+{
+    uint64_t last = mi_wsl_field(mm, as, MI_WSL_LAST_ENTRY), entries = mi_wsl_entries(mm, as);
+    return last < entries ? last : entries - 1;
+}
+
 static uint64_t wsle_at(struct wsl_ref *r, uint64_t index)
 {
     return mm_load(wsl_host(r, layout(r->mm)->header + index * width(r->mm)), width(r->mm));
@@ -248,6 +263,7 @@ static NTSTATUS map_list_page(struct mm *mm, struct mm_address_space *as, uint64
     uint64_t pte_va = pte_address(fmt, va, 0);
     pfn_initialize_active(mm, pfn, pte_va, mi_holding_table(mm, as, va, fmt->levels - 1), 0);
     mi_write_pte(mm, as, pte_va, list_pte(pfn));
+    as->wsl_pages++;
     *pfn_out = pfn;
     return STATUS_SUCCESS;
 }
@@ -323,10 +339,7 @@ NTSTATUS mi_create_working_set(struct mm *mm, struct mm_address_space *as)
 static NTSTATUS grow(struct mm *mm, struct mm_address_space *as)
 {
     struct wsl_ref r = ref_of(mm, as);
-    uint64_t last = get(&r, MI_WSL_LAST_INITIALIZED);
-    uint64_t page = 1;
-    while (first_entry_of_page(mm, page) <= last)
-        page++;
+    uint64_t page = as->wsl_pages, last = first_entry_of_page(mm, page) - 1;
     if (mm->layout.working_set_list + (page + 1) * PAGE_SIZE - 1 > mm->layout.working_set_list_end)
         return STATUS_WORKING_SET_QUOTA;
     uint64_t pfn;
@@ -381,7 +394,7 @@ static uint64_t search(const struct mm *mm, const struct mm_address_space *as, u
 {
     struct wsl_ref r = ref_of(mm, as);
     uint64_t vpn = va >> PAGE_SHIFT, index = pfn_flink(mm, pfn);
-    uint64_t last = get(&r, MI_WSL_LAST_ENTRY);
+    uint64_t last = mi_wsl_last_entry(mm, as);
     if (index <= last) {
         uint64_t e = wsle_at(&r, index);
         if (valid(e) && e >> PAGE_SHIFT == vpn)
@@ -466,15 +479,11 @@ void mi_ws_set_age(struct mm *mm, struct mm_address_space *as, uint64_t index, u
  * its working set. Also after a creation that failed half way. */
 void mi_delete_working_set(struct mm *mm, struct mm_address_space *as)
 {
-    struct wsl_ref r = ref_of(mm, as);
     const struct pte_format *fmt = mm->cpu->fmt;
     uint64_t va = mm->layout.working_set_list;
     if (as->working_set_list) {
-        uint64_t pages = 1;
-        while (first_entry_of_page(mm, pages) <= get(&r, MI_WSL_LAST_INITIALIZED))
-            pages++;
         as->working_set_list = false;
-        for (uint64_t page = 0; page < pages; page++) {
+        for (uint64_t page = 0; page < as->wsl_pages; page++) {
             uint64_t pte_va = pte_address(fmt, va + page * PAGE_SIZE, 0);
             uint64_t pfn = (mi_read_pte(mm, as, pte_va) & fmt->pfn_mask) >> PAGE_SHIFT;
             mi_write_pte(mm, as, pte_va, 0);
@@ -483,4 +492,5 @@ void mi_delete_working_set(struct mm *mm, struct mm_address_space *as)
     }
     mi_free_empty_tables(mm, as, va, mm->layout.working_set_list_end);
     as->working_set_pages = 0;
+    as->wsl_pages = 0;
 }

@@ -91,7 +91,7 @@ static void clear_accessed(struct mm *mm, struct mm_address_space *as, uint64_t 
 bool mi_replace_ws_entry(struct mm *mm, struct mm_address_space *as)
 {
     uint64_t first = mi_wsl_field(mm, as, MI_WSL_FIRST_DYNAMIC);
-    uint64_t last = mi_wsl_field(mm, as, MI_WSL_LAST_ENTRY);
+    uint64_t last = mi_wsl_last_entry(mm, as);
     if (last < first)
         return false;
     uint64_t slot = mi_wsl_field(mm, as, MI_WSL_NEXT_SLOT), span = last + 1 - first;
@@ -131,7 +131,7 @@ bool mi_ws_must_replace(const struct mm *mm, const struct mm_address_space *as)
 static void age_working_set(struct mm *mm, struct mm_address_space *as)
 {
     uint64_t first = mi_wsl_field(mm, as, MI_WSL_FIRST_DYNAMIC);
-    uint64_t last = mi_wsl_field(mm, as, MI_WSL_LAST_ENTRY);
+    uint64_t last = mi_wsl_last_entry(mm, as);
     for (uint64_t index = first; index <= last && !mm_stopped(mm); index++) {
         uint64_t e = mi_wsle(mm, as, index);
         if (!trimmable(as, e))
@@ -152,7 +152,7 @@ static uint64_t trim_working_set(struct mm *mm, struct mm_address_space *as, uin
                                  unsigned min_age, uint64_t floor)
 {
     uint64_t first = mi_wsl_field(mm, as, MI_WSL_FIRST_DYNAMIC), done = 0;
-    for (uint64_t index = mi_wsl_field(mm, as, MI_WSL_LAST_ENTRY) + 1;
+    for (uint64_t index = mi_wsl_last_entry(mm, as) + 1;
          index-- > first && done < goal && as->working_set_pages > floor && !mm_stopped(mm);) {
         uint64_t e = mi_wsle(mm, as, index);
         if (!trimmable(as, e) || age_of(e) < min_age)
