@@ -116,6 +116,8 @@ finish
     out_is "$(printf '5\n!verify: ok (every invariant holds)')"
 check $? "REPL (pipe): SIGINT stops the running line; the next lines run on the same machine"
 if command -v script >/dev/null 2>&1; then
+    # The command is exec'd: with SHELL unset script(1) runs it under sh,
+    # which would share the terminal's Ctrl-C and exit 130 itself.
     # Each keystroke waits for what it answers: the Nth prompt, or C:\ready
     # from the running loop; a slow machine only makes the test slower.
     prompts() {
@@ -128,7 +130,7 @@ if command -v script >/dev/null 2>&1; then
     { prompts 1; printf 'abc\003'; prompts 2; printf 'print(5)\r'; prompts 3
       printf '%s\r' "$ready while true do end"; wait_ready; printf '\003'; prompts 4
       printf 'print(6)\r'; prompts 5; printf 'q\r'; sleep 1; } |
-        timeout 60 script -qfec "$NTMM --root $dir/c" /dev/null >"$dir/out" 2>&1
+        timeout 60 script -qfec "exec $NTMM --root $dir/c" /dev/null >"$dir/out" 2>&1
     rc=$?
     tr -d '\r' <"$dir/out" >"$dir/tty"
     [ "$rc" -eq 0 ] && grep -qx '5' "$dir/tty" && grep -q 'ntmm: stdin:1: interrupted' "$dir/tty" &&
