@@ -310,15 +310,17 @@ static void test_pte_software_kinds(void **state)
         text = run(&f, STATUS_SUCCESS, "!pte %llx", (unsigned long long)f.base + 0x3000);
         assert_contains(text, "not valid\n DemandZero\n Protect: 4 - ReadWrite\n");
         free(text);
-        /* a prototype PTE whose prototype the VAD names (PAE and x64) */
-        if (info.pte_size == 8) {
-            ntmm_pte_decode(f.machine, 0xffffffff00002400ull, &decoded);
-            assert_int_equal(decoded.kind, NTMM_PTE_PROTOTYPE);
-            free(run(&f, STATUS_SUCCESS, "eq %llx ffffffff`00002400", (unsigned long long)pte));
-            text = run(&f, STATUS_SUCCESS, "!pte %llx", (unsigned long long)f.base + 0x3000);
-            assert_contains(text, "not valid\n Proto: VAD\n Protect: 4 - ReadWrite\n");
-            free(text);
-        }
+        /* a prototype PTE whose prototype the VAD names: a software PTE
+         * with PageFileHigh all ones and its own protection */
+        uint64_t lookup = info.pte_size == 4 ? 0xfffff480ull : 0xffffffff00000480ull;
+        ntmm_pte_decode(f.machine, lookup, &decoded);
+        assert_int_equal(decoded.kind, NTMM_PTE_PROTOTYPE);
+        assert_int_equal(decoded.protection, 4);
+        free(run(&f, STATUS_SUCCESS, "%s %llx %llx", info.pte_size == 4 ? "ed" : "eq",
+                 (unsigned long long)pte, (unsigned long long)lookup));
+        text = run(&f, STATUS_SUCCESS, "!pte %llx", (unsigned long long)f.base + 0x3000);
+        assert_contains(text, "not valid\n Proto: VAD\n Protect: 4 - ReadWrite\n");
+        free(text);
         free(run(&f, STATUS_SUCCESS, "%s %llx 0", info.pte_size == 4 ? "ed" : "eq",
                  (unsigned long long)pte));
         fixture_done(&f);

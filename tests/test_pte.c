@@ -61,10 +61,17 @@ struct expect {
 #define X86_SUBSECTION_BASE 0x80000000ull
 #define X86_NONPAGED_POOL_END 0xFFBE0000ull
 
+/* MI_PTE_LOOKUP_NEEDED: a software PTE, Prototype set, PageFileHigh all ones. */
+static uint64_t lookup_raw(unsigned page_file_high_pos, uint32_t protection)
+{
+    return PROTOTYPE_BIT | (uint64_t)protection << 5 | ~0ull << page_file_high_pos;
+}
+
 static uint64_t x86_proto_raw(uint64_t address, uint32_t protection, bool read_only)
 {
-    uint64_t offset = address == 0xFFFFFFFFull ? 0x3FFFFFFCull : address - X86_PAGED_POOL_START;
-    (void)protection;
+    if (address == 0xFFFFFFFFull)
+        return lookup_raw(12, protection) & 0xFFFFFFFFull;
+    uint64_t offset = address - X86_PAGED_POOL_START;
     return PROTOTYPE_BIT | ((offset & 0x1FC) >> 2) << 1 | (uint64_t)read_only << 8 |
            (offset >> 9) << 11;
 }
@@ -80,6 +87,8 @@ static uint64_t x86_subsection_raw(uint64_t address, uint32_t protection, bool r
 
 static uint64_t pae_proto_raw(uint64_t address, uint32_t protection, bool read_only)
 {
+    if (address == 0xFFFFFFFFull)
+        return lookup_raw(32, protection);
     return PROTOTYPE_BIT | (uint64_t)read_only << 8 | (uint64_t)protection << 11 | address << 32;
 }
 
@@ -91,6 +100,8 @@ static uint64_t pae_subsection_raw(uint64_t address, uint32_t protection, bool r
 
 static uint64_t x64_proto_raw(uint64_t address, uint32_t protection, bool read_only)
 {
+    if (address == 0xFFFFFFFFFFFFFFFFull)
+        return lookup_raw(32, protection);
     return PROTOTYPE_BIT | (uint64_t)read_only << 8 | (uint64_t)protection << 11 | address << 16;
 }
 
@@ -605,9 +616,10 @@ static void test_software_classification(void **state)
 
 static void proto_round_trips(const struct expect *e, uint64_t address)
 {
-    uint32_t max_prot = e->proto_has_protection ? MM_PROTECTION_MASK : 0;
+    bool lookup = address == e->lookup_needed; /* its Protection is the page's, never read-only */
+    uint32_t max_prot = e->proto_has_protection || lookup ? MM_PROTECTION_MASK : 0;
     for (uint32_t prot = 0; prot <= max_prot; prot++) {
-        for (int ro = 0; ro < 2; ro++) {
+        for (int ro = 0; ro < 2 - lookup; ro++) {
             struct pte_fields f = { .kind = PTE_KIND_PROTOTYPE, .protection = prot,
                                     .read_only = ro, .proto_address = address };
             uint64_t raw = round_trip(e->fmt, &f);
@@ -658,8 +670,9 @@ static void test_prototype_context(void **state)
 
 /* Windows marks "find the prototype PTE through the VAD" by PageFileHigh
  * all ones; decode reports it as the all-ones address whatever the bits
- * below, and the marker the format writes is what pte_canonical makes of
- * all ones. */
+ * below, with the software PTE's Protection (bits 5-9), and the marker the
+ * format writes is what pte_canonical makes of all ones. A read-only marker
+ * does not exist. */
 static void test_lookup_needed(void **state)
 {
     const struct expect *e = expectation(state);
@@ -669,9 +682,15 @@ static void test_lookup_needed(void **state)
     fmt->decode(e->lookup_raw_windows, PTE_IN_PAGE_TABLE, &f);
     assert_int_equal(f.kind, PTE_KIND_PROTOTYPE);
     assert_int_equal(f.proto_address, e->lookup_needed);
-    struct pte_fields marker = { .kind = PTE_KIND_PROTOTYPE, .proto_address = e->lookup_needed };
+    assert_int_equal(f.protection, 0);
+    fmt->decode(e->lookup_raw_windows | MM_EXECUTE_READWRITE << 5, PTE_IN_PAGE_TABLE, &f);
+    assert_int_equal(f.protection, MM_EXECUTE_READWRITE);
+    struct pte_fields marker = { .kind = PTE_KIND_PROTOTYPE, .proto_address = e->lookup_needed,
+                                 .protection = MM_NOACCESS };
     uint64_t raw = round_trip(fmt, &marker);
-    assert_int_equal(raw & e->lookup_raw_windows, e->lookup_raw_windows);
+    assert_int_equal(raw, e->lookup_raw_windows | MM_NOACCESS << 5);
+    marker.read_only = true;
+    assert_false(fmt->encode(&marker, &raw));
 }
 
 /* ---- refusals ----------------------------------------------------------- */

@@ -4,7 +4,8 @@
  * QueryWorkingSet(Ex) and MemoryWorkingSet(Ex)Information; defaults by RAM,
  * clamping, errors and last errors, hard limits, trimming to a lower
  * maximum, soft faults after emptying, VirtualLock within the minimum, and
- * GetProcessMemoryInfo agreeing with QueryWorkingSet.
+ * GetProcessMemoryInfo agreeing with QueryWorkingSet, and a view page's own
+ * protection kept in its WSLE and then its PTE.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -564,6 +565,144 @@ static void test_lock_within_minimum(void **state)
     test_verify(m);
 }
 
+/* ---- a view page's own protection: its WSLE, then its PTE ---- */
+
+#define MM_READONLY_VALUE 1u    /* the MM_* protections the WSLE and PTE carry */
+#define MM_READWRITE_VALUE 4u
+#define MM_NOACCESS_VALUE 0x18u
+#define MM_GUARD_VALUE 0x10u
+
+/* The Protection of va's working-set entry; false if va has none. */
+static bool entry_protection(uint64_t va, unsigned *protection)
+{
+    struct ntmm_working_set_info info;
+    assert_int_equal(ntmm_working_set_info(p, &info), STATUS_SUCCESS);
+    for (uint64_t i = 0; i <= info.last_entry; i++) {
+        struct ntmm_wsle_info e;
+        assert_int_equal(ntmm_working_set_entry(p, i, &e), STATUS_SUCCESS);
+        if (e.valid && e.virtual_address == va) {
+            *protection = e.protection;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The PTE of va, decoded. */
+static struct ntmm_pte_info pte_of(uint64_t va)
+{
+    struct ntmm_walk w;
+    assert_int_equal(ntmm_pte_walk(m, p, va, &w), STATUS_SUCCESS);
+    return w.level[w.levels - 1].pte;
+}
+
+static void expect_lookup_needed(uint64_t va, uint64_t marker, unsigned protection)
+{
+    struct ntmm_pte_info pte = pte_of(va);
+    assert_int_equal(pte.kind, NTMM_PTE_PROTOTYPE);
+    assert_int_equal(pte.proto_address, marker);
+    assert_int_equal(pte.protection, protection);
+}
+
+static DWORD protect_of(uint64_t va)
+{
+    MEMORY_BASIC_INFORMATION mbi;
+    assert_int_equal(VirtualQuery(VA(va), &mbi, sizeof mbi), sizeof mbi);
+    return mbi.Protect;
+}
+
+/* VirtualProtect on a shared page of a view keeps the new protection where
+ * Windows does: in the page's WSLE while resident, in its process PTE as
+ * MI_PTE_LOOKUP_NEEDED once trimmed; it comes back with the page, a page
+ * made no-access leaves the working set, a protection equal to the view's
+ * leaves neither mark, and another process's view of the section keeps
+ * its own protection. */
+static void test_view_protection_in_wsle_and_pte(void **state)
+{
+    (void)state;
+    static const enum ntmm_arch arches[] = { NTMM_ARCH_X86, NTMM_ARCH_X86_PAE, NTMM_ARCH_X64 };
+    for (unsigned a = 0; a < 3; a++) {
+        boot(arches[a], 64 * MB, NULL);
+        uint64_t marker = arches[a] == NTMM_ARCH_X64 ? ~0ull : 0xFFFFFFFFull;
+        HANDLE h = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
+                                      4 * PAGE, NULL);
+        assert_non_null(h);
+        uint64_t v = U(MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0));
+        assert_int_not_equal(v, 0);
+        for (uint64_t i = 0; i < 4; i++)
+            write32(v + i * PAGE, 0x100 + (uint32_t)i);
+        DWORD old = 0;
+        assert_true(VirtualProtect(VA(v + PAGE), PAGE, PAGE_READONLY, &old));
+        assert_int_equal(old, PAGE_READWRITE);
+        unsigned prot = 99;
+        assert_true(entry_protection(v + PAGE, &prot));
+        assert_int_equal(prot, MM_READONLY_VALUE);
+        assert_true(entry_protection(v, &prot));
+        assert_int_equal(prot, 0);
+        assert_int_equal(protect_of(v + PAGE), PAGE_READONLY);
+        uint32_t x = 7;
+        assert_int_equal(ntmm_write(p, v + PAGE, &x, 4), STATUS_ACCESS_VIOLATION);
+        test_verify(m);
+
+        assert_true(EmptyWorkingSet(self()));
+        expect_lookup_needed(v + PAGE, marker, MM_READONLY_VALUE);
+        assert_int_not_equal(pte_of(v).proto_address, marker);
+        assert_int_equal(protect_of(v + PAGE), PAGE_READONLY);
+        test_verify(m);
+        assert_int_equal(read32(v + PAGE), 0x101);
+        assert_true(entry_protection(v + PAGE, &prot));
+        assert_int_equal(prot, MM_READONLY_VALUE);
+        assert_int_equal(ntmm_write(p, v + PAGE, &x, 4), STATUS_ACCESS_VIOLATION);
+
+        assert_true(VirtualProtect(VA(v + 2 * PAGE), PAGE, PAGE_NOACCESS, &old));
+        assert_false(entry_protection(v + 2 * PAGE, &prot));
+        expect_lookup_needed(v + 2 * PAGE, marker, MM_NOACCESS_VALUE);
+        assert_int_equal(ntmm_read(p, v + 2 * PAGE, &x, 4), STATUS_ACCESS_VIOLATION);
+        assert_int_equal(protect_of(v + 2 * PAGE), PAGE_NOACCESS);
+        test_verify(m);
+
+        assert_true(VirtualProtect(VA(v + PAGE), 2 * PAGE, PAGE_READWRITE, &old));
+        assert_int_equal(old, PAGE_READONLY);
+        assert_true(entry_protection(v + PAGE, &prot));
+        assert_int_equal(prot, 0);
+        assert_int_not_equal(pte_of(v + 2 * PAGE).proto_address, marker);
+        write32(v + PAGE, 0x201);
+        assert_true(VirtualProtect(VA(v + 3 * PAGE), PAGE, PAGE_READONLY, &old));
+        assert_true(EmptyWorkingSet(self()));
+        assert_int_not_equal(pte_of(v + PAGE).proto_address, marker);
+        expect_lookup_needed(v + 3 * PAGE, marker, MM_READONLY_VALUE);
+        test_verify(m);
+
+        /* a guard page of the view: the PTE carries the guard until the
+         * first access takes it off */
+        assert_true(VirtualProtect(VA(v), PAGE, PAGE_READWRITE | PAGE_GUARD, &old));
+        expect_lookup_needed(v, marker, MM_GUARD_VALUE | MM_READWRITE_VALUE);
+        assert_int_equal(ntmm_read(p, v, &x, 4), STATUS_GUARD_PAGE_VIOLATION);
+        assert_int_not_equal(pte_of(v).proto_address, marker);
+        assert_int_equal(read32(v), 0x100);
+        test_verify(m);
+
+        struct ntmm_process *first = p;
+        p = spawn(NULL);
+        ntmm_set_current_process(p);
+        HANDLE h2 = NULL;
+        assert_true(DuplicateHandle(ntmm_process_handle(first), h, GetCurrentProcess(), &h2, 0,
+                                    FALSE, DUPLICATE_SAME_ACCESS));
+        uint64_t w = U(MapViewOfFile(h2, FILE_MAP_WRITE, 0, 0, 0));
+        assert_int_not_equal(w, 0);
+        assert_int_equal(protect_of(w + 3 * PAGE), PAGE_READWRITE);
+        write32(w + 3 * PAGE, 0x303);
+        assert_true(entry_protection(w + 3 * PAGE, &prot));
+        assert_int_equal(prot, 0);
+        ntmm_set_current_process(first);
+        p = first;
+        assert_int_equal(read32(v + 3 * PAGE), 0x303);
+        assert_int_equal(protect_of(v + 3 * PAGE), PAGE_READONLY);
+        test_verify(m);
+        teardown(NULL);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +720,7 @@ int main(void)
         T(test_query_contents),
         T(test_bad_length),
         T(test_lock_within_minimum),
+        T(test_view_protection_in_wsle_and_pte),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

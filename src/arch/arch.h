@@ -123,6 +123,7 @@ struct pte_format {
     unsigned permissionless_levels; /* bit L set: level L entries have no Write/Owner/NX bits (PAE PDPTEs) */
     uint64_t proto_base;        /* x86 only (0 for PAE, x64): base added to encoded prototype PTE addresses */
     uint64_t subsection_base;   /* x86 only (0 for PAE, x64): base added to encoded subsection addresses */
+    uint64_t proto_lookup_needed; /* the proto_address of MI_PTE_LOOKUP_NEEDED (pte_bits.h) */
     /* Encodes f; returns false (and leaves *raw alone) if f cannot be
      * represented in this format (a field too wide, an unaligned address). */
     bool (*encode)(const struct pte_fields *f, uint64_t *raw);

@@ -102,6 +102,28 @@ static inline bool pte_protection_ok(uint32_t protection)
     return protection <= MM_PROTECTION_MASK;
 }
 
+/* Windows' MI_PTE_LOOKUP_NEEDED, alike in every format: a software PTE with
+ * Prototype set and PageFileHigh all ones, "find the prototype PTE through
+ * the VAD", whose Protection (bits 5-9) is the page's own (a view page
+ * VirtualProtect changed). pte_fields carry it as proto_address `marker`. */
+static inline bool pte_encode_lookup_needed(const struct pte_fields *f, unsigned high_pos,
+                                            unsigned high_bits, uint64_t *raw)
+{
+    if (!pte_protection_ok(f->protection) || f->read_only)
+        return false;
+    uint64_t v = pte_put(PTE_SW_PROTOTYPE, PTE_PROTECTION_POS, PTE_PROTECTION_BITS, f->protection);
+    *raw = pte_put(v, high_pos, high_bits, pte_field_mask(high_bits));
+    return true;
+}
+
+static inline void pte_decode_lookup_needed(uint64_t raw, uint64_t marker, struct pte_fields *f)
+{
+    f->kind = PTE_KIND_PROTOTYPE;
+    f->read_only = false;
+    f->protection = (uint32_t)pte_get(raw, PTE_PROTECTION_POS, PTE_PROTECTION_BITS);
+    f->proto_address = marker;
+}
+
 static inline bool pte_is_prototype_bit(uint64_t raw)
 {
     return !pte_has(raw, PTE_HW_VALID) && pte_has(raw, PTE_SW_PROTOTYPE);

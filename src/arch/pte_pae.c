@@ -24,7 +24,8 @@
  *     others.
  * (3) ProtoAddress 0xFFFFFFFF is Windows' MI_PTE_LOOKUP_NEEDED (find the
  *     prototype PTE through the VAD); it is carried as that proto_address,
- *     which (2) otherwise excludes.
+ *     which (2) otherwise excludes, and laid out as a software PTE with the
+ *     page's Protection in bits 5-9 (pte_bits.h).
  * (4) The PageFrameNumber is 26 bits wide (64 GB is PAE's 36-bit physical
  *     space); bits 38-62 of a valid PTE are written 0 and ignored on decode,
  *     as are the unused fields above: round trips of raw values hold for the
@@ -45,8 +46,9 @@ static bool pae_address_ok(uint64_t address)
 
 static bool pae_encode_proto(const struct pte_fields *f, uint64_t *raw)
 {
-    bool lookup = f->proto_address == PAE_PROTO_LOOKUP_NEEDED;
-    if (!pte_protection_ok(f->protection) || !(lookup || pae_address_ok(f->proto_address)))
+    if (f->proto_address == PAE_PROTO_LOOKUP_NEEDED)
+        return pte_encode_lookup_needed(f, PAE_ADDRESS_POS, PAE_ADDRESS_BITS, raw);
+    if (!pte_protection_ok(f->protection) || !pae_address_ok(f->proto_address))
         return false;
     uint64_t v = PTE_SW_PROTOTYPE | pte_bit_if(f->read_only, PAE_PROTO_READ_ONLY);
     v = pte_put(v, PAE_PROTO_PROTECTION_POS, PTE_PROTECTION_BITS, f->protection);
@@ -56,6 +58,10 @@ static bool pae_encode_proto(const struct pte_fields *f, uint64_t *raw)
 
 static void pae_decode_proto(uint64_t raw, struct pte_fields *f)
 {
+    if (pte_get(raw, PAE_ADDRESS_POS, PAE_ADDRESS_BITS) == PAE_PROTO_LOOKUP_NEEDED) {
+        pte_decode_lookup_needed(raw, PAE_PROTO_LOOKUP_NEEDED, f);
+        return;
+    }
     f->kind = PTE_KIND_PROTOTYPE;
     f->read_only = pte_has(raw, PAE_PROTO_READ_ONLY);
     f->protection = (uint32_t)pte_get(raw, PAE_PROTO_PROTECTION_POS, PTE_PROTECTION_BITS);
@@ -120,6 +126,7 @@ const struct pte_format pte_format_pae = {
     .self_map_count = 4,
     .permissionless_levels = 1u << 0, /* PDPTEs have no Write, Owner or NX */
     .proto_base = 0,
+    .proto_lookup_needed = PAE_PROTO_LOOKUP_NEEDED,
     .subsection_base = 0,
     .encode = pae_encode,
     .decode = pae_decode,

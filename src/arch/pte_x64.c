@@ -29,12 +29,12 @@
  * (4) Windows marks "find the prototype PTE through the VAD" by
  *     PageFileHigh (bits 32-63) == MI_PTE_LOOKUP_NEEDED (all ones). Such a
  *     PTE decodes as proto_address 0xFFFFFFFFFFFFFFFF (the all-ones
- *     ProtoAddress, sign-extended), and encode writes every ProtoAddress bit
- *     for it; the real addresses 0xFFFFFFFFFFFF0000 and up would look the
- *     same and are refused.
+ *     ProtoAddress, sign-extended) and is laid out as a software PTE with
+ *     the page's Protection in bits 5-9 (pte_bits.h); the real addresses
+ *     0xFFFFFFFFFFFF0000 and up would look the same and are refused.
  * (5) Round trips of raw values hold for the values encode produces: the
  *     ignored bits above, the unused fields and the low half of a lookup
- *     marker are not preserved.
+ *     marker below its Protection are not preserved.
  */
 #include "arch/pte_bits.h"
 
@@ -58,13 +58,14 @@ static bool x64_is_lookup_needed(uint64_t raw)
 
 static bool x64_encode_proto(const struct pte_fields *f, uint64_t *raw)
 {
-    bool lookup = f->proto_address == X64_PROTO_LOOKUP_NEEDED;
-    if (!pte_protection_ok(f->protection) || !(lookup || x64_address_ok(f->proto_address)))
+    if (f->proto_address == X64_PROTO_LOOKUP_NEEDED)
+        return pte_encode_lookup_needed(f, X64_LOOKUP_POS, X64_LOOKUP_BITS, raw);
+    if (!pte_protection_ok(f->protection) || !x64_address_ok(f->proto_address))
         return false;
     uint64_t v = PTE_SW_PROTOTYPE | pte_bit_if(f->read_only, X64_PROTO_READ_ONLY);
     v = pte_put(v, X64_PROTO_PROTECTION_POS, PTE_PROTECTION_BITS, f->protection);
     v = pte_put(v, X64_ADDRESS_POS, X64_VA_BITS, f->proto_address);
-    if (x64_is_lookup_needed(v) && !lookup)
+    if (x64_is_lookup_needed(v))
         return false;
     *raw = v;
     return true;
@@ -72,13 +73,14 @@ static bool x64_encode_proto(const struct pte_fields *f, uint64_t *raw)
 
 static void x64_decode_proto(uint64_t raw, struct pte_fields *f)
 {
+    if (x64_is_lookup_needed(raw)) {
+        pte_decode_lookup_needed(raw, X64_PROTO_LOOKUP_NEEDED, f);
+        return;
+    }
     f->kind = PTE_KIND_PROTOTYPE;
     f->read_only = pte_has(raw, X64_PROTO_READ_ONLY);
     f->protection = (uint32_t)pte_get(raw, X64_PROTO_PROTECTION_POS, PTE_PROTECTION_BITS);
-    if (x64_is_lookup_needed(raw))
-        f->proto_address = X64_PROTO_LOOKUP_NEEDED;
-    else
-        f->proto_address = pte_sign_extend(raw >> X64_ADDRESS_POS, X64_VA_BITS);
+    f->proto_address = pte_sign_extend(raw >> X64_ADDRESS_POS, X64_VA_BITS);
 }
 
 static bool x64_encode_subsection(const struct pte_fields *f, uint64_t *raw)
@@ -139,6 +141,7 @@ const struct pte_format pte_format_x64 = {
     .self_map_count = 1,
     .permissionless_levels = 0,
     .proto_base = 0,
+    .proto_lookup_needed = X64_PROTO_LOOKUP_NEEDED,
     .subsection_base = 0,
     .encode = x64_encode,
     .decode = x64_decode,

@@ -30,10 +30,11 @@
  *     X86_NONPAGED_POOL_END. Low holds offset bits 3-6, High bits 7-26.
  * (3) A prototype PTE whose PageFileHigh bits (12-31) are all ones is
  *     Windows' MI_PTE_LOOKUP_NEEDED: the prototype PTE must be found through
- *     the VAD. It decodes as proto_address 0xFFFFFFFF (the all-ones value of
- *     a 32-bit address, never 4-aligned, so it cannot clash with a real
- *     one); encode writes every address bit as 1 for it.
- * (4) The x86 prototype PTE has no Protection field (its bits 5-9 are
+ *     the VAD. It is laid out as a software PTE (pte_bits.h), with the
+ *     page's Protection in bits 5-9, and decodes as proto_address 0xFFFFFFFF
+ *     (the all-ones value of a 32-bit address, never 4-aligned, so it
+ *     cannot clash with a real one).
+ * (4) Any other x86 prototype PTE has no Protection field (its bits 5-9 are
  *     address bits): decode leaves protection 0 and encode refuses any
  *     other. Its WhichPool bit is always written 0 and ignored on decode.
  * (5) Round trips of raw values hold for the values encode produces; a raw
@@ -80,10 +81,6 @@ static bool x86_is_lookup_needed(uint64_t raw)
 /* The offset of a prototype PTE from paged pool, see (1). */
 static bool x86_proto_offset(uint64_t address, uint64_t *offset)
 {
-    if (address == X86_PROTO_LOOKUP_NEEDED) {
-        *offset = pte_field_mask(X86_PROTO_OFFSET_BITS) & ~3ull;
-        return true;
-    }
     if (address > X86_VA_MASK || address < X86_PROTO_BASE || (address & 3) != 0)
         return false;
     *offset = address - X86_PROTO_BASE;
@@ -93,13 +90,15 @@ static bool x86_proto_offset(uint64_t address, uint64_t *offset)
 static bool x86_encode_proto(const struct pte_fields *f, uint64_t *raw)
 {
     uint64_t offset;
+    if (f->proto_address == X86_PROTO_LOOKUP_NEEDED)
+        return pte_encode_lookup_needed(f, X86_LOOKUP_POS, X86_LOOKUP_BITS, raw);
     if (f->protection != 0 || !x86_proto_offset(f->proto_address, &offset))
         return false;
     uint64_t v = PTE_SW_PROTOTYPE | pte_bit_if(f->read_only, X86_PROTO_READ_ONLY);
     v = pte_put(v, X86_PROTO_LOW_POS, X86_PROTO_LOW_BITS, offset >> 2);
     v = pte_put(v, X86_PROTO_HIGH_POS, X86_PROTO_HIGH_BITS, offset >> 9);
     /* An offset that happens to fill PageFileHigh would read back as (3). */
-    if (x86_is_lookup_needed(v) && f->proto_address != X86_PROTO_LOOKUP_NEEDED)
+    if (x86_is_lookup_needed(v))
         return false;
     *raw = v;
     return true;
@@ -107,14 +106,15 @@ static bool x86_encode_proto(const struct pte_fields *f, uint64_t *raw)
 
 static void x86_decode_proto(uint64_t raw, struct pte_fields *f)
 {
+    if (x86_is_lookup_needed(raw)) {
+        pte_decode_lookup_needed(raw, X86_PROTO_LOOKUP_NEEDED, f);
+        return;
+    }
     uint64_t offset = pte_get(raw, X86_PROTO_HIGH_POS, X86_PROTO_HIGH_BITS) << 9 |
                       pte_get(raw, X86_PROTO_LOW_POS, X86_PROTO_LOW_BITS) << 2;
     f->kind = PTE_KIND_PROTOTYPE;
     f->read_only = pte_has(raw, X86_PROTO_READ_ONLY);
-    if (x86_is_lookup_needed(raw))
-        f->proto_address = X86_PROTO_LOOKUP_NEEDED;
-    else
-        f->proto_address = (X86_PROTO_BASE + offset) & X86_VA_MASK;
+    f->proto_address = (X86_PROTO_BASE + offset) & X86_VA_MASK;
 }
 
 /* Which end of nonpaged pool a subsection is measured from, see (2). */
@@ -200,6 +200,7 @@ const struct pte_format pte_format_x86 = {
     .self_map_count = 1,
     .permissionless_levels = 0,
     .proto_base = X86_PROTO_BASE,
+    .proto_lookup_needed = X86_PROTO_LOOKUP_NEEDED,
     .subsection_base = X86_SUBSECTION_BASE,
     .encode = x86_encode,
     .decode = x86_decode,

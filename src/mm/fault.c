@@ -231,8 +231,8 @@ static NTSTATUS clear_guard(struct mm *mm, struct mi_fault *f)
         if (!NT_SUCCESS(st))
             return st;
         mi_write_pte(mm, f->as, f->page.pte_va, mi_software_pte(mm, protection));
-    } else if (f->vad->PageProtection) {
-        f->vad->PageProtection[(f->va >> PAGE_SHIFT) - f->vad->StartingVpn] = (uint8_t)protection;
+    } else { /* a view's shared page: its PTE keeps its protection, view.c (5) */
+        mi_write_pte(mm, f->as, f->page.pte_va, mi_view_page_pte(mm, f->vad, &f->page, protection));
     }
     return STATUS_GUARD_PAGE_VIOLATION;
 }

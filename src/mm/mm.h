@@ -757,8 +757,9 @@ void mi_delete_working_set(struct mm *mm, struct mm_address_space *as);
 NTSTATUS mi_ws_reserve(struct mm *mm, struct mm_address_space *as);
 /* True if mi_ws_reserve would change anything (trim, or grow the list). */
 bool mi_ws_reserve_changes(const struct mm *mm, const struct mm_address_space *as);
-/* Windows: MiInsertWsle — the page at va (frame pfn) joins the working set. */
-void mi_ws_insert(struct mm *mm, struct mm_address_space *as, uint64_t va, uint64_t pfn);
+/* Windows: MiInsertWsle — the page at va (frame pfn) joins the working set;
+ * its index, MI_WSLE_NULL_INDEX before the list exists. */
+uint64_t mi_ws_insert(struct mm *mm, struct mm_address_space *as, uint64_t va, uint64_t pfn);
 /* Windows: MiLocateWsle — the index of va's entry, MI_WSLE_NULL_INDEX if none. */
 uint64_t mi_ws_find(const struct mm *mm, const struct mm_address_space *as, uint64_t va,
                     uint64_t pfn);
@@ -767,6 +768,11 @@ bool mi_ws_remove(struct mm *mm, struct mm_address_space *as, uint64_t va, uint6
 bool mi_ws_remove_index(struct mm *mm, struct mm_address_space *as, uint64_t index);
 void mi_ws_set_locked(struct mm *mm, struct mm_address_space *as, uint64_t index, bool locked);
 void mi_ws_set_age(struct mm *mm, struct mm_address_space *as, uint64_t index, unsigned age);
+/* A shared page's own protection (wsl.c (6)): MM_* or 0 for its VAD's. */
+void mi_ws_set_protection(struct mm *mm, struct mm_address_space *as, uint64_t index,
+                          unsigned protection);
+unsigned mi_ws_protection(const struct mm *mm, const struct mm_address_space *as, uint64_t va,
+                          uint64_t pfn);
 
 void mi_set_next_slot(struct mm *mm, struct mm_address_space *as, uint64_t index);
 

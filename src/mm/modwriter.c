@@ -9,8 +9,9 @@
  * (copies are private).
  *
  * They run at explicit moments: when mi_take_page finds no frame
- * (mi_obtain_free_pages) and when the machine is idle (until the list is
- * empty).
+ * (mi_obtain_free_pages), when the working-set manager finds the modified
+ * list longer than MmModifiedPageMaximum (wsmanager.c), and when the
+ * machine is idle (until the list is empty).
  *
  * (1) A page the writer cannot place (no pagefile space, no file) stays on
  *     the modified list, unchanged; a failed write leaves its pages

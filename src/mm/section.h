@@ -183,14 +183,18 @@ NTSTATUS mi_read_image_page(const struct mm_control_area *ca, uint64_t page, uin
                             uint8_t *frame);
 /* Reads segment page `page` of a file-backed control area into frame. */
 NTSTATUS mi_read_section_page(struct mm_control_area *ca, uint64_t page, uint8_t *frame);
-/* A view page's process PTE takes replacement (0 when it is deleted, a
- * prototype PTE pointer when it becomes no-access or guard); a valid one's
+/* A view page's process PTE takes replacement (0 when it is deleted,
+ * mi_view_page_pte's when it leaves the working set); a valid one's
  * shared frame loses the mapping (section.h (2)) and the working set the page;
  * true if the page was locked there. */
 bool mi_unmap_view_page(struct mm *mm, struct mm_address_space *as, const struct mm_page *p,
                         uint64_t replacement);
 /* The process PTE that points at the prototype PTE at proto_va. */
 uint64_t mi_proto_pointer_pte(const struct mm *mm, uint64_t proto_va);
+/* view.c (5): the PTE a shared view page out of the working set has with
+ * `protection`: a prototype PTE pointer, or MI_PTE_LOOKUP_NEEDED with it. */
+uint64_t mi_view_page_pte(const struct mm *mm, const struct vad *vad, const struct mm_page *p,
+                          unsigned protection);
 /* The view is gone: its control area loses a view, (4). */
 void mi_view_deleted(struct mm *mm, struct vad *vad);
 /* Windows: MiCommitSectionPages — commits the prototype PTEs behind

@@ -50,8 +50,6 @@ struct vad {
     uint64_t serial;           /* ntmm: the node's number in its process, for its pseudo kernel address */
     struct mm_control_area *ControlArea; /* a view: its control area (Windows reaches it through Subsection) */
     uint64_t FirstPage;        /* a view: the segment page at StartingVpn (FirstPrototypePte) */
-    uint8_t *PageProtection;   /* a view after VirtualProtect: each page's MM_* protection, or
-                                  VAD_NO_PAGE_PROTECTION (Windows keeps these in the WSLEs) */
     /* tree bookkeeping, not in Windows' MMVAD */
     int height;                /* 1 for a leaf */
     uint64_t subtree_low;      /* lowest StartingVpn in this subtree */
@@ -61,7 +59,6 @@ struct vad {
 };
 
 #define VAD_GRANULE 16u
-#define VAD_NO_PAGE_PROTECTION 0xffu /* pages in the 64 KB allocation granularity */
 
 struct vad_tree {
     struct vad *root;   /* EPROCESS.VadRoot */

@@ -418,15 +418,21 @@ static uint64_t committed_pages(struct checker *c, struct mm_address_space *as,
 }
 
 /* Check 10 for a view: a process PTE that points at a prototype PTE points
- * at the one its page of the segment has (section.h, view.c (1)). Reads the
- * space's PTEs without the MMU (pteio.c (1)). */
+ * at the one its page of the segment has (section.h, view.c (1)), unless it
+ * is MI_PTE_LOOKUP_NEEDED with a protection of its own (view.c (5)). Reads
+ * the space's PTEs without the MMU (pteio.c (1)). */
 static void check_view_ptes(struct checker *c, struct mm_address_space *as, const struct vad *v)
 {
     struct mm *mm = c->mm;
     struct mm_page p;
     for (uint64_t vpn = v->StartingVpn; vpn <= v->EndingVpn && !c->failed; vpn++) {
         mi_read_view_page(mm, as, v, vpn << PAGE_SHIFT, &p);
-        if (p.f.kind == PTE_KIND_PROTOTYPE && p.f.proto_address != p.proto_va)
+        bool lookup = p.f.kind == PTE_KIND_PROTOTYPE &&
+                      p.f.proto_address == mm->cpu->fmt->proto_lookup_needed;
+        if (lookup && !p.f.protection)
+            fail(c, "PTE of %llx is MI_PTE_LOOKUP_NEEDED without a protection",
+                 (unsigned long long)(vpn << PAGE_SHIFT));
+        else if (p.f.kind == PTE_KIND_PROTOTYPE && !lookup && p.f.proto_address != p.proto_va)
             fail(c, "PTE of %llx points at prototype PTE %llx, its page's is %llx",
                  (unsigned long long)(vpn << PAGE_SHIFT), (unsigned long long)p.f.proto_address,
                  (unsigned long long)p.proto_va);

@@ -23,12 +23,14 @@
  *     could copy or has copied (section.h (5)): all its pages for a
  *     copy-on-write view of data, the copy-on-write pages of an image, every
  *     page of an image relocated for its view (image.c (3)).
- * (5) VirtualProtect in a view (mi_protect_view) keeps each page's new
- *     protection with the view (vad->PageProtection; Windows keeps it in the
- *     page's working-set list entry) and changes the process PTE: a shared
- *     page that becomes no-access or guard is unmapped (its PTE points at
- *     the prototype PTE again), a private copy changes as private memory
- *     does (protect.c). A protection must be one the view allows: executing
+ * (5) VirtualProtect in a view (mi_protect_view) gives a shared page its
+ *     own protection where Windows keeps it: in the page's working-set list
+ *     entry while it is resident (wsl.c (6)), in its process PTE while it
+ *     is not, as MI_PTE_LOOKUP_NEEDED (a prototype PTE whose prototype the
+ *     VAD names) with that protection; a page whose protection is its
+ *     view's again has neither. A shared page that becomes no-access or
+ *     guard is unmapped to that PTE; a private copy changes as private
+ *     memory does (protect.c). A protection must be one the view allows: executing
  *     needs an executable view, writing a writable one, except that where
  *     the view copies on write (a FILE_MAP_COPY view, an image) READWRITE
  *     becomes WRITECOPY; WRITECOPY, READONLY and NOACCESS are always allowed
@@ -125,6 +127,14 @@ uint64_t mi_view_commit_charge(struct mm *mm, struct mm_address_space *as, const
     return charge;
 }
 
+/* (2) The protection a shared page of the view has unless VirtualProtect
+ * gave it its own. */
+static unsigned view_protection(const struct mm *mm, const struct vad *vad,
+                                const struct mm_page *p)
+{
+    return vad->u.ImageMap ? proto_protection(mm, &p->proto) : vad->u.Protection;
+}
+
 void mi_read_view_page(const struct mm *mm, const struct mm_address_space *as,
                        const struct vad *vad, uint64_t va, struct mm_page *p)
 {
@@ -144,11 +154,25 @@ void mi_read_view_page(const struct mm *mm, const struct mm_address_space *as,
         return;
     }
     p->committed = p->proto.kind != PTE_KIND_ZERO;
-    uint8_t set = vad->PageProtection ? vad->PageProtection[(va >> PAGE_SHIFT) - vad->StartingVpn]
-                                      : VAD_NO_PAGE_PROTECTION;
-    p->protection = set != VAD_NO_PAGE_PROTECTION ? set
-                    : vad->u.ImageMap            ? proto_protection(mm, &p->proto)
-                                                 : vad->u.Protection;
+    unsigned own = 0; /* (5) */
+    if (p->f.kind == PTE_KIND_PROTOTYPE && p->f.proto_address == fmt->proto_lookup_needed)
+        own = p->f.protection;
+    else if (p->f.kind == PTE_KIND_VALID)
+        own = mi_ws_protection(mm, as, va, p->f.page_frame_number);
+    p->protection = own ? own : view_protection(mm, vad, p);
+}
+
+/* (5) The PTE of a shared page out of the working set: a pointer to its
+ * prototype PTE, or MI_PTE_LOOKUP_NEEDED with the page's own protection. */
+uint64_t mi_view_page_pte(const struct mm *mm, const struct vad *vad, const struct mm_page *p,
+                          unsigned protection)
+{
+    if (protection == view_protection(mm, vad, p))
+        return mi_proto_pointer_pte(mm, p->proto_va);
+    struct pte_fields f = { .kind = PTE_KIND_PROTOTYPE,
+                            .proto_address = format(mm)->proto_lookup_needed,
+                            .protection = protection };
+    return mi_encode_pte(mm, &f);
 }
 
 /* A prototype PTE's frame gains a mapping, (1) of section.h: it is made
@@ -299,7 +323,9 @@ enum mi_fault_result mi_resolve_proto_fault(struct mm *mm, struct mi_fault *f)
         return mi_fault_raise(f, st);
     mi_write_pte(mm, f->as, p->pte_va, shared_pte(mm, pfn, p->protection));
     add_to_table(mm, f->as, p->pte_va, 1);
-    mi_ws_insert(mm, f->as, f->va, pfn);
+    uint64_t index = mi_ws_insert(mm, f->as, f->va, pfn);
+    if (p->f.proto_address == format(mm)->proto_lookup_needed && index != MI_WSLE_NULL_INDEX)
+        mi_ws_set_protection(mm, f->as, index, p->protection); /* (5) */
     f->counted |= MI_INFO_BIT(MI_INFO_PAGE_FAULT);
     return f->access == ACCESS_WRITE && is_copy_on_write(p->protection) ? MI_FAULT_RETRY
                                                                          : MI_FAULT_RESOLVED;
@@ -498,16 +524,21 @@ static NTSTATUS protect_view_page(struct mm *mm, struct mm_address_space *as,
 {
     if (mi_view_page_private(p))
         return mi_set_page_protection(mm, as, p, swap_copy(protection, false));
-    uint64_t va = pte_mapped_address(format(mm), p->pte_va);
-    vad->PageProtection[(va >> PAGE_SHIFT) - vad->StartingVpn] = (uint8_t)protection;
-    if (p->f.kind != PTE_KIND_VALID)
+    if (p->f.kind != PTE_KIND_VALID) {
+        mi_write_pte(mm, as, p->pte_va, mi_view_page_pte(mm, vad, p, protection));
         return STATUS_SUCCESS;
+    }
     if ((protection & 7) && (protection & MM_NOACCESS) != MM_GUARD_PAGE) {
+        uint64_t va = pte_mapped_address(format(mm), p->pte_va);
+        uint64_t index = mi_ws_find(mm, as, va, p->f.page_frame_number);
+        if (index != MI_WSLE_NULL_INDEX)
+            mi_ws_set_protection(mm, as, index,
+                                 protection == view_protection(mm, vad, p) ? 0 : protection);
         mi_write_pte(mm, as, p->pte_va, shared_pte(mm, p->f.page_frame_number, protection) |
                                             (p->f.dirty ? PTE_HW_DIRTY : 0));
         return STATUS_SUCCESS;
     }
-    return mi_unmap_view_page(mm, as, p, mi_proto_pointer_pte(mm, p->proto_va))
+    return mi_unmap_view_page(mm, as, p, mi_view_page_pte(mm, vad, p, protection))
                ? STATUS_WAS_UNLOCKED
                : STATUS_SUCCESS;
 }
@@ -538,15 +569,6 @@ NTSTATUS mi_protect_view(struct mm *mm, struct mm_address_space *as, struct vad 
     NTSTATUS st = delta > 0 ? mi_charge_commit(mm, as, (uint64_t)delta) : STATUS_SUCCESS;
     if (!NT_SUCCESS(st))
         return st;
-    uint64_t pages = vad->EndingVpn + 1 - vad->StartingVpn;
-    if (!vad->PageProtection) {
-        vad->PageProtection = mm_host_alloc(mm, pages);
-        if (!vad->PageProtection) {
-            mi_return_commit(mm, as, delta > 0 ? (uint64_t)delta : 0);
-            return STATUS_NO_MEMORY;
-        }
-        memset(vad->PageProtection, VAD_NO_PAGE_PROTECTION, pages);
-    }
     NTSTATUS result = STATUS_SUCCESS;
     for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
         mi_read_view_page(mm, as, vad, va, &p);

@@ -278,7 +278,6 @@ void mi_delete_vad(struct mm *mm, struct mm_address_space *as, struct vad *vad)
     vad_remove(&as->vads, vad);
     if (vad->ControlArea)
         mi_view_deleted(mm, vad);
-    free(vad->PageProtection);
     free(vad);
 }
 

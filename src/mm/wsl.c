@@ -38,6 +38,11 @@
  * (5) Reading an entry through a PTE a script edited away stops the
  *     machine: MEMORY_MANAGEMENT 0x41284 (a PTE or the working set list is
  *     corrupt), parameter 2 the address.
+ * (6) Protection is 0 but for a shared page of a view whose protection
+ *     VirtualProtect set apart from its VAD's: the hardware PTE cannot say
+ *     it all (copy-on-write, execute without NX), so the entry keeps it while
+ *     the page is resident and the PTE's MI_PTE_LOOKUP_NEEDED form once it
+ *     is not (view.c (5)).
  */
 #include "mm/mm.h"
 
@@ -268,8 +273,8 @@ static NTSTATUS map_list_page(struct mm *mm, struct mm_address_space *as, uint64
     return STATUS_SUCCESS;
 }
 
-static void insert_entry(struct mm *mm, struct mm_address_space *as, uint64_t va, uint64_t pfn,
-                         bool locked)
+static uint64_t insert_entry(struct mm *mm, struct mm_address_space *as, uint64_t va,
+                             uint64_t pfn, bool locked)
 {
     struct wsl_ref r = ref_of(mm, as);
     uint64_t index = first_free(&r);
@@ -287,6 +292,7 @@ static void insert_entry(struct mm *mm, struct mm_address_space *as, uint64_t va
     as->working_set_pages++;
     if (as->working_set_pages > as->peak_working_set_pages)
         as->peak_working_set_pages = as->working_set_pages;
+    return index;
 }
 
 /* The self-map address of the table holding va's entry at level l (0: top). */
@@ -374,17 +380,18 @@ NTSTATUS mi_ws_reserve(struct mm *mm, struct mm_address_space *as)
     return mi_replace_ws_entry(mm, as) ? STATUS_SUCCESS : st;
 }
 
-void mi_ws_insert(struct mm *mm, struct mm_address_space *as, uint64_t va, uint64_t pfn)
+uint64_t mi_ws_insert(struct mm *mm, struct mm_address_space *as, uint64_t va, uint64_t pfn)
 {
     struct wsl_ref r = ref_of(mm, as);
     if (!as->working_set_list)
-        return; /* the list's own tables, before it exists: mi_create_working_set inserts them */
+        return MI_WSLE_NULL_INDEX; /* the list's own tables, before it exists:
+                                      mi_create_working_set inserts them */
     if (first_free(&r) == MI_WSLE_NULL_INDEX && !NT_SUCCESS(mi_ws_reserve(mm, as))) {
         mm_bug_check(mm, BUGCODE_MEMORY_MANAGEMENT, MM_BUGCHECK_WORKING_SET,
                      mm->layout.working_set_list, as->working_set_pages, 0);
-        return;
+        return MI_WSLE_NULL_INDEX;
     }
-    insert_entry(mm, as, va, pfn, false);
+    return insert_entry(mm, as, va, pfn, false);
 }
 
 /* (2) The entry of va: at the frame's WsIndex, else by address, from start
@@ -459,6 +466,28 @@ void mi_ws_set_locked(struct mm *mm, struct mm_address_space *as, uint64_t index
         return;
     set_wsle(&r, index, locked ? e | MI_WSLE_LOCKED_IN_WS : e & ~(uint64_t)MI_WSLE_LOCKED_IN_WS);
     as->locked_pages += locked ? 1 : (uint64_t)-1;
+}
+
+void mi_ws_set_protection(struct mm *mm, struct mm_address_space *as, uint64_t index,
+                          unsigned protection)
+{
+    struct wsl_ref r = ref_of(mm, as);
+    uint64_t mask = (uint64_t)MM_PROTECTION_MASK << MI_WSLE_PROTECTION_SHIFT;
+    set_wsle(&r, index,
+             (wsle_at(&r, index) & ~mask) | (uint64_t)protection << MI_WSLE_PROTECTION_SHIFT);
+}
+
+unsigned mi_ws_protection(const struct mm *mm, const struct mm_address_space *as, uint64_t va,
+                          uint64_t pfn)
+{
+    if (!as->working_set_list)
+        return 0;
+    /* a view's pages are read one after another: search from the last removal */
+    uint64_t index = search(mm, as, va, pfn, as->ws_search_hint);
+    if (index == MI_WSLE_NULL_INDEX)
+        return 0;
+    struct wsl_ref r = ref_of(mm, as);
+    return (unsigned)(wsle_at(&r, index) >> MI_WSLE_PROTECTION_SHIFT) & MM_PROTECTION_MASK;
 }
 
 void mi_set_next_slot(struct mm *mm, struct mm_address_space *as, uint64_t index)

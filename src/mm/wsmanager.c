@@ -69,7 +69,7 @@ static void trim_entry(struct mm *mm, struct mm_address_space *as, uint64_t wsle
         return;
     }
     if (p.proto_va && !mi_view_page_private(&p))
-        mi_unmap_view_page(mm, as, &p, mi_proto_pointer_pte(mm, p.proto_va));
+        mi_unmap_view_page(mm, as, &p, mi_view_page_pte(mm, vad, &p, p.protection));
     else
         (void)mi_make_private_transition(mm, as, &p, p.protection);
 }
