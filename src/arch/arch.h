@@ -106,6 +106,7 @@ struct pte_format {
     enum ntmm_arch arch;
     const char *name;           /* "x86", "PAE", "x64" */
     unsigned pte_size;          /* bytes in one entry: 4 or 8 */
+    unsigned pte_shift;         /* log2(pte_size): 2 or 3 */
     unsigned levels;            /* 2, 3 or 4 */
     unsigned level_shift[PTE_MAX_LEVELS]; /* VA bit where each level's index starts, top level first */
     unsigned level_bits[PTE_MAX_LEVELS];  /* width of each level's index */

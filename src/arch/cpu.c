@@ -23,8 +23,15 @@ void cpu_invalidate_page(struct cpu *cpu, uint64_t cr3, uint64_t va)
     announce(cpu, CPU_TLB_PAGE, cr3, va);
 }
 
+/* (4) */
+static void forget_tables(struct cpu *cpu)
+{
+    memset(cpu->tables, 0, sizeof cpu->tables);
+}
+
 void cpu_invalidate_space(struct cpu *cpu, uint64_t cr3)
 {
+    forget_tables(cpu);
     if (cr3 == cpu->cr3)
         tlb_flush(&cpu->tlb, true);
     announce(cpu, CPU_TLB_SPACE, cr3, 0);
@@ -32,6 +39,7 @@ void cpu_invalidate_space(struct cpu *cpu, uint64_t cr3)
 
 void cpu_invalidate_all(struct cpu *cpu)
 {
+    forget_tables(cpu);
     tlb_flush(&cpu->tlb, false);
     announce(cpu, CPU_TLB_ALL, 0, 0);
 }

@@ -17,6 +17,15 @@
  *     is announced to the registered follower (another translation cache,
  *     an emulator's) for every address space, loaded or not; ntmm's own TLB
  *     holds only the loaded space's translations and acts only for it.
+ * (4) The paging-structure cache (cpu_table_cache) remembers, for a few
+ *     self-map pages of any space, the frame of the table they show, as the
+ *     TLB entry of that self-map page would. Only a change of an upper-level
+ *     entry changes those frames, and every such change that can be cached
+ *     invalidates a space or everything (cpu_invalidate_space, _all), which
+ *     empties the cache; a page invalidation leaves it. PAE's top-level
+ *     entries are outside the self-map (a kernel page holds every space's
+ *     PDPT): an entry is used only while the top-level entry it went
+ *     through still holds the value it had.
  */
 #ifndef NTMM_CPU_H
 #define NTMM_CPU_H
@@ -38,6 +47,16 @@ enum cpu_tlb_event {
 typedef void (*cpu_tlb_follower)(void *context, enum cpu_tlb_event event, uint64_t cr3,
                                  uint64_t va);
 
+/* (4) One entry: the self-map page `page` of the space whose CR3 is cr3
+ * shows the table whose bytes are at host (NULL: empty), found through the
+ * top-level entry at top, which held top_value. */
+#define CPU_TABLE_CACHE_SIZE 16
+struct cpu_table_cache {
+    uint64_t cr3, page, top_value;
+    const uint8_t *top;
+    uint8_t *host;
+};
+
 struct cpu {
     const struct pte_format *fmt; /* paging mode */
     struct phys phys;             /* the RAM */
@@ -45,6 +64,7 @@ struct cpu {
     struct tlb tlb;
     cpu_tlb_follower follower;    /* (3), or NULL */
     void *follower_context;
+    struct cpu_table_cache tables[CPU_TABLE_CACHE_SIZE]; /* (4) */
 };
 
 /* Why an access failed. */
@@ -65,6 +85,37 @@ void cpu_load_cr3(struct cpu *cpu, uint64_t cr3);
 void cpu_invalidate_page(struct cpu *cpu, uint64_t cr3, uint64_t va);
 void cpu_invalidate_space(struct cpu *cpu, uint64_t cr3);
 void cpu_invalidate_all(struct cpu *cpu);
+
+/* (4) The bytes of the table that self-map address pte_va shows in the
+ * space whose CR3 is cr3, if cached; remembering them. */
+static inline struct cpu_table_cache *cpu_table_slot(struct cpu *cpu, uint64_t cr3, uint64_t pte_va)
+{
+    uint64_t page = pte_va >> PAGE_SHIFT;
+    return &cpu->tables[(page ^ (cr3 >> PAGE_SHIFT)) % CPU_TABLE_CACHE_SIZE];
+}
+
+static inline uint8_t *cpu_cached_table(struct cpu *cpu, uint64_t cr3, uint64_t pte_va)
+{
+    const struct cpu_table_cache *c = cpu_table_slot(cpu, cr3, pte_va);
+    if (!c->host || c->cr3 != cr3 || c->page != pte_va >> PAGE_SHIFT)
+        return NULL;
+    uint64_t top;
+    if (cpu->fmt->pte_size == 8) {
+        memcpy(&top, c->top, 8);
+    } else {
+        uint32_t top32;
+        memcpy(&top32, c->top, 4);
+        top = top32;
+    }
+    return top == c->top_value ? c->host : NULL;
+}
+
+static inline void cpu_cache_table(struct cpu *cpu, uint64_t cr3, uint64_t pte_va,
+                                   const uint8_t *top, uint64_t top_value, uint8_t *host)
+{
+    *cpu_table_slot(cpu, cr3, pte_va) =
+        (struct cpu_table_cache){ cr3, pte_va >> PAGE_SHIFT, top_value, top, host };
+}
 
 /* Translates one page for an access and returns the host address of the
  * byte at va, or NULL with *fault filled in. */

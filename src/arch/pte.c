@@ -27,14 +27,14 @@ uint64_t pte_address(const struct pte_format *fmt, uint64_t va, unsigned level)
 {
     uint64_t mask = fmt->va_bits == 64 ? ~0ull : (1ull << fmt->va_bits) - 1;
     for (unsigned l = 0; l <= level; l++)
-        va = pte_canonical(fmt, fmt->pte_base + ((va & mask) >> PAGE_SHIFT) * fmt->pte_size);
+        va = pte_canonical(fmt, fmt->pte_base + (((va & mask) >> PAGE_SHIFT) << fmt->pte_shift));
     return va;
 }
 
 /* Windows: MiGetVirtualAddressMappedByPte */
 uint64_t pte_mapped_address(const struct pte_format *fmt, uint64_t pte_va)
 {
-    return pte_canonical(fmt, ((pte_va - fmt->pte_base) / fmt->pte_size) << PAGE_SHIFT);
+    return pte_canonical(fmt, ((pte_va - fmt->pte_base) >> fmt->pte_shift) << PAGE_SHIFT);
 }
 
 uint64_t pte_self_map_end(const struct pte_format *fmt)

@@ -110,6 +110,7 @@ const struct pte_format pte_format_pae = {
     .arch = NTMM_ARCH_X86_PAE,
     .name = "PAE",
     .pte_size = 8,
+    .pte_shift = 3,
     .levels = 3,
     .level_shift = { 30, 21, 12 },
     .level_bits = { 2, 9, 9 },

@@ -125,6 +125,7 @@ const struct pte_format pte_format_x64 = {
     .arch = NTMM_ARCH_X64,
     .name = "x64",
     .pte_size = 8,
+    .pte_shift = 3,
     .levels = 4,
     .level_shift = { 39, 30, 21, 12 },
     .level_bits = { 9, 9, 9, 9 },

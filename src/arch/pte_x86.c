@@ -184,6 +184,7 @@ const struct pte_format pte_format_x86 = {
     .arch = NTMM_ARCH_X86,
     .name = "x86",
     .pte_size = 4,
+    .pte_shift = 2,
     .levels = 2,
     .level_shift = { 22, 12 },
     .level_bits = { 10, 10 },

@@ -164,6 +164,7 @@ void mm_delete_address_space(struct mm *mm, struct mm_address_space *as)
     unsigned h = holder_index(fmt);
     for (unsigned n = 1; n <= fmt->self_map_count; n++)
         mi_release_page(mm, tables[(h + n) % fmt->self_map_count]);
+    cpu_invalidate_space(mm->cpu, as->directory_table_base); /* its CR3 may come again */
 }
 
 /* Windows: KiSwapProcess — CR3 of the space (NULL: the System's). */

@@ -53,19 +53,32 @@ static unsigned entry_level(const struct pte_format *fmt, uint64_t pte_va, uint6
 }
 
 /* (1), (5): the host address of the entry at pte_va in the space whose CR3
- * is cr3, or NULL if a table above it is absent. */
-static uint8_t *entry_host(const struct mm *mm, uint64_t cr3, uint64_t pte_va, bool write,
-                           uint64_t *va, unsigned *k)
+ * is cr3, or NULL if a table above it is absent; the table's frame is
+ * remembered (cpu.h (4)). */
+static uint8_t *entry_host(const struct mm *mm, uint64_t cr3, uint64_t pte_va, bool write)
 {
     const struct pte_format *fmt = mm->cpu->fmt;
-    *k = entry_level(fmt, pte_va, va);
-    unsigned depth = fmt->levels - 1 - *k;
+    uint64_t in_table = pte_va & (PAGE_SIZE - 1) & ~(uint64_t)(fmt->pte_size - 1);
+    uint8_t *cached = cpu_cached_table(mm->cpu, cr3, pte_va);
+    if (cached)
+        return cached + in_table;
+    uint64_t va;
+    unsigned depth = fmt->levels - 1 - entry_level(fmt, pte_va, &va);
     uint8_t *table = phys_address(&mm->cpu->phys, cr3 & fmt->top_table_mask);
+    const uint8_t *top = NULL;
+    uint64_t top_value = 0;
     for (unsigned d = 0;; d++) {
-        uint8_t *entry = table + (uint64_t)pte_index(fmt, *va, d) * fmt->pte_size;
-        if (d == depth)
+        uint8_t *entry = table + (uint64_t)pte_index(fmt, va, d) * fmt->pte_size;
+        if (d == depth) {
+            if (d > 0) /* the top table itself: PAE's is not a page */
+                cpu_cache_table(mm->cpu, cr3, pte_va, top, top_value, table);
             return entry;
+        }
         uint64_t e = mm_load(entry, fmt->pte_size);
+        if (d == 0) {
+            top = entry;
+            top_value = e;
+        }
         if (!(e & PTE_HW_VALID) ||
             ((fmt->large_page_levels & (1u << d)) && (e & PTE_HW_LARGE_PAGE)))
             return NULL;
@@ -80,18 +93,15 @@ static uint8_t *entry_host(const struct mm *mm, uint64_t cr3, uint64_t pte_va, b
 
 uint64_t mi_read_pte(const struct mm *mm, const struct mm_address_space *as, uint64_t pte_va)
 {
-    uint64_t va;
-    unsigned k;
-    const uint8_t *e = entry_host(mm, space_cr3(mm, as), pte_va, false, &va, &k);
+    const uint8_t *e = entry_host(mm, space_cr3(mm, as), pte_va, false);
     return e ? mm_load(e, mm->cpu->fmt->pte_size) : 0;
 }
 
 void mi_write_pte(struct mm *mm, const struct mm_address_space *as, uint64_t pte_va,
                   uint64_t value)
 {
-    uint64_t va, cr3 = space_cr3(mm, as);
-    unsigned k;
-    uint8_t *e = entry_host(mm, cr3, pte_va, true, &va, &k);
+    uint64_t cr3 = space_cr3(mm, as);
+    uint8_t *e = entry_host(mm, cr3, pte_va, true);
     if (!e) {
         mm_bug_check(mm, BUGCODE_PAGE_FAULT_IN_NONPAGED_AREA, pte_va, 1, 0, 0);
         return;
@@ -101,9 +111,12 @@ void mi_write_pte(struct mm *mm, const struct mm_address_space *as, uint64_t pte
     unsigned size = mm->cpu->fmt->pte_size;
     bool was_valid = mm_load(e, size) & PTE_HW_VALID;
     mm_store(e, size, value);
-    if (was_valid && k == 0)
+    if (!was_valid)
+        return;
+    uint64_t va;
+    if (entry_level(mm->cpu->fmt, pte_va, &va) == 0)
         cpu_invalidate_page(mm->cpu, cr3, va);
-    else if (was_valid)
+    else
         cpu_invalidate_space(mm->cpu, cr3);
 }
 
@@ -133,10 +146,7 @@ static unsigned first_checked_level(const struct pte_format *fmt)
 
 bool mi_pte_exists(const struct mm *mm, const struct mm_address_space *as, uint64_t va)
 {
-    uint64_t mapped;
-    unsigned k;
-    return entry_host(mm, space_cr3(mm, as), pte_address(mm->cpu->fmt, va, 0), false, &mapped,
-                      &k) != NULL;
+    return entry_host(mm, space_cr3(mm, as), pte_address(mm->cpu->fmt, va, 0), false) != NULL;
 }
 
 uint64_t mi_absent_span_end(const struct mm *mm, const struct mm_address_space *as, uint64_t va)

@@ -65,37 +65,53 @@ static unsigned width(const struct mm *mm)
 }
 
 
-/* One operation's view of the list: the last page it translated (the list's
- * pages are not contiguous in RAM). */
+/* One operation's view of the list: the frames of its first page (the
+ * header) and of the other page it translated last (the list's pages are
+ * not contiguous in RAM). */
 struct wsl_ref {
     const struct mm *mm;
     const struct mm_address_space *as;
-    uint64_t page;  /* list page translated last, UINT64_MAX for none */
-    uint8_t *host;  /* its frame's bytes */
+    uint8_t *first;  /* list page 0's bytes, NULL until translated */
+    uint64_t page;   /* the other page translated last, UINT64_MAX for none */
+    uint8_t *host;   /* its frame's bytes */
 };
 
 static struct wsl_ref ref_of(const struct mm *mm, const struct mm_address_space *as)
 {
-    return (struct wsl_ref){ mm, as, UINT64_MAX, NULL };
+    return (struct wsl_ref){ mm, as, NULL, UINT64_MAX, NULL };
+}
+
+/* (5) The frame's bytes of list page `page`, or NULL (the machine stopped). */
+static uint8_t *list_page_host(const struct wsl_ref *r, uint64_t page)
+{
+    const struct mm *mm = r->mm;
+    const struct pte_format *fmt = mm->cpu->fmt;
+    uint64_t va = mm->layout.working_set_list + page * PAGE_SIZE;
+    uint64_t pte = mi_read_pte(mm, r->as, pte_address(fmt, va, 0));
+    uint64_t pfn = (pte & fmt->pfn_mask) >> PAGE_SHIFT;
+    if (!(pte & PTE_HW_VALID) || pfn >= mm->frames) {
+        mm_bug_check(mm, BUGCODE_MEMORY_MANAGEMENT, MM_BUGCHECK_WORKING_SET, va, pte, 0);
+        return NULL;
+    }
+    return phys_frame(&mm->cpu->phys, pfn);
 }
 
 /* (5) The host address of byte `offset` of the list. */
 static uint8_t *wsl_host(struct wsl_ref *r, uint64_t offset)
 {
-    const struct mm *mm = r->mm;
-    const struct pte_format *fmt = mm->cpu->fmt;
-    if (offset >> PAGE_SHIFT != r->page) {
-        uint64_t va = mm->layout.working_set_list + (offset & ~(uint64_t)(PAGE_SIZE - 1));
-        uint64_t pte = mi_read_pte(mm, r->as, pte_address(fmt, va, 0));
-        uint64_t pfn = (pte & fmt->pfn_mask) >> PAGE_SHIFT;
-        if (!(pte & PTE_HW_VALID) || pfn >= mm->frames) {
-            mm_bug_check(mm, BUGCODE_MEMORY_MANAGEMENT, MM_BUGCHECK_WORKING_SET, va, pte, 0);
-            return (uint8_t *)mm->bug_check->scratch + (offset & (PAGE_SIZE - 1) & ~7ull);
-        }
-        r->page = offset >> PAGE_SHIFT;
-        r->host = phys_frame(&mm->cpu->phys, pfn);
+    uint64_t page = offset >> PAGE_SHIFT, in_page = offset & (PAGE_SIZE - 1);
+    uint8_t **host = page ? &r->host : &r->first;
+    if (page && page != r->page) {
+        r->host = NULL;
+        r->page = page;
     }
-    return r->host + (offset & (PAGE_SIZE - 1));
+    if (!*host)
+        *host = list_page_host(r, page);
+    if (!*host) {
+        r->page = UINT64_MAX;
+        return (uint8_t *)r->mm->bug_check->scratch + (in_page & ~7ull);
+    }
+    return *host + in_page;
 }
 
 static uint64_t field(struct wsl_ref *r, unsigned offset, unsigned size)
@@ -188,10 +204,16 @@ uint64_t mi_wsl_entries(const struct mm *mm, const struct mm_address_space *as)
     return first_entry_of_page(mm, as->wsl_pages);
 }
 
+static uint64_t last_entry(struct wsl_ref *r)
+{
+    uint64_t last = get(r, MI_WSL_LAST_ENTRY), entries = mi_wsl_entries(r->mm, r->as);
+    return last < entries ? last : entries - 1;
+}
+
 uint64_t mi_wsl_last_entry(const struct mm *mm, const struct mm_address_space *as)
 {
-    uint64_t last = mi_wsl_field(mm, as, MI_WSL_LAST_ENTRY), entries = mi_wsl_entries(mm, as);
-    return last < entries ? last : entries - 1;
+    struct wsl_ref r = ref_of(mm, as);
+    return last_entry(&r);
 }
 
 static uint64_t wsle_at(struct wsl_ref *r, uint64_t index)
@@ -401,7 +423,7 @@ static uint64_t search(const struct mm *mm, const struct mm_address_space *as, u
 {
     struct wsl_ref r = ref_of(mm, as);
     uint64_t vpn = va >> PAGE_SHIFT, index = pfn_flink(mm, pfn);
-    uint64_t last = mi_wsl_last_entry(mm, as);
+    uint64_t last = last_entry(&r);
     if (index <= last) {
         uint64_t e = wsle_at(&r, index);
         if (valid(e) && e >> PAGE_SHIFT == vpn)
