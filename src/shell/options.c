@@ -44,6 +44,8 @@ static const char usage_text[] =
     "                      longer: error \"timeout after SECONDS s\" (default none)\n"
     "  --unsafe            open Lua's io, os, require, debug … (no sandbox)\n"
     "  --help              print this text and exit\n"
+    "  --help-markdown     print the shell's manual (docs/shell.md) and exit\n"
+    "  --help-man          print it as the man page ntmm.1 and exit\n"
     "  --version           print the version and exit\n"
     "\n"
     "With no script and no -e, ntmm starts the REPL (prompt kd>): a line whose\n"
@@ -224,6 +226,14 @@ static enum options_result parse_long(int argc, char **argv, int *i, struct shel
         return bad("%s takes no value", name);
     if (!strcmp(name, "--help")) {
         fputs(usage_text, stdout);
+        return OPTIONS_EXIT_OK;
+    }
+    if (!strcmp(name, "--help-markdown")) {
+        help_write_markdown(stdout);
+        return OPTIONS_EXIT_OK;
+    }
+    if (!strcmp(name, "--help-man")) {
+        help_write_man(stdout);
         return OPTIONS_EXIT_OK;
     }
     if (!strcmp(name, "--version")) {

@@ -6,6 +6,8 @@
  * (1) An exception raised by a memory access (a table, see lua_memory.c)
  *     is reported with the place that made the access:
  *     "ntmm: x.lua:3: EXCEPTION_ACCESS_VIOLATION (0xc0000005) writing 0x00000000".
+ * (2) Calling a name no one bound says what the name is when Windows has it
+ *     (help.h (2)), or which known names are near it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include <lauxlib.h>
 
 #include "shell/shell.h"
+#include "tools/help.h"
 
 /* The error value as text, with a traceback or without. */
 static int message_handler(lua_State *L, bool traceback)
@@ -54,6 +57,32 @@ int run_chunk(lua_State *L, int nargs, int nresults, bool traceback)
     return status;
 }
 
+/* (2) After "attempt to call a nil value (global 'Name')": what Name is, if
+ * Windows has it and ntmm does not model it yet, or the names near it. */
+static void explain_nil_call(const char *msg)
+{
+    static const char marker[] = "attempt to call a nil value (global '";
+    const char *at = msg ? strstr(msg, marker) : NULL;
+    if (!at)
+        return;
+    char name[80];
+    size_t n = 0;
+    for (at += sizeof marker - 1; *at && *at != '\'' && n + 1 < sizeof name; at++)
+        name[n++] = *at;
+    name[n] = 0;
+    const struct help_entry *e = help_find(name);
+    if (e && e->group == HELP_NOT_MODELLED) {
+        fprintf(stderr, "ntmm: %s: %s; ntmm does not model it yet (help %s)\n", name, e->summary,
+                name);
+        return;
+    }
+    const char *near[4];
+    size_t count = help_suggest(name, near, 4);
+    for (size_t i = 0; i < count; i++)
+        fprintf(stderr, "%s%s%s", i ? (i + 1 == count ? " or " : ", ") : "ntmm: did you mean ",
+                near[i], i + 1 == count ? "?\n" : "");
+}
+
 void run_report(lua_State *L, int status)
 {
     if (status == LUA_OK)
@@ -61,6 +90,7 @@ void run_report(lua_State *L, int status)
     const char *msg = lua_tostring(L, -1);
     fflush(stdout);
     fprintf(stderr, "ntmm: %s\n", msg ? msg : "(error object is not a string)");
+    explain_nil_call(msg);
     fflush(stderr);
     lua_pop(L, 1);
 }

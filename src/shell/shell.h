@@ -14,6 +14,7 @@
 #define NTMM_SHELL_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include <lauxlib.h>
@@ -125,6 +126,10 @@ int memory_raise_exception(lua_State *L, struct ntmm_process *process, NTSTATUS 
                      uint64_t address, unsigned access);
 
 /* run.c: running chunks and reporting their errors. */
+/* help_docs.c: the help as docs/shell.md and as the man page ntmm.1. */
+void help_write_markdown(FILE *f);
+void help_write_man(FILE *f);
+
 int run_chunk(lua_State *L, int nargs, int nresults, bool traceback);
 void run_report(lua_State *L, int status);
 int run_string(lua_State *L, const char *code, const char *name);

@@ -6,57 +6,54 @@
  *
  * (1) tools_run changes nothing unless the command is an edit (ed, eb …) or
  *     .process, and then only when its arguments were all valid.
- * (2) An unknown command prints "Unknown command 'foo'" and returns
- *     STATUS_OBJECT_NAME_NOT_FOUND.
+ * (2) An unknown command prints "Unknown command 'foo'", then the known
+ *     names nearest to it (help.c), and returns STATUS_OBJECT_NAME_NOT_FOUND.
  */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "tools/help.h"
 #include "tools/tool_internal.h"
 
 const struct tool_command tool_commands[] = {
-    { "!vad", tool_vad, "!vad [Address 1]        the current process's VADs; one in detail" },
-    { "!pte", tool_pte, "!pte VA                 page-table entries that map VA" },
-    { "!vtop", tool_vtop, "!vtop DirBase VA        translate VA in the address space of DirBase" },
-    { "!pfn", tool_pfn, "!pfn PageFrame          one PFN database entry, decoded" },
-    { "!vm", tool_vm, "!vm                     virtual memory counters, commit per process" },
-    { "!wsle", tool_wsle, "!wsle [Flags [Address]]  the current process's working-set list: flag 1\n"
-                          "                          each entry, 2 valid count, 4 free entries;\n"
-                          "                          Address: MmWorkingSetList or a process" },
-    { "!memusage", tool_memusage, "!memusage               pages by list state" },
-    { "!ca", tool_ca, "!ca [Address [Flags]]   a control area, its segment and subsections;\n"
-                      "                          no Address (or 0): all of them, one line each (ntmm)" },
-    { "!controlarea", tool_ca, "!controlarea ...        the same as !ca" },
-    { "lm", tool_lm, "lm [v]                  loaded modules: image views and nt" },
-    { "!dh", tool_dh, "!dh [-a|-f|-s] Address|Module\n"
-                      "                          an image's PE headers: -f file and optional\n"
-                      "                          headers, -s section headers, -a (default) both" },
-    { "!address", tool_address, "!address [VA|-summary]  the current process's regions" },
-    { "!process", tool_process, "!process [0 0]          the current process, or all of them" },
-    { ".process", tool_dot_process, ".process [Cid|Process]  set the implicit process" },
-    { "dt", tool_dt, "dt Type [Address]       _MMPFN, _MMPFNLIST, _MMPFNENTRY, _MMPTE" },
-    { "db", tool_dump, "db Address [L Count]    bytes and ASCII" },
-    { "dw", tool_dump, "dw Address [L Count]    words" },
-    { "dd", tool_dump, "dd Address [L Count]    double words" },
-    { "dq", tool_dump, "dq Address [L Count]    quad words" },
-    { "!db", tool_dump_physical, "!db PhysAddr [L Count]  physical memory, bytes" },
-    { "!dd", tool_dump_physical, "!dd PhysAddr [L Count]  physical memory, double words" },
-    { "!dq", tool_dump_physical, "!dq PhysAddr [L Count]  physical memory, quad words" },
-    { "eb", tool_edit, "eb Address Value ...    write bytes" },
-    { "ew", tool_edit, "ew Address Value ...    write words" },
-    { "ed", tool_edit, "ed Address Value ...    write double words" },
-    { "eq", tool_edit, "eq Address Value ...    write quad words" },
-    { "x", tool_x, "x nt!Pattern            symbols matching a pattern (* and ?)" },
-    { "!verify", tool_verify, "!verify                 check the memory manager's invariants" },
-    { "!analyze", tool_analyze, "!analyze [-v]           the bug check that stopped the machine, explained" },
-    { ".bugcheck", tool_dot_bugcheck, ".bugcheck               the bug check code and its four parameters" },
-    { ".reboot", tool_dot_reboot, ".reboot                 a new machine, same configuration (at the prompt)" },
-    { "vmmap", tool_vmmap, "vmmap                   VMMap: the current process by memory type" },
-    { "rammap", tool_rammap, "rammap                  RAMMap: physical memory by use and list" },
-    { "help", tool_help, "help                    this list" },
-    { ".help", tool_help, ".help                   this list" },
+    { "!vad", tool_vad },
+    { "!pte", tool_pte },
+    { "!vtop", tool_vtop },
+    { "!pfn", tool_pfn },
+    { "!vm", tool_vm },
+    { "!wsle", tool_wsle },
+    { "!memusage", tool_memusage },
+    { "!ca", tool_ca },
+    { "!controlarea", tool_ca },
+    { "lm", tool_lm },
+    { "!dh", tool_dh },
+    { "!address", tool_address },
+    { "!process", tool_process },
+    { ".process", tool_dot_process },
+    { "dt", tool_dt },
+    { "db", tool_dump },
+    { "dw", tool_dump },
+    { "dd", tool_dump },
+    { "dq", tool_dump },
+    { "!db", tool_dump_physical },
+    { "!dd", tool_dump_physical },
+    { "!dq", tool_dump_physical },
+    { "eb", tool_edit },
+    { "ew", tool_edit },
+    { "ed", tool_edit },
+    { "eq", tool_edit },
+    { "x", tool_x },
+    { "!verify", tool_verify },
+    { "!analyze", tool_analyze },
+    { ".bugcheck", tool_dot_bugcheck },
+    { ".reboot", tool_dot_reboot },
+    { "vmmap", tool_vmmap },
+    { "rammap", tool_rammap },
+    { "help", tool_help },
+    { ".help", tool_help },
+    { "apropos", tool_apropos },
 };
 const size_t tool_command_count = sizeof tool_commands / sizeof tool_commands[0];
 
@@ -96,7 +93,11 @@ NTSTATUS tools_run(struct tool_context *context, const char *line, struct tool_o
         int n = 0;
         while (line[n] && !isspace((unsigned char)line[n]) && n < 64)
             n++;
-        return tool_fail(out, STATUS_OBJECT_NAME_NOT_FOUND, "Unknown command '%.*s'", n, line);
+        char word[65];
+        snprintf(word, sizeof word, "%.*s", n, line);
+        tool_printf(out, "Unknown command '%s'\n", word);
+        help_print_suggestions(out, word);
+        return STATUS_OBJECT_NAME_NOT_FOUND;
     }
     char args[512];
     while (*rest && isspace((unsigned char)*rest))

@@ -19,14 +19,13 @@
 
 #include "tools/tools.h"
 
-/* One command: name as typed, the handler, one usage line for help. The
+/* One command: name as typed and the handler (its help is help.h's). The
  * handler gets the command's name and the rest of the line (trimmed). */
 typedef NTSTATUS tool_handler(struct tool_context *context, const char *name, const char *args,
                               struct tool_output *out);
 struct tool_command {
     const char *name;
     tool_handler *run;
-    const char *usage;
 };
 extern const struct tool_command tool_commands[];
 extern const size_t tool_command_count;
@@ -34,7 +33,7 @@ extern const size_t tool_command_count;
 tool_handler tool_vad, tool_pte, tool_vtop, tool_pfn, tool_vm, tool_memusage, tool_address,
     tool_process, tool_dot_process, tool_dt, tool_dump, tool_dump_physical, tool_edit, tool_x,
     tool_verify, tool_vmmap, tool_rammap, tool_help, tool_ca, tool_lm, tool_dh, tool_analyze,
-    tool_dot_bugcheck, tool_dot_reboot, tool_wsle;
+    tool_dot_bugcheck, tool_dot_reboot, tool_wsle, tool_apropos;
 
 /* Prints "format\n" and returns status (the one-line error of a command). */
 NTSTATUS tool_fail(struct tool_output *out, NTSTATUS status, const char *format, ...)
