@@ -271,6 +271,37 @@ static void test_pae_pdpte_beyond_ram(void **state)
     shut_down(m);
 }
 
+/* A PDE edited as `ed` writes it (in its frame), after the memory
+ * manager has read PTEs through it (its paging-structure cache holds the
+ * table, cpu.h (4)): the next PTE it reads follows the edited entry and
+ * stops the machine (PAGE_FAULT_IN_NONPAGED_AREA, parameter 1 the PTE's
+ * address) rather than reading the old table. */
+static void test_pde_edited_after_use(void **state)
+{
+    (void)state;
+    for (unsigned a = 0; a < 3; a++) {
+        struct ntmm_process *p;
+        uint64_t va;
+        struct ntmm_machine *m = boot_with_page(arches[a], &p, &va);
+        uint8_t byte = 7;
+        assert_int_equal(ntmm_write(p, va, &byte, 1), STATUS_SUCCESS);
+        assert_true(VirtualProtect(VA(va), 0x1000, PAGE_READONLY, &(DWORD){ 0 }));
+        struct ntmm_walk walk;
+        assert_int_equal(ntmm_pte_walk(m, p, va, &walk), STATUS_SUCCESS);
+        const struct ntmm_walk_level *pde = &walk.level[walk.levels - 2];
+        uint64_t frame = arches[a] == NTMM_ARCH_X86 ? 0xfff00 : 0xfffff00;
+        uint64_t raw = (pde->pte.raw & 0xfff) | (frame << 12);
+        unsigned size = arches[a] == NTMM_ARCH_X86 ? 4 : 8;
+        assert_int_equal(ntmm_write_physical(m, pde->entry_physical, &raw, size), STATUS_SUCCESS);
+        (void)VirtualFree(VA(va), 0x1000, MEM_DECOMMIT); /* reads the PTE below the PDE */
+        struct ntmm_bug_check b;
+        assert_true(ntmm_machine_bug_check(m, &b));
+        assert_int_equal(b.code, 0x50);
+        assert_int_equal(b.parameters[0], walk.level[walk.levels - 1].entry_address);
+        shut_down(m);
+    }
+}
+
 /* !verify reports each corruption and stops nothing: the machine runs on. */
 static void test_verify_reports_without_following(void **state)
 {
@@ -301,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_corrupt_head),
         cmocka_unit_test(test_pte_beyond_ram),
         cmocka_unit_test(test_pae_pdpte_beyond_ram),
+        cmocka_unit_test(test_pde_edited_after_use),
         cmocka_unit_test(test_verify_reports_without_following),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
