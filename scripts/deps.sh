@@ -4,7 +4,7 @@
 set -e
 # libclang-rt-dev: libFuzzer and clang's sanitizer runtimes (make fuzz); clang
 # only recommends it.
-PACKAGES="make gcc pkgconf libcmocka-dev liblua5.4-dev libedit-dev clang lld libclang-rt-dev"
+PACKAGES="make gcc pkgconf libcmocka-dev liblua5.4-dev libedit-dev clang lld libclang-rt-dev tmux bsdutils"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

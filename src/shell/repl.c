@@ -6,9 +6,10 @@
  * statement, continued on ">> " lines while it is incomplete. q, quit or end
  * of input leave.
  *
- * (1) On a terminal, lines are edited with libedit and kept in an in-memory
- *     history (no history file). Otherwise lines are read plainly, with no
- *     prompt, so piped input gives only the output of its commands.
+ * (1) On a terminal, lines are edited with libedit, with Tab completion
+ *     (complete.c) and a history kept across sessions (history.c).
+ *     Otherwise lines are read plainly, with no prompt, so piped input gives
+ *     only the output of its commands.
  * (2) An error prints one line on stderr and the loop goes on.
  * (3) A line that assigns to a name that is also a command ("x = 1",
  *     "db, n = ...", "x == 2") is Lua: no debugger command has an "=" or ","
@@ -234,6 +235,10 @@ int repl_run(struct shell *shell)
     char *line = NULL;
     int status = 0;
     bool end_of_input = false;
+    if (r.terminal) {
+        complete_open(shell);
+        history_open();
+    }
     while (!status) {
         r.cancelled = false;
         line = read_line(&r, "kd> ");
@@ -251,6 +256,7 @@ int repl_run(struct shell *shell)
     if (r.terminal) {
         if (end_of_input)
             fputc('\n', stdout); /* leave the terminal's prompt on a new line */
+        history_save();
         clear_history();
     }
     return status;

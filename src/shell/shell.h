@@ -126,6 +126,14 @@ int memory_raise_exception(lua_State *L, struct ntmm_process *process, NTSTATUS 
                      uint64_t address, unsigned access);
 
 /* run.c: running chunks and reporting their errors. */
+/* complete.c: Tab completion at the prompt of shell's REPL. */
+void complete_open(struct shell *shell);
+
+/* history.c: the REPL's history, kept across sessions in the user's state
+ * directory. */
+void history_open(void);
+void history_save(void);
+
 /* help_docs.c: the help as docs/shell.md and as the man page ntmm.1. */
 void help_write_markdown(FILE *f);
 void help_write_man(FILE *f);

@@ -76,6 +76,11 @@ static const struct tool_command *command_find(const char *line, const char **re
     return NULL;
 }
 
+const char *tools_command_name(size_t index)
+{
+    return index < tool_command_count ? tool_commands[index].name : NULL;
+}
+
 bool tools_is_command(const char *line)
 {
     return line && command_find(line, NULL) != NULL;

@@ -65,8 +65,9 @@ static void dt_mmpfnlist(const struct tool_context *context, struct dt_type *t)
     } };
 }
 
-static void dt_mmpfnentry(struct dt_type *t)
+static void dt_mmpfnentry(const struct tool_context *context, struct dt_type *t)
 {
+    (void)context;
     *t = (struct dt_type){ "_MMPFNENTRY", 4, 12, {
         { "Modified", 0, 0, 0, 1, NULL },         { "ReadInProgress", 0, 0, 1, 1, NULL },
         { "WriteInProgress", 0, 0, 2, 1, NULL },  { "PrototypePte", 0, 0, 3, 1, NULL },
@@ -96,21 +97,31 @@ static void dt_mmpte(const struct tool_context *context, struct dt_type *t)
         t->count = 12;
 }
 
+static const struct {
+    const char *name;
+    void (*build)(const struct tool_context *context, struct dt_type *t);
+} dt_types[] = {
+    { "_MMPFN", dt_mmpfn },
+    { "_MMPFNLIST", dt_mmpfnlist },
+    { "_MMPFNENTRY", dt_mmpfnentry },
+    { "_MMPTE", dt_mmpte },
+};
+
+const char *tools_dt_type_name(size_t index)
+{
+    return index < sizeof dt_types / sizeof dt_types[0] ? dt_types[index].name : NULL;
+}
+
 static bool dt_lookup(const struct tool_context *context, const char *name, struct dt_type *t)
 {
     if (strncmp(name, "nt!", 3) == 0)
         name += 3;
-    if (strcmp(name, "_MMPFN") == 0)
-        dt_mmpfn(context, t);
-    else if (strcmp(name, "_MMPFNLIST") == 0)
-        dt_mmpfnlist(context, t);
-    else if (strcmp(name, "_MMPFNENTRY") == 0)
-        dt_mmpfnentry(t);
-    else if (strcmp(name, "_MMPTE") == 0)
-        dt_mmpte(context, t);
-    else
-        return false;
-    return true;
+    for (size_t i = 0; i < sizeof dt_types / sizeof dt_types[0]; i++)
+        if (!strcmp(name, dt_types[i].name)) {
+            dt_types[i].build(context, t);
+            return true;
+        }
+    return false;
 }
 
 /* A small bit field as WinDbg shows one: 0y101. */

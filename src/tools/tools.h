@@ -41,6 +41,11 @@ struct tool_context {
  * ("!vad", "dd", "dt", ".process", "x", "vmmap", "rammap" …). */
 bool tools_is_command(const char *line);
 
+/* For completion: the name of command `index` ("!vad", "dd" …) and of dt's
+ * type `index` ("_MMPFN" …); NULL past the last. */
+const char *tools_command_name(size_t index);
+const char *tools_dt_type_name(size_t index);
+
 /* Runs one command line and prints its output. STATUS_SUCCESS, or the
  * failure (with one line saying why in out): STATUS_INVALID_PARAMETER for a
  * bad argument, STATUS_OBJECT_NAME_NOT_FOUND for an unknown command or
