@@ -287,8 +287,10 @@ static void test_symbols_verify_help(void **state)
     assert_string_equal(text, "!verify: ok (every invariant holds)\n");
     free(text);
     text = run(&f, STATUS_SUCCESS, "help");
-    assert_contains(text, "!pte VA");
-    assert_contains(text, "  !dh [-a|-f|-s] Address|Module\n");
+    assert_contains(text, "Debugger commands:\n  !pte ");
+    free(text);
+    text = run(&f, STATUS_SUCCESS, "help !pte");
+    assert_contains(text, "!pte VA\n");
     free(text);
     text = run(&f, STATUS_OBJECT_NAME_NOT_FOUND, "!foo 1");
     assert_string_equal(text, "Unknown command '!foo'\n");
