@@ -6,7 +6,7 @@
 #   make fuzz     build the libFuzzer harnesses with clang, run each for
 #                 FUZZ_SECONDS over a copy of its corpus (FUZZ_SAVE=1 merges
 #                 what they found into fuzz/corpus/)
-#   make install  PREFIX=DIR: headers, libntmm.a and ntmm.pc
+#   make install  PREFIX=DIR: headers, libntmm.a, ntmm.pc, the shell and ntmm.1
 CC ?= cc
 PREFIX ?= /usr/local
 AR ?= ar
@@ -139,9 +139,15 @@ fuzz: deps
 	@$(MAKE) -s --no-print-directory $(FUZZERS)
 	@scripts/fuzz.sh $(FZ) $(FUZZ_SECONDS) $(FUZZERS)
 
-install: $(REL)/libntmm.a $(SHELL_BIN:%=$(REL)/%)
+# The man page is the shell's help (src/tools/help_*.c), as ntmm prints it.
+$(REL)/ntmm.1: $(REL)/ntmm
+	$(REL)/ntmm --help-man > $@
+
+install: $(REL)/libntmm.a $(SHELL_BIN:%=$(REL)/%) $(SHELL_BIN:%=$(REL)/%.1)
 	install -d $(DESTDIR)$(PREFIX)/include/ntmm $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	$(if $(SHELL_BIN),install -m 755 $(REL)/ntmm $(DESTDIR)$(PREFIX)/bin/)
+	$(if $(SHELL_BIN),install -d $(DESTDIR)$(PREFIX)/share/man/man1)
+	$(if $(SHELL_BIN),install -m 644 $(REL)/ntmm.1 $(DESTDIR)$(PREFIX)/share/man/man1/)
 	install -m 644 include/ntmm/*.h $(DESTDIR)$(PREFIX)/include/ntmm/
 	install -m 644 $(REL)/libntmm.a $(DESTDIR)$(PREFIX)/lib/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|'"$$(sed -n 's/^#define NTMM_VERSION "\(.*\)"/\1/p' include/ntmm/ntmm.h)"'|' \
