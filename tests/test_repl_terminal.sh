@@ -6,8 +6,8 @@
 # command working. Prints TAP for run-tests.sh.
 . "$(dirname "$0")/shell_tap.sh"
 export XDG_STATE_HOME="$dir/state"
-socket="$dir/tmux"
-t() { tmux -S "$socket" "$@"; }
+socket="$dir/tmux1"
+t() { tmux -S "$socket" "$@" 2>/dev/null; }
 screen() { t capture-pane -p -t ntmm; }
 # Waits until the screen shows TEXT (a grep -F pattern), up to 20 s.
 wait_for() {
@@ -20,8 +20,9 @@ wait_for() {
     return 1
 }
 session() {
+    socket="$dir/tmux$1" # a server of its own: no race with the last one's exit
     t new-session -d -s ntmm -x 150 -y 50 "$NTMM 2>$dir/err$1; echo ntmm-exited-\$?; sleep 30"
-    wait_for "kd>"
+    wait_for "kd>" && sleep 0.5 # libedit reads keys once its prompt is drawn
 }
 
 session 1
@@ -61,7 +62,9 @@ check $? "q leaves with status 0"
 t kill-server 2>/dev/null
 
 session 2
-t send-keys -t ntmm Up Up
+t send-keys -t ntmm Up
+sleep 0.2
+t send-keys -t ntmm Up
 wait_for "kd> history_marker = 1234"
 check $? "history from the first session is there in the second (Up)"
 t send-keys -t ntmm C-u 'q' Enter

@@ -96,12 +96,18 @@ check $? "sandbox: collectgarbage answers count only"
 
 # ---- E1 and the Win32 bindings, typed at the REPL ----
 repl 'VirtualAlloc(nil, 0x2000, MEM_COMMIT, PAGE_READWRITE)'
-[ "$rc" -eq 0 ] && grep -Eq '^[1-9][0-9]*$' "$dir/out" && [ "$(wc -l <"$dir/out")" -eq 1 ] && [ ! -s "$dir/err" ]
-check $? "REPL: VirtualAlloc(nil, 0x2000, MEM_COMMIT, PAGE_READWRITE) prints an address"
+[ "$rc" -eq 0 ] && grep -Eq '^0x[1-9a-f][0-9a-f]* \([1-9][0-9]*\)$' "$dir/out" && [ "$(wc -l <"$dir/out")" -eq 1 ] && [ ! -s "$dir/err" ]
+check $? "REPL: VirtualAlloc(nil, 0x2000, MEM_COMMIT, PAGE_READWRITE) echoes an address in hex (and decimal)"
+repl 'a = VirtualAlloc(0x20000, 0x2000, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE)
+VirtualQuery(a)
+{ 1, 2, x = { y = 1 } }, 4095, -1, "text"
+print(a)'
+out_is "$(printf '{\n  AllocationBase = 0x20000,\n  AllocationProtect = 4,\n  BaseAddress = 0x20000,\n  PartitionId = 0,\n  Protect = 4,\n  RegionSize = 0x2000,\n  State = 0x1000,\n  Type = 0x20000\n}\n{ 1, 2, x = { y = 1 } }\t4095\t-1\ttext\n131072')"
+check $? "REPL echo: a structure as its fields in hex, small integers and strings as they are; print unchanged"
 repl 'a = VirtualAlloc(nil, 0x2000, MEM_COMMIT, PAGE_READWRITE)
 write32(a + 0x1000, 0x12345678)
 hex(read32(a + 0x1000)), read32(a), VirtualQuery(a).State == MEM_COMMIT, VirtualQuery(a).RegionSize'
-out_is "$(printf '12345678\t0\ttrue\t8192')"
+out_is "$(printf '12345678\t0\ttrue\t0x2000 (8192)')"
 check $? "REPL: write32, read32 and VirtualQuery on the committed pages"
 repl 'a = VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD)
 ok, e = pcall(read8, a)
@@ -131,7 +137,7 @@ repl 'GetSystemInfo().dwPageSize, GetSystemInfo().dwAllocationGranularity, GetCu
 GetProcessMemoryInfo().PrivateUsage
 VirtualAlloc(nil, 0x3000, MEM_COMMIT, PAGE_READWRITE) ~= nil
 GetProcessMemoryInfo(GetCurrentProcess()).PrivateUsage'
-out_is "$(printf '4096\t65536\t-1\n0\ntrue\n12288')"
+out_is "$(printf '0x1000 (4096)\t0x10000 (65536)\t-1\n0\ntrue\n0x3000 (12288)')"
 check $? "GetSystemInfo, GetCurrentProcess, GetProcessMemoryInfo"
 run -e 'local s0 = NtQuerySystemInformation(SystemPerformanceInformation)
 local a = VirtualAlloc(nil, 0x4000, MEM_COMMIT, PAGE_READWRITE)
@@ -390,4 +396,4 @@ print(GetCurrentProcessObject() == p)'
 out_is true
 check $? ".process switches the scripts' current process too"
 
-[ "$n" -eq 55 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
+[ "$n" -eq 56 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"

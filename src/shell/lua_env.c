@@ -52,6 +52,7 @@ static int open_all(lua_State *L)
     lua_pushlightuserdata(L, shell);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &shell_key);
     sandbox_open(L, shell->options->unsafe, shell->options->config.seed);
+    echo_open(L);
     limits_bind(L);
     bind_constants(L);
     bind_win32(L);

@@ -2,7 +2,7 @@
  * repl.c — the interactive loop, at WinDbg's prompt "kd> ". A line whose
  * first word is a debugger command (tools_is_command) runs as one and its
  * output is printed; any other line is Lua: first as an expression
- * ("return <line>", results printed with print, as lua(1) does), else as a
+ * ("return <line>", results shown as a debugger shows them, echo.c), else as a
  * statement, continued on ">> " lines while it is incomplete. q, quit or end
  * of input leave.
  *
@@ -177,7 +177,7 @@ static void print_results(lua_State *L, int base)
     int n = lua_gettop(L) - base;
     if (n <= 0)
         return;
-    lua_getglobal(L, "print");
+    echo_push(L); /* echo.c */
     lua_insert(L, base + 1);
     run_report(L, run_chunk(L, n, 0, false));
 }

@@ -126,6 +126,11 @@ int memory_raise_exception(lua_State *L, struct ntmm_process *process, NTSTATUS 
                      uint64_t address, unsigned access);
 
 /* run.c: running chunks and reporting their errors. */
+/* echo.c: echo_open (after determinism_open) makes the function that shows
+ * a REPL line's results; echo_push pushes it. */
+void echo_open(lua_State *L);
+void echo_push(lua_State *L);
+
 /* complete.c: Tab completion at the prompt of shell's REPL. */
 void complete_open(struct shell *shell);
 
