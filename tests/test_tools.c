@@ -372,6 +372,23 @@ static void test_process(void **state)
     text = run(&f, STATUS_SUCCESS, "!process");
     assert_contains(text, "Image: process.exe\n");
     assert_contains(text, "Vads 2");
+    /* WinDbg's fields, agreeing with what the Win32 calls report */
+    PROCESS_MEMORY_COUNTERS pmc;
+    assert_true(GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof pmc));
+    SIZE_T minimum, maximum;
+    assert_true(GetProcessWorkingSetSize(GetCurrentProcess(), &minimum, &maximum));
+    char line[160];
+    snprintf(line, sizeof line, "    Working Set Sizes (now,min,max)  (%zu, %zu, %zu) (%zuKB, %zuKB, %zuKB)\n",
+             (size_t)pmc.WorkingSetSize / 4096, (size_t)minimum / 4096, (size_t)maximum / 4096,
+             (size_t)pmc.WorkingSetSize / 1024, (size_t)minimum / 1024, (size_t)maximum / 1024);
+    assert_contains(text, line);
+    snprintf(line, sizeof line, "    PeakWorkingSetSize                %zu\n",
+             (size_t)pmc.PeakWorkingSetSize / 4096);
+    assert_contains(text, line);
+    snprintf(line, sizeof line, "    PageFaultCount                    %lu\n",
+             (unsigned long)pmc.PageFaultCount);
+    assert_contains(text, line);
+    assert_contains(text, "    PeakVirtualSize                   ");
     free(text);
     text = run(&f, STATUS_SUCCESS, ".process c");
     assert_contains(text, "Implicit process is now ");

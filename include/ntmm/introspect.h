@@ -347,8 +347,14 @@ struct ntmm_process_info {
     bool is_64bit;                  /* else a 32-bit process (WOW64 on x64) */
     bool large_address_aware;       /* its image's IMAGE_FILE_LARGE_ADDRESS_AWARE */
     uint64_t commit_charge;         /* pages */
-    uint64_t working_set_pages;
-    uint64_t virtual_bytes;
+    uint64_t working_set_pages;     /* Vm.WorkingSetSize */
+    uint64_t peak_working_set_pages; /* Vm.PeakWorkingSetSize */
+    uint64_t minimum_working_set;   /* Vm.MinimumWorkingSetSize, pages */
+    uint64_t maximum_working_set;   /* Vm.MaximumWorkingSetSize, pages */
+    uint64_t page_fault_count;      /* Vm.PageFaultCount */
+    uint64_t virtual_bytes;         /* VirtualSize */
+    uint64_t peak_virtual_bytes;    /* PeakVirtualSize */
+    uint64_t handle_count;          /* ObjectTable->HandleCount */
 };
 void ntmm_process_info(const struct ntmm_process *process, struct ntmm_process_info *info);
 /* The machine's processes, newest first; false past the last. */

@@ -94,7 +94,13 @@ void ntmm_process_info(const struct ntmm_process *process, struct ntmm_process_i
         .large_address_aware = process->large_address_aware,
         .commit_charge = process->as.commit_charge,
         .working_set_pages = process->as.working_set_pages,
+        .peak_working_set_pages = process->as.peak_working_set_pages,
+        .minimum_working_set = process->as.minimum_working_set,
+        .maximum_working_set = process->as.maximum_working_set,
+        .page_fault_count = process->as.page_fault_count,
         .virtual_bytes = process->as.virtual_bytes,
+        .peak_virtual_bytes = process->as.peak_virtual_bytes,
+        .handle_count = process->handles.count,
     };
 }
 

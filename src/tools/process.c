@@ -25,29 +25,42 @@ uint64_t tool_process_address(const struct tool_context *context, uint32_t cid)
 }
 
 static void process_header(struct tool_output *out, const struct tool_context *context,
-                           uint32_t cid, uint64_t dirbase, const char *image)
+                           const struct ntmm_process_info *info)
 {
     tool_printf(out, "PROCESS %s  SessionId: %s  Cid: %04x    Peb: 00000000  ParentCid: 0000\n",
-                tool_address_text(context, tool_process_address(context, cid), false).text,
-                cid == 4 ? "none" : "0", cid);
-    tool_printf(out, "    DirBase: %08llx  ObjectTable: 00000000  HandleCount:   0.\n",
-                (unsigned long long)dirbase);
-    tool_printf(out, "    Image: %s\n", image);
+                tool_address_text(context, tool_process_address(context, info->cid), false).text,
+                info->cid == 4 ? "none" : "0", info->cid);
+    /* the handle table is not in simulated memory yet: no address to show */
+    tool_printf(out, "    DirBase: %08llx  ObjectTable: %s  HandleCount: %3llu.\n",
+                (unsigned long long)info->directory_table_base,
+                tool_address_text(context, 0, false).text, (unsigned long long)info->handle_count);
+    tool_printf(out, "    Image: %s\n", info->image_name);
 }
 
+/* The fields of WinDbg's !process that ntmm has, in its order and words. */
 static void process_detail(struct tool_output *out, const struct tool_context *context,
                            const struct ntmm_process_info *info)
 {
     tool_printf(out, "    VadRoot %s Vads %llu Clone 0 Private %llu. Modified 0. Locked 0.\n",
                 tool_address_text(context, tool_vad_root_address(context), false).text,
                 (unsigned long long)info->vad_count, (unsigned long long)info->commit_charge);
-    tool_printf(out, "    CommitCharge                      %llu\n",
-                (unsigned long long)info->commit_charge);
-    tool_printf(out, "    Working Set Size (now)            %llu (%lluKB)\n",
+    tool_printf(out, "    Working Set Sizes (now,min,max)  (%llu, %llu, %llu) (%lluKB, %lluKB, %lluKB)\n",
                 (unsigned long long)info->working_set_pages,
-                (unsigned long long)info->working_set_pages * 4);
+                (unsigned long long)info->minimum_working_set,
+                (unsigned long long)info->maximum_working_set,
+                (unsigned long long)info->working_set_pages * 4,
+                (unsigned long long)info->minimum_working_set * 4,
+                (unsigned long long)info->maximum_working_set * 4);
+    tool_printf(out, "    PeakWorkingSetSize                %llu\n",
+                (unsigned long long)info->peak_working_set_pages);
     tool_printf(out, "    VirtualSize                       %llu Mb\n",
                 (unsigned long long)(info->virtual_bytes >> 20));
+    tool_printf(out, "    PeakVirtualSize                   %llu Mb\n",
+                (unsigned long long)(info->peak_virtual_bytes >> 20));
+    tool_printf(out, "    PageFaultCount                    %llu\n",
+                (unsigned long long)info->page_fault_count);
+    tool_printf(out, "    CommitCharge                      %llu\n",
+                (unsigned long long)info->commit_charge);
     tool_printf(out, "    HighestUserAddress                %s\n",
                 tool_address_text(context, info->highest_user_address, false).text);
 }
@@ -57,7 +70,10 @@ static NTSTATUS process_all(struct tool_context *context, struct tool_output *ou
     struct ntmm_machine_info machine;
     ntmm_machine_info(context->machine, &machine);
     tool_printf(out, "**** NT ACTIVE PROCESS DUMP ****\n");
-    process_header(out, context, 4, machine.system_directory_table_base, "System");
+    process_header(out, context,
+                   &(struct ntmm_process_info){ .cid = 4, .image_name = "System",
+                                                .directory_table_base =
+                                                    machine.system_directory_table_base });
     struct ntmm_process *p;
     unsigned count = 0;
     while (ntmm_process_at(context->machine, count, &p))
@@ -67,7 +83,7 @@ static NTSTATUS process_all(struct tool_context *context, struct tool_output *ou
         struct ntmm_process_info info;
         ntmm_process_info(p, &info);
         tool_printf(out, "\n");
-        process_header(out, context, info.cid, info.directory_table_base, info.image_name);
+        process_header(out, context, &info);
     }
     return STATUS_SUCCESS;
 }
@@ -90,7 +106,7 @@ NTSTATUS tool_process(struct tool_context *context, const char *name, const char
                          name);
     struct ntmm_process_info info;
     ntmm_process_info(context->process, &info);
-    process_header(out, context, info.cid, info.directory_table_base, info.image_name);
+    process_header(out, context, &info);
     process_detail(out, context, &info);
     return STATUS_SUCCESS;
 }
