@@ -375,8 +375,9 @@ const struct help_entry help_function_entries[] = {
       "fetch an instruction at an address of the current process",
       "address: a number in the current process's simulated address space.\n"
       "An instruction fetch of the byte there, as a jump to it would make: the\n"
-      "page must be executable (PAGE_EXECUTE_*; no-execute pages fault where\n"
-      "the processor has NX/DEP). No instruction runs. Returns: nothing.\n"
+      "page must be executable (PAGE_EXECUTE_*) under --arch pae and x64,\n"
+      "whose PTEs have the NX bit; x86 paging has none, so any readable page\n"
+      "executes there. No instruction runs. Returns: nothing.\n"
       ACCESS_ERRORS,
       "E17" },
 #undef READ_ENTRY
@@ -685,7 +686,8 @@ const struct help_entry help_function_entries[] = {
     "A loaded module is not mapped again: its load count grows.\n"                \
     "Returns: the HMODULE (the image's base address), or nil.\n"                  \
     "Errors: 126 ERROR_MOD_NOT_FOUND, 193 ERROR_BAD_EXE_FORMAT (not an image,\n"   \
-    "  or 64-bit in a 32-bit process), 87 ERROR_INVALID_PARAMETER (no name).\n"
+    "  or a 64-bit one on a 32-bit machine), 87 ERROR_INVALID_PARAMETER (no\n"   \
+    "  name).\n"
     { "LoadLibrary", HELP_FILES_SECTIONS,
       "LoadLibrary(lpLibFileName) -> hModule | nil",
       "map a DLL image into the current process",
@@ -803,11 +805,14 @@ const struct help_entry help_function_entries[] = {
       "E1, E2, E3, E4, E5, E6, E7, E8, E9, E12, E14, E17, E18" },
     { "idle", HELP_MACHINE,
       "idle() -> pages",
-      "give the machine an idle moment: the zero page thread runs",
-      "The zero page thread zeroes pages of the free list and moves them to\n"
-      "the zeroed list (MmZeroedPageListHead), as Windows does when no thread\n"
-      "is ready.\n"
-      "Returns: the number of pages it processed.\n",
+      "give the machine an idle moment: its system worker threads run",
+      "Runs, until they have nothing left to do, what Windows runs from its\n"
+      "idle and low-priority threads: a pass of the working-set manager\n"
+      "(aging, and trimming if memory is short), the modified and mapped page\n"
+      "writers (each modified page goes to its file or a pagefile, then to the\n"
+      "standby list) and the zero page thread (free pages to the zeroed list,\n"
+      "MmZeroedPageListHead).\n"
+      "Returns: the number of pages they processed.\n",
       NULL },
     { "hex", HELP_HELPERS,
       "hex(n) -> string",
