@@ -189,6 +189,14 @@ x = 5
 x, x * 2'
 out_is "$(printf '1\n2\n5\t10')"
 check $? "REPL: statements continue over lines; x = 5 is Lua, not the x command"
+repl '?1+2
+  ? 0n4096
+r = 7
+r, r * 2
+r cr4
+!error 8'
+out_is "$(printf 'Evaluate expression: 3 = 00000003\nEvaluate expression: 4096 = 00001000\n7\t14\ncr4=000000b0\nError code: (Win32) 0x8 (8) - Not enough memory resources are available to process this command.')"
+check $? "REPL: ?1+2 and ? go to the debugger; r = 7 is Lua, r cr4 the r command"
 
 # ---- processes ----
 repl 'a = VirtualAlloc(nil, 0x1000, MEM_COMMIT, PAGE_READWRITE)

@@ -13,8 +13,9 @@
  * (2) An error prints one line on stderr and the loop goes on.
  * (3) A line that assigns to a name that is also a command ("x = 1",
  *     "db, n = ...", "x == 2") is Lua: no debugger command has an "=" or ","
- *     right after its name. A line starting with "!" or "." and a letter is
- *     never Lua, so an unknown one gets the debugger's "Unknown command".
+ *     right after its name. A line starting with "!", "?" (WinDbg's ?, also
+ *     written "?1+2") or "." and a letter is never Lua, so an unknown one
+ *     gets the debugger's "Unknown command".
  * (4) .reboot at the prompt starts a new session (session.c (2)).
  * (5) Ctrl-C at a terminal's prompt cancels the line (a statement being
  *     continued is dropped, "interrupted"); Ctrl-C while a line runs stops
@@ -97,7 +98,7 @@ static bool is_lua_assignment(const char *line)
 static bool is_debugger_syntax(const char *line)
 {
     line += strspn(line, " \t");
-    return line[0] == '!' || (line[0] == '.' && isalpha((unsigned char)line[1]));
+    return line[0] == '!' || line[0] == '?' || (line[0] == '.' && isalpha((unsigned char)line[1]));
 }
 
 static void run_command(struct repl *r, const char *line)

@@ -54,17 +54,27 @@ const struct tool_command tool_commands[] = {
     { "help", tool_help },
     { ".help", tool_help },
     { "apropos", tool_apropos },
+    { "?", tool_evaluate },
+    { ".formats", tool_formats },
+    { "r", tool_registers },
+    { "!error", tool_error },
+    { ".cls", tool_cls },
 };
 const size_t tool_command_count = sizeof tool_commands / sizeof tool_commands[0];
 
-/* The command named by the first word of line, with *rest after it. */
+/* The command named by the first word of line, with *rest after it. A
+ * line starting with "?" is WinDbg's ? (Evaluate Expression), whose
+ * expression may follow without a space ("?1+2"). */
 static const struct tool_command *command_find(const char *line, const char **rest)
 {
     while (*line && isspace((unsigned char)*line))
         line++;
     size_t n = 0;
-    while (line[n] && !isspace((unsigned char)line[n]))
-        n++;
+    if (*line == '?')
+        n = 1;
+    else
+        while (line[n] && !isspace((unsigned char)line[n]))
+            n++;
     for (size_t i = 0; i < tool_command_count; i++) {
         const char *name = tool_commands[i].name;
         if (strlen(name) == n && strncmp(name, line, n) == 0) {

@@ -33,7 +33,8 @@ extern const size_t tool_command_count;
 tool_handler tool_vad, tool_pte, tool_vtop, tool_pfn, tool_vm, tool_memusage, tool_address,
     tool_process, tool_dot_process, tool_dt, tool_dump, tool_dump_physical, tool_edit, tool_x,
     tool_verify, tool_vmmap, tool_rammap, tool_help, tool_ca, tool_lm, tool_dh, tool_analyze,
-    tool_dot_bugcheck, tool_dot_reboot, tool_wsle, tool_apropos;
+    tool_dot_bugcheck, tool_dot_reboot, tool_wsle, tool_apropos, tool_evaluate, tool_formats,
+    tool_registers, tool_error, tool_cls;
 
 /* Prints "format\n" and returns status (the one-line error of a command). */
 NTSTATUS tool_fail(struct tool_output *out, NTSTATUS status, const char *format, ...)
