@@ -404,4 +404,4 @@ print(GetCurrentProcessObject() == p)'
 out_is true
 check $? ".process switches the scripts' current process too"
 
-[ "$n" -eq 56 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
+[ "$n" -eq 57 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
