@@ -40,6 +40,18 @@ const struct help_entry *help_entry_at(size_t index)
     return NULL;
 }
 
+const struct help_entry *help_next_by_group(size_t *cursor)
+{
+    size_t n = help_entry_count();
+    while (*cursor < (size_t)HELP_GROUP_COUNT * n) {
+        size_t at = (*cursor)++;
+        const struct help_entry *e = help_entry_at(at % n);
+        if ((size_t)e->group == at / n)
+            return e;
+    }
+    return NULL;
+}
+
 const struct help_entry *help_find(const char *name)
 {
     for (size_t i = 0, n = help_entry_count(); i < n; i++)
@@ -136,17 +148,11 @@ static void list(struct tool_output *out)
     tool_printf(out, "ntmm: WinDbg's commands and the Win32 API on a simulated Windows.\n"
                      "help NAME for one of these, apropos WORD to search; numbers in\n"
                      "commands are hexadecimal (0n10 is decimal), in Lua decimal (0x10 hex).\n");
-    for (int g = 0; g < HELP_GROUP_COUNT; g++) {
-        bool heading = false;
-        for (size_t i = 0, n = help_entry_count(); i < n; i++) {
-            const struct help_entry *e = help_entry_at(i);
-            if (e->group != (enum help_group)g)
-                continue;
-            if (!heading)
-                tool_printf(out, "\n%s:\n", help_group_title((enum help_group)g));
-            heading = true;
-            tool_printf(out, "  %-26s %s\n", e->name, e->summary);
-        }
+    const struct help_entry *e, *previous = NULL;
+    for (size_t cursor = 0; (e = help_next_by_group(&cursor)); previous = e) {
+        if (!previous || previous->group != e->group)
+            tool_printf(out, "\n%s:\n", help_group_title(e->group));
+        tool_printf(out, "  %-26s %s\n", e->name, e->summary);
     }
 }
 

@@ -51,6 +51,10 @@ extern const size_t help_function_entry_count;
 size_t help_entry_count(void);
 const struct help_entry *help_entry_at(size_t index);
 
+/* Every entry, group by group (in enum order), each group in table order:
+ * start with *cursor = 0; NULL after the last. */
+const struct help_entry *help_next_by_group(size_t *cursor);
+
 /* The entry named name (exact), or NULL. */
 const struct help_entry *help_find(const char *name);
 
