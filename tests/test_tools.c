@@ -206,6 +206,18 @@ static void test_dt(void **state)
         text = run(&f, STATUS_SUCCESS, "dt nt!_MMPFNLIST MmZeroedPageListHead");
         assert_contains(text, "+0x000 Total            : 0x");
         free(text);
+        /* a field selected after the address, or alone; -v's summary line */
+        text = run(&f, STATUS_SUCCESS, "dt nt!_MMPFNLIST MmZeroedPageListHead Flink");
+        assert_contains(text, " Flink            : 0x");
+        assert_null(strstr(text, "Total"));
+        free(text);
+        text = run(&f, STATUS_SUCCESS, "dt _MMPFN PteAddress");
+        assert_null(strstr(text, "u1"));
+        assert_contains(text, " PteAddress       : ");
+        free(text);
+        text = run(&f, STATUS_SUCCESS, "dt -v _MMPFNLIST");
+        assert_contains(text, "nt!_MMPFNLIST\nstruct _MMPFNLIST, 4 elements, 0x");
+        free(text);
         text = run(&f, STATUS_OBJECT_NAME_NOT_FOUND, "dt _FOO");
         assert_string_equal(text, "Symbol _FOO not found\n");
         free(text);

@@ -12,6 +12,9 @@
  * (1) The layout printed is the one ntmm_machine_info's pfn_entry_size and
  *     arch select; reading values changes nothing (tool_read).
  * (2) An unknown type prints "Symbol _FOO not found".
+ * (3) A last word that names one of the type's fields selects it (dt _MMPFN
+ *     Address u3, dt _MMPTE u); -v adds WinDbg's line "struct _MMPFN,
+ *     6 elements, 0x1c bytes".
  */
 #include <stdio.h>
 #include <string.h>
@@ -161,35 +164,62 @@ static void dt_print_field(struct tool_output *out, const struct dt_field *f, bo
         tool_printf(out, "0x%llx %s\n", (unsigned long long)v, f->type);
 }
 
+/* The field of t named name, or NULL. */
+static const struct dt_field *dt_field_named(const struct dt_type *t, const char *name)
+{
+    for (unsigned i = 0; i < t->count; i++)
+        if (!strcmp(t->field[i].name, name))
+            return &t->field[i];
+    return NULL;
+}
+
 NTSTATUS tool_dt(struct tool_context *context, const char *name, const char *args,
                  struct tool_output *out)
 {
-    /* the type, then the rest of the line as one expression, spaces and all
-     * ("dt _MMPFN poi(MmPfnDatabase) + 0x1c * 6"), as WinDbg reads it */
+    /* [-v] the type, then the rest of the line as one expression, spaces
+     * and all ("dt _MMPFN poi(MmPfnDatabase) + 0x1c * 6"), as WinDbg reads
+     * it, unless its last word names a field (dt _MMPFN Address u3) */
+    bool verbose = !strncmp(args, "-v", 2) && (args[2] == ' ' || args[2] == '\t' || !args[2]);
+    if (verbose)
+        args += 2 + strspn(args + 2, " \t");
     char buffer[512], *words[2];
     const char *rest = args + strspn(args, " \t");
     rest += strcspn(rest, " \t");
     rest += strspn(rest, " \t");
-    size_t n = tool_split(args, buffer, words, 1) == 0 ? 0 : *rest ? 2 : 1;
-    if (n == 0)
-        return tool_fail(out, STATUS_INVALID_PARAMETER, "%s: usage: dt Type [Address]", name);
-    words[1] = (char *)rest;
+    if (tool_split(args, buffer, words, 1) == 0)
+        return tool_fail(out, STATUS_INVALID_PARAMETER,
+                         "%s: usage: dt [-v] Type [Address] [Field]", name);
     struct dt_type t;
     if (!dt_lookup(context, words[0], &t))
         return tool_fail(out, STATUS_OBJECT_NAME_NOT_FOUND, "Symbol %s not found", words[0]);
+    char expression[512];
+    snprintf(expression, sizeof expression, "%s", rest);
+    size_t length = strlen(expression);
+    while (length && (expression[length - 1] == ' ' || expression[length - 1] == '\t'))
+        expression[--length] = 0;
+    const char *last = expression + length;
+    while (last > expression && last[-1] != ' ' && last[-1] != '\t')
+        last--;
+    const struct dt_field *only = *last ? dt_field_named(&t, last) : NULL;
+    if (only)
+        expression[last - expression] = 0;
+    bool have = expression[strspn(expression, " \t")] != 0;
     uint64_t address = 0;
-    if (n == 2 && !tool_eval(context, name, words[1], &address, out))
+    if (have && !tool_eval(context, name, expression, &address, out))
         return STATUS_INVALID_PARAMETER;
     uint8_t bytes[0x40] = { 0 };
-    bool readable = n == 2 && tool_read(context, address, bytes, t.size, NULL);
+    bool readable = have && tool_read(context, address, bytes, t.size, NULL);
     uint64_t whole = 0;
     for (unsigned i = t.size > 8 ? 8 : t.size; i-- > 0;)
         whole = whole << 8 | bytes[i];
-    if (n == 2 && !readable)
+    if (have && !readable)
         return tool_fail(out, STATUS_INVALID_PARAMETER, "Memory read error %s",
                          tool_address_text(context, address, false).text);
     tool_printf(out, "nt!%s\n", t.name);
+    if (verbose)
+        tool_printf(out, "struct %s, %u elements, 0x%x bytes\n", t.name, t.count, t.size);
     for (unsigned i = 0; i < t.count; i++)
-        dt_print_field(out, &t.field[i], n == 2, whole, bytes, readable);
+        if (!only || only == &t.field[i])
+            dt_print_field(out, &t.field[i], have, whole, bytes, readable);
     return STATUS_SUCCESS;
 }

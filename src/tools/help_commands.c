@@ -379,7 +379,7 @@ const struct help_entry help_command_entries[] = {
       "Errors: \"usage: .process [Cid|Process]\", \"no implicit process\", \"X\n"
       "is not a process or Cid\".\n",
       NULL },
-    { "dt", HELP_DEBUGGER, "dt Type [Address]",
+    { "dt", HELP_DEBUGGER, "dt [-v] Type [Address] [Field]",
       "a structure's layout, and its values in memory",
       "Type: _MMPFN (an entry of the PFN database), _MMPFNLIST (a page list\n"
       "head, such as MmZeroedPageListHead), _MMPFNENTRY (the flag bits in an\n"
@@ -393,8 +393,11 @@ const struct help_entry help_command_entries[] = {
       "Blink or ShareCount, u3 the _MMPFNENTRY flags (PageLocation ...) and\n"
       "ReferenceCount, OriginalPte, u4 PteFrame. A list head's fields: Total,\n"
       "ListName, Flink (first frame), Blink (last frame).\n"
-      "Errors: \"usage: dt Type [Address]\", \"Symbol _FOO not found\" (a type\n"
-      "ntmm does not lay out), \"Memory read error X\".\n",
+      "Field: a last word that names a field shows that field only:\n"
+      "dt _MMPFN poi(MmPfnDatabase) + 0x1c * N u3, or dt _MMPFN PteAddress.\n"
+      "-v first prints \"struct _MMPFN, 6 elements, 0x1c bytes\".\n"
+      "Errors: \"usage: dt [-v] Type [Address] [Field]\", \"Symbol _FOO not\n"
+      "found\" (a type ntmm does not lay out), \"Memory read error X\".\n",
       "E8" },
     { "db", HELP_DEBUGGER, "db Address [L Count]",
       "display virtual memory as bytes and ASCII",
