@@ -102,6 +102,12 @@ static void test_pte_before_after_write(void **state)
     assert_contains(text, "PTE at C0000088");
     assert_contains(text, "contains 0000000000000000\n");
     free(text);
+    /* WinDbg: an address in the page-table region is taken as a PTE's */
+    char *by_va = run(&f, STATUS_SUCCESS, "!pte %llx", (unsigned long long)f.base);
+    text = run(&f, STATUS_SUCCESS, "!pte C0000080");
+    assert_string_equal(text, by_va);
+    free(text);
+    free(by_va);
     text = run(&f, STATUS_SUCCESS, "!vtop 0 %llx", (unsigned long long)f.base + 4);
     snprintf(expected, sizeof expected, "translates to physical address %llx.",
              (unsigned long long)walk.physical + 4);
@@ -302,7 +308,7 @@ static void test_symbols_verify_help(void **state)
     assert_contains(text, "Debugger commands:\n  !pte ");
     free(text);
     text = run(&f, STATUS_SUCCESS, "help !pte");
-    assert_contains(text, "!pte VA\n");
+    assert_contains(text, "!pte VA | !pte PteAddress\n");
     free(text);
     text = run(&f, STATUS_OBJECT_NAME_NOT_FOUND, "!foo 1");
     assert_string_equal(text, "Unknown command '!foo'\n");

@@ -68,13 +68,17 @@
     "STATUS_OBJECT_NAME_NOT_FOUND. apropos WORD searches every entry.\n"
 
 const struct help_entry help_command_entries[] = {
-    { "!pte", HELP_DEBUGGER, "!pte VA",
+    { "!pte", HELP_DEBUGGER, "!pte VA | !pte PteAddress",
       "the page-table entries that map a virtual address",
       "Walks the current process's page tables for VA and prints each level's\n"
       "entry (PDE and PTE on x86; PDPE, PDE, PTE on PAE; PXE, PPE, PDE, PTE on\n"
       "x64): its self-map address, its raw contents and, decoded, its page\n"
       "frame number and flags, as WinDbg's !pte does. Kernel addresses are\n"
-      "walked in the System's tables. The walk changes nothing: no Accessed\n"
+      "walked in the System's tables. As in WinDbg, an address in the\n"
+      "page-table region (PTE_BASE up: C0000000 on x86 and PAE,\n"
+      "FFFFF680`00000000 on x64) is taken as a PTE's address: !pte C0000080\n"
+      "shows the walk of 10000, the address that PTE maps.\n"
+      "The walk changes nothing: no Accessed\n"
       "bit, no TLB entry. The first line repeats VA; then one column a level\n"
       "(PAE's PDPE has no self-map address and no column), three lines each:\n"
       "  PTE at A     A: the entry's own virtual address in the self-map\n"

@@ -216,6 +216,14 @@ NTSTATUS tool_pte(struct tool_context *context, const char *name, const char *ar
         return tool_fail(out, STATUS_INVALID_PARAMETER, "%s: usage: !pte VirtualAddress", name);
     if (!tool_eval(context, name, args, &va, out))
         return STATUS_INVALID_PARAMETER;
+    /* WinDbg: an address in the page-table region is a PTE's address; the
+     * walk is of the address that entry maps */
+    struct ntmm_machine_info machine;
+    ntmm_machine_info(context->machine, &machine);
+    if (va >= machine.pte_base && va < tool_self_map_end(context)) {
+        uint64_t mapped = ((va - machine.pte_base) / machine.pte_size) << 12;
+        va = tool_is_x64(context) && (mapped >> 47 & 1) ? mapped | 0xffff000000000000ull : mapped;
+    }
     struct ntmm_walk walk;
     if (ntmm_pte_walk(context->machine, tool_space_of(context, va), va, &walk) != STATUS_SUCCESS ||
         (!tool_is_x64(context) && va > 0xffffffffu))
