@@ -98,6 +98,15 @@ check $? "sandbox: collectgarbage answers count only"
 repl 'VirtualAlloc(nil, 0x2000, MEM_COMMIT, PAGE_READWRITE)'
 [ "$rc" -eq 0 ] && grep -Eq '^0x[1-9a-f][0-9a-f]* \([1-9][0-9]*\)$' "$dir/out" && [ "$(wc -l <"$dir/out")" -eq 1 ] && [ ! -s "$dir/err" ]
 check $? "REPL: VirtualAlloc(nil, 0x2000, MEM_COMMIT, PAGE_READWRITE) echoes an address in hex (and decimal)"
+repl 'lpAddress = VirtualAlloc(nil, 0x2000, MEM_COMMIT, PAGE_READWRITE)
+t = { page = lpAddress + 0x1000 }
+!pte $lpAddress
+!pte @@t.page
+!pte $nosuch
+print((dbg("!vad $lpAddress 1")):match("Start VPN: +(%x+)"))'
+grep -q '^ *VA 00010000$' "$dir/out" && grep -q 'PTE at C0000088' "$dir/out" &&
+    grep -q '^\$nosuch: not a Lua integer$' "$dir/out" && grep -q '^10$' "$dir/out"
+check $? "commands name Lua values: \$name and @@name (a field path too), in the REPL and dbg()"
 repl 'a = VirtualAlloc(0x20000, 0x2000, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE)
 VirtualQuery(a)
 { 1, 2, x = { y = 1 } }, 4095, -1, "text"
@@ -404,4 +413,4 @@ print(GetCurrentProcessObject() == p)'
 out_is true
 check $? ".process switches the scripts' current process too"
 
-[ "$n" -eq 57 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"
+[ "$n" -eq 58 ] || echo "not ok $((n + 1)) - wrong number of checks ($n)"

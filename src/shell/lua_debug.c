@@ -14,6 +14,11 @@
  * (1) A command that switches process (.process) switches the current
  *     process of the scripts as well: the debugger and the scripts look at
  *     the same process.
+ * (2) A command line may name Lua values: $name or @@name (name a global,
+ *     or a field path such as p.handle) stands for the integer the value
+ *     holds, so after lpAddress = VirtualAlloc(...) one types !pte
+ *     $lpAddress. Values are read raw (no metamethod runs); a name whose
+ *     value is not an integer fails the command with one line.
  */
 #include <stdio.h>
 
@@ -23,10 +28,77 @@
 #include "shell/shell.h"
 #include "tools/tools.h"
 
+static bool name_char(char c, bool first)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (!first && c >= '0' && c <= '9');
+}
+
+/* (2) The integer that the Lua path at text (length n: a.b.c) names. */
+static bool lua_integer(lua_State *L, const char *text, size_t n, long long *value)
+{
+    int top = lua_gettop(L);
+    lua_pushglobaltable(L);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && text[j] != '.')
+            j++;
+        if (lua_type(L, -1) != LUA_TTABLE)
+            break;
+        lua_pushlstring(L, text + i, j - i);
+        lua_rawget(L, -2);
+        lua_remove(L, -2);
+        i = j + 1;
+    }
+    bool is_integer = lua_isinteger(L, -1);
+    *value = is_integer ? lua_tointeger(L, -1) : 0;
+    lua_settop(L, top);
+    return is_integer;
+}
+
+/* (2) line with every $name and @@name replaced by its value, in hex. */
+static bool expand_lua_values(lua_State *L, const char *line, char *expanded, size_t size,
+                              struct tool_output *out)
+{
+    size_t o = 0;
+    for (const char *p = line; *p;) {
+        size_t marker = *p == '$' ? 1 : (p[0] == '@' && p[1] == '@') ? 2 : 0;
+        if (marker && name_char(p[marker], true)) {
+            const char *name = p + marker;
+            size_t n = 0;
+            while (name_char(name[n], n == 0) || (name[n] == '.' && name_char(name[n + 1], true)))
+                n++;
+            long long value;
+            if (!lua_integer(L, name, n, &value)) {
+                tool_printf(out, "%.*s: not a Lua integer\n", (int)(n + marker), p);
+                return false;
+            }
+            int w = snprintf(expanded + o, size - o, "0x%llx", (unsigned long long)value);
+            if (w < 0 || (size_t)w >= size - o)
+                break;
+            o += (size_t)w;
+            p = name + n;
+            continue;
+        }
+        if (o + 1 >= size)
+            break;
+        expanded[o++] = *p++;
+    }
+    if (o + 1 >= size) {
+        tool_printf(out, "the command line is too long\n");
+        return false;
+    }
+    expanded[o] = 0;
+    return true;
+}
+
 NTSTATUS shell_command(struct shell *shell, const char *line, struct tool_output *out)
 {
+    char expanded[1024];
+    if (!expand_lua_values(shell->L, line, expanded, sizeof expanded, out))
+        return STATUS_INVALID_PARAMETER;
     struct tool_context context = { shell->machine, ntmm_current_process() };
-    NTSTATUS st = tools_run(&context, line, out);
+    NTSTATUS st = tools_run(&context, expanded, out);
     if (context.process != ntmm_current_process())
         ntmm_set_current_process(context.process);
     return st;

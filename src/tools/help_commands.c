@@ -61,8 +61,9 @@
     "scripts in examples/seeds) that use it.\n"                                 \
     "Synopses: [X] is optional, A|B one of the two, ... more of the same.\n"    \
     "Numbers in debugger commands are hexadecimal (0n10 is ten), in Lua\n"      \
-    "decimal (0x10 is sixteen). A command line cannot see Lua variables:\n"     \
-    "from Lua, kd(\"!pte \" .. hex(p)) or dbg(...).\n"                          \
+    "decimal (0x10 is sixteen). A command names a Lua value as $name or\n"      \
+    "@@name (a global or a field path, p.handle): after p = VirtualAlloc(...),\n" \
+    "!pte $p. From Lua: kd(\"!pte \" .. hex(p)) or dbg(...).\n"                 \
     "A NAME with no entry prints \"help: no help for 'X'\" and the known names\n" \
     "nearest to it (\"Did you mean !pte?\") and fails with\n"                   \
     "STATUS_OBJECT_NAME_NOT_FOUND. apropos WORD searches every entry.\n"
