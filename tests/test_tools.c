@@ -116,6 +116,31 @@ static void test_pte_before_after_write(void **state)
     fixture_free(&f);
 }
 
+/* !vtop takes the PFN of a DirBase, as WinDbg's documentation shows it,
+ * as well as the DirBase !process prints. */
+static void test_vtop_pfn(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_boot(&f, NTMM_ARCH_X64, false);
+    uint32_t value = 1;
+    assert_int_equal(ntmm_write(f.process, f.base, &value, 4), STATUS_SUCCESS);
+    struct ntmm_process_info info;
+    ntmm_process_info(f.process, &info);
+    char *by_dirbase = run(&f, STATUS_SUCCESS, "!vtop %llx %llx",
+                           (unsigned long long)info.directory_table_base, (unsigned long long)f.base);
+    assert_contains(by_dirbase, "translates to physical address");
+    char *by_pfn = run(&f, STATUS_SUCCESS, "!vtop %llx %llx",
+                       (unsigned long long)info.directory_table_base >> 12, (unsigned long long)f.base);
+    assert_string_equal(by_pfn, by_dirbase);
+    free(by_pfn);
+    free(by_dirbase);
+    char *text = run(&f, STATUS_INVALID_PARAMETER, "!vtop 7fff %llx", (unsigned long long)f.base);
+    assert_contains(text, "neither the DirBase of a process nor its PFN");
+    free(text);
+    fixture_free(&f);
+}
+
 static void test_pfn(void **state)
 {
     (void)state;
@@ -1075,6 +1100,7 @@ int main(void)
         cmocka_unit_test(test_output_grows),
         cmocka_unit_test(test_vad),
         cmocka_unit_test(test_pte_before_after_write),
+        cmocka_unit_test(test_vtop_pfn),
         cmocka_unit_test(test_pfn),
         cmocka_unit_test(test_dd_list_head),
         cmocka_unit_test(test_edit),

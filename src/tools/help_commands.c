@@ -132,12 +132,15 @@ const struct help_entry help_command_entries[] = {
       "Errors: \"no current process (use .process)\", \"usage: !vad [Node] |\n"
       "!vad Address 1\", \"no VAD node at X\", \"no VAD contains X\".\n",
       "E1, E3, E4, E5, E6, E7" },
-    { "!vtop", HELP_DEBUGGER, "!vtop DirBase VA",
+    { "!vtop", HELP_DEBUGGER, "!vtop PFN|DirBase|0 VA",
       "translate an address in the space of a DirBase",
       "Translates VA as the MMU would, starting at the page directory whose\n"
       "physical address is DirBase (a process's CR3: the DirBase !process\n"
       "prints; 0 means the current process, the System's DirBase the kernel\n"
-      "tables), and prints each step, prefixed by the paging mode: X86VtoP,\n"
+      "tables). As WinDbg documents, the first argument may also be the\n"
+      "DirBase's PFN (DirBase >> 12: !vtop 81f for DirBase 0081f000); a PAE\n"
+      "PDPT that does not start its page (00002020) has no PFN form. It\n"
+      "prints each step, prefixed by the paging mode: X86VtoP,\n"
       "X86PaeVtoP or Amd64VtoP (dbg(\"!vtop 0 0\") tells a script the mode).\n"
       "  Virt VA, pagedir D   what is translated, from which directory\n"
       "  PDE P - C            one line a level (PDPE, PXE, PPE, PDE, PTE):\n"
@@ -151,8 +154,9 @@ const struct help_entry help_command_entries[] = {
       "!pte decodes the entry). Either way \"Virtual address VA translation\n"
       "fails.\" follows.\n"
       "Nothing changes: no Accessed bit, no TLB entry.\n"
-      "Errors: \"usage: !vtop DirBase VirtualAddress\", \"X is not the DirBase\n"
-      "of any process\", \"X is not a canonical address\".\n",
+      "Errors: \"usage: !vtop PFN|DirBase|0 VirtualAddress\", \"X is neither\n"
+      "the DirBase of a process nor its PFN\", \"X is not a canonical\n"
+      "address\".\n",
       "E2, E8, E17, E18" },
     { "!pfn", HELP_DEBUGGER, "!pfn PageFrame",
       "one entry of the PFN database, decoded",

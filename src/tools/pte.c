@@ -238,30 +238,40 @@ NTSTATUS tool_pte(struct tool_context *context, const char *name, const char *ar
     return STATUS_SUCCESS;
 }
 
-/* The process whose DirBase is dirbase (0: the context's), NULL for the
- * System's; false if no address space has that DirBase. */
-static bool vtop_space(const struct tool_context *context, uint64_t dirbase,
-                       const struct ntmm_process **space)
+/* The process whose DirBase is exactly base, NULL for the System's; false
+ * if no address space has it. */
+static bool space_with_dirbase(const struct tool_context *context, uint64_t base,
+                               const struct ntmm_process **space)
 {
     struct ntmm_machine_info info;
     ntmm_machine_info(context->machine, &info);
     *space = NULL;
-    if (dirbase == 0) {
-        *space = context->process;
-        return true;
-    }
-    if (dirbase == info.system_directory_table_base)
+    if (base == info.system_directory_table_base)
         return true;
     struct ntmm_process *p;
     for (unsigned i = 0; ntmm_process_at(context->machine, i, &p); i++) {
         struct ntmm_process_info pi;
         ntmm_process_info(p, &pi);
-        if (pi.directory_table_base == dirbase) {
+        if (pi.directory_table_base == base) {
             *space = p;
             return true;
         }
     }
     return false;
+}
+
+/* The space !vtop's first argument names: 0 the context's, a DirBase as
+ * !process prints it, or, as WinDbg documents, the PFN of a DirBase
+ * (DirBase >> 12; a PAE PDPT that does not start its page has none). */
+static bool vtop_space(const struct tool_context *context, uint64_t dirbase,
+                       const struct ntmm_process **space)
+{
+    if (dirbase == 0) {
+        *space = context->process;
+        return true;
+    }
+    return space_with_dirbase(context, dirbase, space) ||
+           (dirbase < (1ull << 52) && space_with_dirbase(context, dirbase << 12, space));
 }
 
 static uint64_t vtop_dirbase(const struct tool_context *context, const struct ntmm_process *space)
@@ -282,7 +292,7 @@ NTSTATUS tool_vtop(struct tool_context *context, const char *name, const char *a
     char buffer[512], *words[3];
     uint64_t dirbase, va;
     if (tool_split(args, buffer, words, 2) != 2)
-        return tool_fail(out, STATUS_INVALID_PARAMETER, "%s: usage: !vtop DirBase VirtualAddress",
+        return tool_fail(out, STATUS_INVALID_PARAMETER, "%s: usage: !vtop PFN|DirBase|0 VirtualAddress",
                          name);
     if (!tool_eval(context, name, words[0], &dirbase, out) ||
         !tool_eval(context, name, words[1], &va, out))
@@ -290,7 +300,7 @@ NTSTATUS tool_vtop(struct tool_context *context, const char *name, const char *a
     const struct ntmm_process *space;
     if (!vtop_space(context, dirbase, &space))
         return tool_fail(out, STATUS_INVALID_PARAMETER,
-                         "%s: %llx is not the DirBase of any process", name,
+                         "%s: %llx is neither the DirBase of a process nor its PFN", name,
                          (unsigned long long)dirbase);
     struct ntmm_walk walk;
     if (ntmm_pte_walk(context->machine, space, va, &walk) != STATUS_SUCCESS)
