@@ -47,6 +47,9 @@ local pte = kd("!pte " .. hex(p))
 if pte_contents(pte) ~= 0 then fail("the PTE is not zero before the first write") end
 local vtop = kd("!vtop " .. dirbase .. " " .. hex(p))
 if not vtop:find("translation fails") then fail("translated before the first write") end
+if vtop:find(": PAE ") and not vtop:find("X86VtoP: PAE zero PTE", 1, true) then
+  fail("!vtop on PAE does not say \"PAE zero PTE\", as the seed reports")
+end
 local head = values(kd(dump .. " nt!MmZeroedPageListHead L4"))
 local total, flink = head[1], head[3]
 local faults_before = faults()

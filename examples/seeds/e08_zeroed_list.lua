@@ -32,7 +32,8 @@ local function values(text)
 end
 
 -- The machine's _MMPFN: 0x18 bytes on x86, 0x1c on PAE, 0x30 on x64.
-local paging = kd("!vtop 0 0", true):match("^(%w+)VtoP")
+local vtop = kd("!vtop 0 0", true) -- X86VtoP (its steps "PAE ..." on PAE) or Amd64VtoP
+local paging = vtop:match("^(%w+)VtoP") .. (vtop:find(": PAE ") and "Pae" or "")
 local size = ({ X86 = 0x18, X86Pae = 0x1c, Amd64 = 0x30 })[paging]
 local dump = paging == "Amd64" and "dq" or "dd"
 local count_words = paging == "Amd64" and 6 or size // 4

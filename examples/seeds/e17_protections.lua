@@ -19,7 +19,8 @@ local function kd(command)
   if not ok then fail("the command failed: " .. command) end
   return text
 end
-local paging = dbg("!vtop 0 0"):match("^(%w+)VtoP")
+local vtop = dbg("!vtop 0 0") -- X86VtoP (its steps "PAE ..." on PAE) or Amd64VtoP
+local paging = vtop:match("^(%w+)VtoP") .. (vtop:find(": PAE ") and "Pae" or "")
 local nx = paging ~= "X86"
 -- try(f, ...): "ok", or the exception's short name; the exception itself second.
 local function try(f, ...)

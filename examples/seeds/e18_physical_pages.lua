@@ -18,7 +18,8 @@ local function kd(command)
   if not ok then fail("the command failed: " .. command) end
   return text
 end
-local paging = dbg("!vtop 0 0"):match("^(%w+)VtoP")
+local vtop = dbg("!vtop 0 0") -- X86VtoP (its steps "PAE ..." on PAE) or Amd64VtoP
+local paging = vtop:match("^(%w+)VtoP") .. (vtop:find(": PAE ") and "Pae" or "")
 print(("E18 - physical memory (seeds 004, 003); %s paging"):format(paging))
 print()
 local pages = tonumber(kd("dd nt!MmNumberOfPhysicalPages L1"):match("^%S+%s+(%x+)"), 16)

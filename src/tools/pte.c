@@ -308,29 +308,30 @@ NTSTATUS tool_vtop(struct tool_context *context, const char *name, const char *a
                          name, (unsigned long long)va);
     struct ntmm_machine_info info;
     ntmm_machine_info(context->machine, &info);
-    const char *prefix = info.arch == NTMM_ARCH_X64       ? "Amd64VtoP"
-                         : info.arch == NTMM_ARCH_X86_PAE ? "X86PaeVtoP"
-                                                          : "X86VtoP";
+    /* WinDbg's words: X86VtoP on x86 and PAE, each PAE step marked "PAE"
+     * ("X86VtoP: PAE zero PTE", as seed 004 quotes it), Amd64VtoP on x64 */
+    bool pae = info.arch == NTMM_ARCH_X86_PAE;
+    const char *prefix = info.arch == NTMM_ARCH_X64 ? "Amd64VtoP" : "X86VtoP";
+    const char *mode = pae ? "PAE " : "";
     tool_printf(out, "%s: Virt %s, pagedir %s\n", prefix, tool_qword_text(va).text,
                 tool_qword_text(vtop_dirbase(context, space)).text);
-    /* WinDbg's lines: each entry's physical address, then its contents; a
-     * walk that stops at an empty entry says "zero PTE" (or PDE ...) */
-    for (unsigned l = 0; l < walk.levels; l++) {
-        bool pdpte = info.arch == NTMM_ARCH_X86_PAE && l == 0;
-        tool_printf(out, "%s: %s %s - %s\n", prefix, pdpte ? "PDPE" : walk.level[l].name,
+    /* each entry's physical address, then its contents; a walk that stops
+     * at an empty entry says "zero PTE" (or PDE ...) */
+    for (unsigned l = 0; l < walk.levels; l++)
+        tool_printf(out, "%s: %s%s %s - %s\n", prefix, mode,
+                    pae && l == 0 ? "PDPE" : walk.level[l].name,
                     tool_qword_text(walk.level[l].entry_physical).text,
                     tool_qword_text(walk.level[l].pte.raw).text);
-    }
     if (!walk.translated) {
         const struct ntmm_walk_level *last = &walk.level[walk.levels ? walk.levels - 1 : 0];
         if (walk.levels && last->pte.raw == 0)
-            tool_printf(out, "%s: zero %s\n", prefix, last->name);
+            tool_printf(out, "%s: %szero %s\n", prefix, mode, last->name);
         else
-            tool_printf(out, "%s: %s\n", prefix, walk.stopped ? walk.stopped : "not valid");
+            tool_printf(out, "%s: %s%s\n", prefix, mode, walk.stopped ? walk.stopped : "not valid");
         tool_printf(out, "Virtual address %llx translation fails.\n", (unsigned long long)va);
         return STATUS_SUCCESS;
     }
-    tool_printf(out, "%s: Mapped phys %s\n", prefix, tool_qword_text(walk.physical).text);
+    tool_printf(out, "%s: %sMapped phys %s\n", prefix, mode, tool_qword_text(walk.physical).text);
     tool_printf(out, "Virtual address %llx translates to physical address %llx.\n",
                 (unsigned long long)va, (unsigned long long)walk.physical);
     return STATUS_SUCCESS;
